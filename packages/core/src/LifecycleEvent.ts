@@ -1,0 +1,186 @@
+/**
+ * The five lifecycle events and their wire format (EVENTS.md): one JSON object per event,
+ * unknown fields rejected, dates RFC 3339 decoded to UTC milliseconds, money in integer cents.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { cents, checkDecoded, isPlainObject, nonEmptyString, rule, string, stringMap, strictObject } from './Codecs.js'
+import * as Currency from './Currency.js'
+import * as DecodeError from './DecodeError.js'
+import { CustomerIdCodec, deriveEventId, EventIdCodec, type EventId } from './Ids.js'
+import * as Timestamp from './Timestamp.js'
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+const literal = <L extends string>(value: L): t.Type<L, L, unknown> =>
+  rule(value, `is not ${JSON.stringify(value)}`, (u): u is L => u === value)
+
+const common = {
+  customerId: CustomerIdCodec,
+  occurredAt: Timestamp.codec,
+}
+
+const commonOptional = {
+  eventId: EventIdCodec,
+  metadata: stringMap,
+}
+
+/** The kinds of `Nurtured` touch. */
+export const TOUCHES = ['email', 'sms', 'call', 'content', 'retargeting', 'event', 'other'] as const
+/** A kind of nurture touch. */
+export type Touch = (typeof TOUCHES)[number]
+
+const touch = rule(
+  'Touch',
+  `is not one of ${TOUCHES.join(', ')}`,
+  (u): u is Touch => typeof u === 'string' && (TOUCHES as readonly string[]).includes(u),
+)
+
+/** Codec of `OptedIn`: a person became a lead through `channel`. */
+export const OptedInCodec = strictObject(
+  'OptedIn',
+  { type: literal('OptedIn'), ...common, channel: nonEmptyString() },
+  { ...commonOptional, campaign: string, acquisitionCostCents: cents, referredBy: CustomerIdCodec },
+)
+
+/** Codec of `Nurtured`: a marketing touch to a lead or customer who consented. */
+export const NurturedCodec = strictObject(
+  'Nurtured',
+  { type: literal('Nurtured'), ...common, touch },
+  { ...commonOptional, campaign: string },
+)
+
+/** Codec of `Purchased`: an order, in integer minor units of one currency. */
+export const PurchasedCodec = strictObject(
+  'Purchased',
+  { type: literal('Purchased'), ...common, orderId: nonEmptyString(), amountCents: cents, currency: Currency.codec },
+  commonOptional,
+)
+
+/** Codec of `Referred`: the customer referred another person. */
+export const ReferredCodec = strictObject(
+  'Referred',
+  { type: literal('Referred'), ...common, referredCustomerId: CustomerIdCodec },
+  commonOptional,
+)
+
+/** Codec of `Churned`: the customer left (cancelled, unsubscribed, went inactive). */
+export const ChurnedCodec = strictObject(
+  'Churned',
+  { type: literal('Churned'), ...common },
+  { ...commonOptional, reason: string },
+)
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A person became a lead. */
+export type OptedIn = t.TypeOf<typeof OptedInCodec>
+/** A nurture touch. */
+export type Nurtured = t.TypeOf<typeof NurturedCodec>
+/** An order. */
+export type Purchased = t.TypeOf<typeof PurchasedCodec>
+/** A referral sent by the customer. */
+export type Referred = t.TypeOf<typeof ReferredCodec>
+/** The customer churned. */
+export type Churned = t.TypeOf<typeof ChurnedCodec>
+
+/** Any lifecycle event, as decoded from the wire. */
+export type LifecycleEvent = OptedIn | Nurtured | Purchased | Referred | Churned
+/** The wire (JSON) form of a lifecycle event. */
+export type WireEvent = t.OutputOf<typeof codec>
+/** The event type names, in lifecycle order. */
+export type EventType = LifecycleEvent['type']
+/** The event of a given type. */
+export type EventOf<K extends EventType> = Extract<LifecycleEvent, { readonly type: K }>
+
+/** Event type names in lifecycle order. */
+export const EVENT_TYPES: readonly EventType[] = ['OptedIn', 'Nurtured', 'Purchased', 'Referred', 'Churned']
+
+const codecs = {
+  OptedIn: OptedInCodec,
+  Nurtured: NurturedCodec,
+  Purchased: PurchasedCodec,
+  Referred: ReferredCodec,
+  Churned: ChurnedCodec,
+} as const
+
+const members = t.union([OptedInCodec, NurturedCodec, PurchasedCodec, ReferredCodec, ChurnedCodec])
+
+const isEventType = (u: unknown): u is EventType => typeof u === 'string' && Object.hasOwn(codecs, u)
+
+/**
+ * Codec of any lifecycle event. It dispatches on `type` so that a bad event is reported against
+ * its own type's fields only (a plain union would report every member's mismatch).
+ */
+export const codec = new t.Type<LifecycleEvent, t.OutputOf<typeof members>, unknown>(
+  'LifecycleEvent',
+  members.is,
+  (u, c) => {
+    if (!isPlainObject(u)) return t.failure(u, c, 'is not a JSON object')
+    const type = u['type']
+    if (!isEventType(type)) {
+      return t.failure(type, t.appendContext(c, 'type', members, type), `is not one of ${EVENT_TYPES.join(', ')}`)
+    }
+    return (codecs[type] as t.Type<LifecycleEvent, unknown, unknown>).validate(u, c)
+  },
+  members.encode,
+)
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/** Decodes one wire event; the error lists every field that breaks a rule. */
+export const decode = (u: unknown): E.Either<DecodeError.DecodeError, LifecycleEvent> => {
+  const result = codec.decode(u)
+  return result._tag === 'Right' ? result : E.left(DecodeError.fromValidationErrors(result.left))
+}
+
+/** Encodes an event to its wire form (dates as RFC 3339 UTC with milliseconds). */
+export const encode = (event: LifecycleEvent): WireEvent => codec.encode(event)
+
+/** True when the value is a well-formed lifecycle event. */
+export const is = (u: unknown): u is LifecycleEvent => codec.is(u)
+
+/**
+ * Checks a value that claims to be a decoded event (built in code, or passed by an untyped
+ * caller): `null` when it is one, else every field that is wrong.
+ */
+export const check = (u: unknown): DecodeError.DecodeError | null => {
+  if (codec.is(u)) return null
+  if (!isPlainObject(u)) return DecodeError.single(DecodeError.ROOT, u, 'is not an object')
+  const type = u['type']
+  if (!isEventType(type)) return DecodeError.single('type', type, `is not one of ${EVENT_TYPES.join(', ')}`)
+  const issues = checkDecoded(codecs[type], u, (field) =>
+    field === Timestamp.codec ? 'is not a timestamp (integer UTC milliseconds)' : undefined,
+  )
+  return { _tag: 'DecodeError', issues }
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The canonical content an event id is derived from: the wire form without `eventId` and
+ * `metadata` (they are not the business fact), keys sorted, the instant in UTC milliseconds. Two
+ * renderings of the same fact (`+02:00` or `Z`, fields in another order) give the same content.
+ */
+export const canonicalContent = (event: LifecycleEvent): string => {
+  const wire = encode(event) as Record<string, unknown>
+  const keys = Object.keys(wire)
+    .filter((k) => k !== 'eventId' && k !== 'metadata')
+    .sort()
+  return JSON.stringify(keys.map((k) => [k, k === 'occurredAt' ? event.occurredAt : wire[k]]))
+}
+
+/** The event's id: the one it carries, or the UUID v5 derived from its canonical content. */
+export const idOf = (event: LifecycleEvent): EventId => event.eventId ?? deriveEventId(canonicalContent(event))
+
+/** The event with its id made explicit (derived when it had none). */
+export const withId = <A extends LifecycleEvent>(event: A): A & { readonly eventId: EventId } =>
+  event.eventId !== undefined ? (event as A & { readonly eventId: EventId }) : { ...event, eventId: idOf(event) }

@@ -1,0 +1,83 @@
+/**
+ * fast-check arbitraries of well-formed lifecycle events, for property tests.
+ */
+import * as fc from 'fast-check'
+import { customerId, type CustomerId } from '../Ids.js'
+import { TOUCHES, type LifecycleEvent } from '../LifecycleEvent.js'
+import * as Timestamp from '../Timestamp.js'
+
+const MIN = Timestamp.unsafeParse('2024-01-01T00:00:00Z')
+const MAX = Timestamp.unsafeParse('2026-12-31T23:59:59.999Z')
+
+/** An instant between 2024 and 2026, in whole milliseconds. */
+export const instant = (): fc.Arbitrary<number> => fc.integer({ min: MIN, max: MAX })
+
+/** A customer id from a small pool, so that streams collide. */
+export const customer = (pool = 5): fc.Arbitrary<CustomerId> =>
+  fc.integer({ min: 1, max: pool }).map((i) => customerId(`c${i}`))
+
+/** Any customer id of 1 to 256 characters, Unicode included. */
+export const anyCustomerId = (): fc.Arbitrary<CustomerId> =>
+  fc.string({ minLength: 1, maxLength: 256, unit: 'grapheme-composite' }).map((s) => customerId(s))
+
+const optional = <K extends string, A>(key: K, arb: fc.Arbitrary<A>): fc.Arbitrary<Partial<Record<K, A>>> =>
+  fc.option(arb, { nil: undefined }).map((v) => {
+    const out: Partial<Record<K, A>> = {}
+    if (v !== undefined) out[key] = v
+    return out
+  })
+
+const metadata = optional(
+  'metadata',
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
+)
+const eventId = optional(
+  'eventId',
+  fc.uuid().map((u) => u.toLowerCase() as never),
+)
+const cents = (): fc.Arbitrary<number> => fc.integer({ min: 0, max: 5_000_000 })
+
+/** Any well-formed lifecycle event of one of the given customers. */
+export const event = (customers: fc.Arbitrary<CustomerId> = customer()): fc.Arbitrary<LifecycleEvent> => {
+  const base = fc.record({ customerId: customers, occurredAt: instant() })
+  const extras = fc.tuple(metadata, eventId).map(([m, i]) => ({ ...m, ...i }))
+  return fc.oneof(
+    fc
+      .tuple(
+        base,
+        extras,
+        fc.constantFrom('seo', 'webinar', 'paid-social', 'referral'),
+        optional('campaign', fc.constantFrom('spring', 'summer')),
+        optional('acquisitionCostCents', cents()),
+        optional('referredBy', customers),
+      )
+      .map(([b, x, channel, campaign, cost, ref]): LifecycleEvent => ({
+        type: 'OptedIn',
+        ...b,
+        ...x,
+        channel,
+        ...campaign,
+        ...cost,
+        ...ref,
+      })),
+    fc
+      .tuple(base, extras, fc.constantFrom(...TOUCHES), optional('campaign', fc.constantFrom('spring', 'summer')))
+      .map(([b, x, touch, campaign]): LifecycleEvent => ({ type: 'Nurtured', ...b, ...x, touch, ...campaign })),
+    fc
+      .tuple(base, extras, fc.integer({ min: 1, max: 6 }), cents(), fc.constantFrom('USD', 'EUR', 'JPY'))
+      .map(([b, x, order, amountCents, currency]): LifecycleEvent => ({
+        type: 'Purchased',
+        ...b,
+        ...x,
+        orderId: `o${order}`,
+        amountCents,
+        currency,
+      })),
+    fc
+      .tuple(base, extras, customers)
+      .map(([b, x, referredCustomerId]): LifecycleEvent => ({ type: 'Referred', ...b, ...x, referredCustomerId })),
+    fc
+      .tuple(base, extras, optional('reason', fc.constantFrom('cancelled', 'inactive')))
+      .map(([b, x, reason]): LifecycleEvent => ({ type: 'Churned', ...b, ...x, ...reason })),
+  )
+}
