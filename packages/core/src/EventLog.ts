@@ -1,0 +1,239 @@
+/**
+ * The EventLog port: an append-only log of lifecycle events, one stream per customer, with one
+ * global order. Every adapter (in-memory, SQLite, PostgreSQL) implements it and passes the
+ * contract suite in `@lifeline/core/testing`.
+ */
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+import * as DecodeError from './DecodeError.js'
+import * as ExpectedVersion from './ExpectedVersion.js'
+import type { CustomerId, EventId } from './Ids.js'
+import * as LifecycleEvent from './LifecycleEvent.js'
+import type { GlobalPosition, RecordedEvent } from './RecordedEvent.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The stream was not at the expected version: nothing was appended. */
+export interface VersionConflict {
+  readonly _tag: 'VersionConflict'
+  readonly streamId: CustomerId
+  readonly expected: ExpectedVersion.ExpectedVersion
+  readonly actual: number
+}
+
+/** An event is malformed or does not belong to the stream: nothing was appended. */
+export interface InvalidEvent {
+  readonly _tag: 'InvalidEvent'
+  readonly streamId: CustomerId
+  /** Index of the offending event in its batch. */
+  readonly index: number
+  readonly errors: DecodeError.DecodeError
+}
+
+/** The storage failed (I/O, driver, lock timeout): nothing was appended. */
+export interface StorageFailed {
+  readonly _tag: 'StorageFailed'
+  readonly cause: unknown
+}
+
+/** Every way an EventLog operation can fail. */
+export type EventLogError = VersionConflict | InvalidEvent | StorageFailed
+
+/** A batch for one customer's stream. */
+export interface StreamBatch {
+  readonly streamId: CustomerId
+  readonly events: readonly LifecycleEvent.LifecycleEvent[]
+  /** Default: `any`. */
+  readonly expectedVersion?: ExpectedVersion.ExpectedVersion
+}
+
+/** What one stream's append did. */
+export interface AppendResult {
+  readonly streamId: CustomerId
+  /** The events stored by this append, with their envelopes, in order. */
+  readonly appended: readonly RecordedEvent[]
+  /** Ids of events that were already stored (or repeated in the batch): skipped, not an error. */
+  readonly alreadyStored: readonly EventId[]
+  /** The stream's version after the append. */
+  readonly streamVersion: number
+}
+
+/** One page of the global log. */
+export interface Page {
+  readonly events: readonly RecordedEvent[]
+  /** The position to read the next page after: the last event's, or `after` when empty. */
+  readonly lastPosition: GlobalPosition
+}
+
+/** Options of `readAll` and `subscribe`. */
+export interface ReadAllOptions {
+  /** Read events after this position (a checkpoint); default 0, the start of the log. */
+  readonly after?: GlobalPosition
+  /** Events per page read from storage; default 500. */
+  readonly pageSize?: number
+}
+
+/** Options of `subscribe`. */
+export interface SubscribeOptions extends ReadAllOptions {
+  /** Ends the subscription; without it the subscription runs until its iterator is returned. */
+  readonly signal?: AbortSignal
+}
+
+/** The port. Every failure is a value in the `TaskEither`; nothing throws for an expected failure. */
+export interface EventLog {
+  /**
+   * Appends a batch to one customer's stream, all or nothing, after checking the expected
+   * version. Events whose id is already stored are skipped and reported in `alreadyStored`;
+   * a batch made only of such events is a no-op and is not checked against the version.
+   */
+  readonly append: (batch: StreamBatch) => TE.TaskEither<EventLogError, AppendResult>
+  /** Appends batches for many streams in one atomic step: all of them, or none. */
+  readonly appendMany: (batches: readonly StreamBatch[]) => TE.TaskEither<EventLogError, readonly AppendResult[]>
+  /** One customer's events in stream order (empty for an unknown customer). */
+  readonly readStream: (streamId: CustomerId) => TE.TaskEither<EventLogError, readonly RecordedEvent[]>
+  /** Up to `limit` events after position `after`, in global order. */
+  readonly readPage: (after: GlobalPosition, limit: number) => TE.TaskEither<EventLogError, Page>
+  /** The position of the last stored event; 0 for an empty log. */
+  readonly headPosition: () => TE.TaskEither<EventLogError, GlobalPosition>
+  /**
+   * Resolves when an event after `after` may be available, or when `signal` aborts. Adapters
+   * notify in-process appends at once and may poll for other processes' appends.
+   */
+  readonly waitForEvents: (after: GlobalPosition, signal?: AbortSignal) => Promise<void>
+}
+
+/**
+ * Thrown by the async iterables of `readAll` and `subscribe` when the log fails mid-iteration:
+ * an iterator cannot return an `Either`, so the typed error travels in `error`.
+ */
+export class EventLogFailure extends Error {
+  /** The typed failure. */
+  readonly error: EventLogError
+  constructor(error: EventLogError) {
+    super(formatError(error))
+    this.name = 'EventLogFailure'
+    this.error = error
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** A `VersionConflict` value. */
+export const versionConflict = (
+  streamId: CustomerId,
+  expected: ExpectedVersion.ExpectedVersion,
+  actual: number,
+): VersionConflict => ({ _tag: 'VersionConflict', streamId, expected, actual })
+
+/** A `StorageFailed` value. */
+export const storageFailed = (cause: unknown): StorageFailed => ({ _tag: 'StorageFailed', cause })
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Every event after `options.after`, in global order, one page at a time: memory stays bounded
+ * by the page size however long the log is. Throws `EventLogFailure` if the log fails.
+ */
+export async function* readAll(log: EventLog, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+  const pageSize = options.pageSize ?? 500
+  let after = options.after ?? 0
+  for (;;) {
+    const page = await log.readPage(after, pageSize)()
+    if (page._tag === 'Left') throw new EventLogFailure(page.left)
+    yield* page.right.events
+    if (page.right.events.length < pageSize) return
+    after = page.right.lastPosition
+  }
+}
+
+/**
+ * Catches up from a checkpoint and keeps receiving new events as they are appended, until
+ * `signal` aborts (then it ends quietly) or the consumer stops iterating.
+ */
+export async function* subscribe(log: EventLog, options: SubscribeOptions = {}): AsyncGenerator<RecordedEvent> {
+  const pageSize = options.pageSize ?? 500
+  const signal = options.signal
+  const aborted = (): boolean => signal?.aborted === true
+  let after = options.after ?? 0
+  while (!aborted()) {
+    const page = await log.readPage(after, pageSize)()
+    if (page._tag === 'Left') throw new EventLogFailure(page.left)
+    for (const event of page.right.events) {
+      if (aborted()) return
+      yield event
+    }
+    after = page.right.lastPosition
+    if (page.right.events.length < pageSize) await log.waitForEvents(after, signal)
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** One line describing a log failure. */
+export const formatError = (error: EventLogError): string => {
+  switch (error._tag) {
+    case 'VersionConflict':
+      return `VersionConflict: stream ${JSON.stringify(error.streamId)} expected ${ExpectedVersion.format(error.expected)} but is at version ${error.actual}`
+    case 'InvalidEvent':
+      return `InvalidEvent: stream ${JSON.stringify(error.streamId)}, event ${error.index}: ${DecodeError.format(error.errors)}`
+    case 'StorageFailed':
+      return `StorageFailed: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
+  }
+}
+
+/**
+ * Validates a batch before it is stored: each event must be a well-formed lifecycle event of the
+ * batch's stream. Adapters call this so that untyped callers cannot store malformed events.
+ */
+export const validateBatch = (batch: StreamBatch): InvalidEvent | null => {
+  for (let index = 0; index < batch.events.length; index++) {
+    const event = batch.events[index]!
+    const errors = LifecycleEvent.check(event)
+    if (errors !== null) return { _tag: 'InvalidEvent', streamId: batch.streamId, index, errors }
+    if (event.customerId !== batch.streamId) {
+      return {
+        _tag: 'InvalidEvent',
+        streamId: batch.streamId,
+        index,
+        errors: DecodeError.single(
+          'customerId',
+          event.customerId,
+          `does not belong to stream ${JSON.stringify(batch.streamId)}`,
+        ),
+      }
+    }
+  }
+  return null
+}
+
+/**
+ * Splits a batch into the events to store, with their ids, and the ids already stored (`isStored`)
+ * or repeated earlier in the batch.
+ */
+export const dedupe = (
+  events: readonly LifecycleEvent.LifecycleEvent[],
+  isStored: (id: EventId) => boolean,
+): {
+  readonly fresh: ReadonlyArray<LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }>
+  readonly alreadyStored: readonly EventId[]
+} => {
+  const fresh: Array<LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }> = []
+  const alreadyStored: EventId[] = []
+  const seen = new Set<EventId>()
+  for (const event of events) {
+    const withId = LifecycleEvent.withId(event)
+    if (seen.has(withId.eventId) || isStored(withId.eventId)) alreadyStored.push(withId.eventId)
+    else {
+      seen.add(withId.eventId)
+      fresh.push(withId)
+    }
+  }
+  return { fresh, alreadyStored }
+}

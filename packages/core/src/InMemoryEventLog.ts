@@ -1,0 +1,105 @@
+/**
+ * An EventLog kept in memory: for tests, examples and short-lived processes. It passes the
+ * same contract suite as the durable logs.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as EventLog from './EventLog.js'
+import * as ExpectedVersion from './ExpectedVersion.js'
+import type { CustomerId, EventId } from './Ids.js'
+import type { GlobalPosition, RecordedEvent } from './RecordedEvent.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of the in-memory log. */
+export interface Options {
+  /** The clock that stamps `recordedAt`; default `Date.now`. */
+  readonly clock?: () => number
+}
+
+const firstResult = (results: readonly EventLog.AppendResult[]): EventLog.AppendResult => results[0]!
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** A new, empty in-memory log. */
+export const make = (options: Options = {}): EventLog.EventLog => {
+  const clock = options.clock ?? Date.now
+  const all: RecordedEvent[] = []
+  const streams = new Map<CustomerId, RecordedEvent[]>()
+  const ids = new Set<EventId>()
+  const waiters = new Set<() => void>()
+
+  // Validates and stages every batch first, then commits: all or nothing.
+  const appendBatches = (
+    batches: readonly EventLog.StreamBatch[],
+  ): E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]> => {
+    const staged: RecordedEvent[] = []
+    const stagedIds = new Set<EventId>()
+    const stagedVersions = new Map<CustomerId, number>()
+    const results: EventLog.AppendResult[] = []
+    const recordedAt = clock()
+    for (const batch of batches) {
+      const invalid = EventLog.validateBatch(batch)
+      if (invalid !== null) return E.left(invalid)
+      const { fresh, alreadyStored } = EventLog.dedupe(batch.events, (id) => ids.has(id) || stagedIds.has(id))
+      const actual = stagedVersions.get(batch.streamId) ?? streams.get(batch.streamId)?.length ?? 0
+      if (fresh.length === 0) {
+        results.push({ streamId: batch.streamId, appended: [], alreadyStored, streamVersion: actual })
+        continue
+      }
+      const expected = batch.expectedVersion ?? ExpectedVersion.any
+      if (!ExpectedVersion.matches(expected, actual)) {
+        return E.left(EventLog.versionConflict(batch.streamId, expected, actual))
+      }
+      const appended = fresh.map((event, i) => ({
+        ...event,
+        streamVersion: actual + i + 1,
+        globalPosition: all.length + staged.length + i + 1,
+        recordedAt,
+      }))
+      for (const event of appended) stagedIds.add(event.eventId)
+      staged.push(...appended)
+      stagedVersions.set(batch.streamId, actual + appended.length)
+      results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: actual + appended.length })
+    }
+    for (const event of staged) {
+      all.push(event)
+      ids.add(event.eventId)
+      const stream = streams.get(event.customerId)
+      if (stream === undefined) streams.set(event.customerId, [event])
+      else stream.push(event)
+    }
+    if (staged.length > 0) {
+      for (const wake of waiters) wake()
+      waiters.clear()
+    }
+    return E.right(results)
+  }
+
+  return {
+    append: (batch) => TE.fromIOEither(() => E.map(firstResult)(appendBatches([batch]))),
+    appendMany: (batches) => TE.fromIOEither(() => appendBatches(batches)),
+    readStream: (streamId) => TE.fromIO(() => [...(streams.get(streamId) ?? [])]),
+    readPage: (after: GlobalPosition, limit: number) =>
+      TE.fromIO(() => {
+        const events = all.slice(Math.max(0, after), Math.max(0, after) + limit)
+        return { events, lastPosition: events.at(-1)?.globalPosition ?? after }
+      }),
+    headPosition: () => TE.fromIO(() => all.length),
+    waitForEvents: (after, signal) =>
+      new Promise<void>((resolve) => {
+        if (all.length > after || signal?.aborted === true) return resolve()
+        const wake = (): void => {
+          waiters.delete(wake)
+          signal?.removeEventListener('abort', wake)
+          resolve()
+        }
+        waiters.add(wake)
+        signal?.addEventListener('abort', wake, { once: true })
+      }),
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * The contract every EventLog implementation must pass. Run it from a test file:
+ *
+ * ```ts
+ * describeEventLogContract('SQLite', async () => ({ log: SqliteEventLog.open(':memory:'), close: async () => {} }))
+ * ```
+ */
+import { describe, expect, it } from 'vitest'
+import * as EventLog from '../EventLog.js'
+import * as ExpectedVersion from '../ExpectedVersion.js'
+import type { RecordedEvent } from '../RecordedEvent.js'
+import { cid, optedIn, purchased } from './fixtures.js'
+
+/** A fresh, empty log for one test, and how to release it. */
+export interface ContractSubject {
+  readonly log: EventLog.EventLog
+  readonly close?: () => Promise<void>
+}
+
+const run = async <A>(task: () => Promise<A>): Promise<A> => task()
+
+const right = async <E, A>(
+  task: () => Promise<{ _tag: 'Left'; left: E } | { _tag: 'Right'; right: A }>,
+): Promise<A> => {
+  const result = await task()
+  if (result._tag === 'Left') throw new Error(`expected success, got ${JSON.stringify(result.left)}`)
+  return result.right
+}
+
+const left = async <E, A>(task: () => Promise<{ _tag: 'Left'; left: E } | { _tag: 'Right'; right: A }>): Promise<E> => {
+  const result = await task()
+  if (result._tag === 'Right') throw new Error(`expected failure, got ${JSON.stringify(result.right)}`)
+  return result.left
+}
+
+const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = []
+  for await (const event of events) out.push(event)
+  return out
+}
+
+const eventually = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+const A = cid('alice')
+const B = cid('bob')
+const aliceJoins = optedIn('alice', '2025-01-01T09:00:00Z', { channel: 'webinar' })
+const aliceBuys = purchased('alice', '2025-01-05T10:00:00Z', 'A-1', 4_900)
+const aliceBuysAgain = purchased('alice', '2025-02-05T10:00:00Z', 'A-2', 2_500)
+const bobJoins = optedIn('bob', '2025-01-02T09:00:00Z')
+const bobBuys = purchased('bob', '2025-01-03T09:00:00Z', 'B-1', 1_000, 'EUR')
+
+/** Registers the EventLog contract tests for one implementation. */
+export const describeEventLogContract = (name: string, setup: () => Promise<ContractSubject>): void => {
+  describe(`EventLog contract: ${name}`, () => {
+    const withLog = (body: (log: EventLog.EventLog) => Promise<void>) => async () => {
+      const subject = await setup()
+      try {
+        await body(subject.log)
+      } finally {
+        await subject.close?.()
+      }
+    }
+
+    describe('expected versions', () => {
+      it(
+        'Given no stream, when appending with NoStream, then the events get versions 1..n and positions in order',
+        withLog(async (log) => {
+          const result = await right(
+            log.append({ streamId: A, events: [aliceJoins, aliceBuys], expectedVersion: ExpectedVersion.noStream }),
+          )
+          expect(result.appended.map((e) => e.streamVersion)).toEqual([1, 2])
+          expect(result.appended[0]!.globalPosition).toBeLessThan(result.appended[1]!.globalPosition)
+          expect(result.streamVersion).toBe(2)
+          expect(result.alreadyStored).toEqual([])
+          const stored = await right(log.readStream(A))
+          expect(stored.map((e) => e.type)).toEqual(['OptedIn', 'Purchased'])
+          expect(stored[0]).toMatchObject({ ...aliceJoins, streamVersion: 1 })
+        }),
+      )
+
+      it(
+        'Given a stream, when appending with NoStream, then it is a VersionConflict naming the actual version',
+        withLog(async (log) => {
+          await right(log.append({ streamId: A, events: [aliceJoins] }))
+          const error = await left(
+            log.append({ streamId: A, events: [aliceBuys], expectedVersion: ExpectedVersion.noStream }),
+          )
+          expect(error).toEqual({ _tag: 'VersionConflict', streamId: A, expected: ExpectedVersion.noStream, actual: 1 })
+          expect(await right(log.readStream(A))).toHaveLength(1)
+        }),
+      )
+
+      it(
+        'Given no stream, when appending with StreamExists, then it conflicts at version 0; given one, it appends',
+        withLog(async (log) => {
+          const error = await left(
+            log.append({ streamId: A, events: [aliceJoins], expectedVersion: ExpectedVersion.streamExists }),
+          )
+          expect(error).toEqual({
+            _tag: 'VersionConflict',
+            streamId: A,
+            expected: ExpectedVersion.streamExists,
+            actual: 0,
+          })
+          await right(log.append({ streamId: A, events: [aliceJoins] }))
+          const result = await right(
+            log.append({ streamId: A, events: [aliceBuys], expectedVersion: ExpectedVersion.streamExists }),
+          )
+          expect(result.streamVersion).toBe(2)
+        }),
+      )
+
+      it(
+        'Given a stream at version 1, when appending with Exactly(1) it appends and with Exactly(5) it conflicts',
+        withLog(async (log) => {
+          await right(log.append({ streamId: A, events: [aliceJoins], expectedVersion: ExpectedVersion.exactly(0) }))
+          const error = await left(
+            log.append({ streamId: A, events: [aliceBuys], expectedVersion: ExpectedVersion.exactly(5) }),
+          )
+          expect(error).toEqual({
+            _tag: 'VersionConflict',
+            streamId: A,
+            expected: ExpectedVersion.exactly(5),
+            actual: 1,
+          })
+          const result = await right(
+            log.append({ streamId: A, events: [aliceBuys], expectedVersion: ExpectedVersion.exactly(1) }),
+          )
+          expect(result.appended.map((e) => e.streamVersion)).toEqual([2])
+        }),
+      )
+
+      it(
+        'Given any stream state, when appending with Any, then it appends',
+        withLog(async (log) => {
+          await right(log.append({ streamId: A, events: [aliceJoins], expectedVersion: ExpectedVersion.any }))
+          await right(log.append({ streamId: A, events: [aliceBuys], expectedVersion: ExpectedVersion.any }))
+          expect(await right(log.readStream(A))).toHaveLength(2)
+        }),
+      )
+    })
+
+    describe('concurrency', () => {
+      it(
+        'Given ten writers expecting the same version, when they append at once, then exactly one wins and nine conflict',
+        withLog(async (log) => {
+          await right(log.append({ streamId: A, events: [aliceJoins] }))
+          const attempts = Array.from({ length: 10 }, (_, i) =>
+            run(
+              log.append({
+                streamId: A,
+                events: [purchased('alice', '2025-01-05T10:00:00Z', `race-${i}`, 100)],
+                expectedVersion: ExpectedVersion.exactly(1),
+              }),
+            ),
+          )
+          const results = await Promise.all(attempts)
+          const wins = results.filter((r) => r._tag === 'Right')
+          const conflicts = results.filter((r) => r._tag === 'Left' && r.left._tag === 'VersionConflict')
+          expect(wins).toHaveLength(1)
+          expect(conflicts).toHaveLength(9)
+          expect(await right(log.readStream(A))).toHaveLength(2)
+        }),
+      )
+    })
+
+    describe('idempotency', () => {
+      it(
+        'Given stored events, when the same events are appended again, then nothing is appended and their ids are reported',
+        withLog(async (log) => {
+          const first = await right(
+            log.append({ streamId: A, events: [aliceJoins, aliceBuys], expectedVersion: ExpectedVersion.noStream }),
+          )
+          const again = await right(
+            log.append({ streamId: A, events: [aliceJoins, aliceBuys], expectedVersion: ExpectedVersion.noStream }),
+          )
+          expect(again.appended).toEqual([])
+          expect(again.alreadyStored).toEqual(first.appended.map((e) => e.eventId))
+          expect(again.streamVersion).toBe(2)
+          expect(await right(log.headPosition())).toBe(first.appended[1]!.globalPosition)
+        }),
+      )
+
+      it(
+        'Given a stored event, when a batch mixes it with a new one, then only the new one is appended',
+        withLog(async (log) => {
+          const first = await right(log.append({ streamId: A, events: [aliceJoins] }))
+          const mixed = await right(
+            log.append({ streamId: A, events: [aliceJoins, aliceBuys], expectedVersion: ExpectedVersion.exactly(1) }),
+          )
+          expect(mixed.alreadyStored).toEqual([first.appended[0]!.eventId])
+          expect(mixed.appended.map((e) => e.type)).toEqual(['Purchased'])
+          expect(mixed.appended[0]!.streamVersion).toBe(2)
+        }),
+      )
+
+      it(
+        'Given a batch that repeats one event, when appended, then it is stored once',
+        withLog(async (log) => {
+          const result = await right(log.append({ streamId: A, events: [aliceJoins, aliceJoins] }))
+          expect(result.appended).toHaveLength(1)
+          expect(result.alreadyStored).toEqual([result.appended[0]!.eventId])
+        }),
+      )
+
+      it(
+        'Given events without ids, then each gets a UUID v5 derived from its content, the same every time',
+        withLog(async (log) => {
+          const result = await right(log.append({ streamId: A, events: [aliceJoins] }))
+          const id = result.appended[0]!.eventId
+          expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+          const again = await right(log.append({ streamId: A, events: [{ ...aliceJoins }] }))
+          expect(again.alreadyStored).toEqual([id])
+        }),
+      )
+
+      it(
+        'Given an event with its own id, then that id is kept',
+        withLog(async (log) => {
+          const eventId = '0b6a9c3e-2f47-4d1a-8c5e-1f2a3b4c5d6e' as never
+          const result = await right(log.append({ streamId: A, events: [{ ...aliceJoins, eventId }] }))
+          expect(result.appended[0]!.eventId).toBe(eventId)
+        }),
+      )
+    })
+
+    describe('atomicity', () => {
+      it(
+        'Given a batch with one malformed event, when appended, then nothing is appended and the error names it',
+        withLog(async (log) => {
+          const bad = { ...aliceBuys, amountCents: -5 }
+          const error = await left(log.append({ streamId: A, events: [aliceJoins, bad] }))
+          expect(error).toMatchObject({ _tag: 'InvalidEvent', streamId: A, index: 1 })
+          expect(EventLog.formatError(error)).toBe(
+            'InvalidEvent: stream "alice", event 1: amountCents: -5 is not an integer >= 0 (money is integer minor units)',
+          )
+          expect(await right(log.readStream(A))).toEqual([])
+          expect(await right(log.headPosition())).toBe(0)
+        }),
+      )
+
+      it(
+        "Given a batch with another customer's event, when appended, then it is rejected whole",
+        withLog(async (log) => {
+          const error = await left(log.append({ streamId: A, events: [aliceJoins, bobJoins] }))
+          expect(EventLog.formatError(error)).toBe(
+            'InvalidEvent: stream "alice", event 1: customerId: "bob" does not belong to stream "alice"',
+          )
+          expect(await right(log.headPosition())).toBe(0)
+        }),
+      )
+
+      it(
+        'Given batches for many streams, when one of them conflicts, then none of them is appended',
+        withLog(async (log) => {
+          await right(log.append({ streamId: B, events: [bobJoins] }))
+          const error = await left(
+            log.appendMany([
+              { streamId: A, events: [aliceJoins, aliceBuys], expectedVersion: ExpectedVersion.noStream },
+              { streamId: B, events: [bobBuys], expectedVersion: ExpectedVersion.noStream },
+            ]),
+          )
+          expect(error).toEqual({ _tag: 'VersionConflict', streamId: B, expected: ExpectedVersion.noStream, actual: 1 })
+          expect(await right(log.readStream(A))).toEqual([])
+          expect(await right(log.readStream(B))).toHaveLength(1)
+        }),
+      )
+
+      it(
+        'Given batches for many streams, when all are valid, then all are appended in one step, in batch order',
+        withLog(async (log) => {
+          const results = await right(
+            log.appendMany([
+              { streamId: A, events: [aliceJoins, aliceBuys] },
+              { streamId: B, events: [bobJoins, bobBuys] },
+              { streamId: A, events: [aliceBuysAgain], expectedVersion: ExpectedVersion.exactly(2) },
+            ]),
+          )
+          expect(results.map((r) => r.streamVersion)).toEqual([2, 2, 3])
+          const all = await collect(EventLog.readAll(log))
+          expect(all.map((e) => [e.customerId, e.streamVersion])).toEqual([
+            ['alice', 1],
+            ['alice', 2],
+            ['bob', 1],
+            ['bob', 2],
+            ['alice', 3],
+          ])
+        }),
+      )
+    })
+
+    describe('reading', () => {
+      const seed = async (log: EventLog.EventLog): Promise<RecordedEvent[]> => {
+        const out: RecordedEvent[] = []
+        for (const [streamId, event] of [
+          [A, aliceJoins],
+          [B, bobJoins],
+          [B, bobBuys],
+          [A, aliceBuys],
+          [A, aliceBuysAgain],
+        ] as const) {
+          out.push(...(await right(log.append({ streamId, events: [event] }))).appended)
+        }
+        return out
+      }
+
+      it(
+        'Given appends to several streams, when reading all, then events come in global order with increasing positions',
+        withLog(async (log) => {
+          const appended = await seed(log)
+          const all = await collect(EventLog.readAll(log))
+          expect(all).toEqual(appended)
+          for (let i = 1; i < all.length; i++)
+            expect(all[i]!.globalPosition).toBeGreaterThan(all[i - 1]!.globalPosition)
+          expect(await right(log.headPosition())).toBe(all.at(-1)!.globalPosition)
+        }),
+      )
+
+      it(
+        'Given five events, when reading pages of two, then pages hold 2, 2 and 1 events and chain by position',
+        withLog(async (log) => {
+          const appended = await seed(log)
+          const first = await right(log.readPage(0, 2))
+          const second = await right(log.readPage(first.lastPosition, 2))
+          const third = await right(log.readPage(second.lastPosition, 2))
+          const fourth = await right(log.readPage(third.lastPosition, 2))
+          expect([first, second, third].map((p) => p.events.length)).toEqual([2, 2, 1])
+          expect([...first.events, ...second.events, ...third.events]).toEqual(appended)
+          expect(fourth).toEqual({ events: [], lastPosition: third.lastPosition })
+          expect(await collect(EventLog.readAll(log, { pageSize: 2 }))).toEqual(appended)
+        }),
+      )
+
+      it(
+        'Given a checkpoint, when reading all after it, then only later events come',
+        withLog(async (log) => {
+          const appended = await seed(log)
+          const checkpoint = appended[2]!.globalPosition
+          expect(await collect(EventLog.readAll(log, { after: checkpoint, pageSize: 1 }))).toEqual(appended.slice(3))
+        }),
+      )
+
+      it(
+        'Given an unknown customer, when reading its stream, then it is empty',
+        withLog(async (log) => {
+          await seed(log)
+          expect(await right(log.readStream(cid('nobody')))).toEqual([])
+        }),
+      )
+    })
+
+    describe('subscription', () => {
+      it(
+        'Given a subscription from a checkpoint, when events are appended later, then it catches up and receives them live',
+        withLog(async (log) => {
+          const first = await right(log.append({ streamId: A, events: [aliceJoins, aliceBuys] }))
+          const controller = new AbortController()
+          const received: RecordedEvent[] = []
+          const done = (async () => {
+            for await (const event of EventLog.subscribe(log, {
+              after: first.appended[0]!.globalPosition,
+              pageSize: 1,
+              signal: controller.signal,
+            })) {
+              received.push(event)
+              if (received.length === 3) controller.abort()
+            }
+          })()
+          await eventually(() => received.length === 1)
+          expect(received.map((e) => e.type)).toEqual(['Purchased'])
+          await right(log.append({ streamId: B, events: [bobJoins] }))
+          await right(log.append({ streamId: A, events: [aliceBuysAgain] }))
+          await done
+          expect(received.map((e) => [e.customerId, e.streamVersion])).toEqual([
+            ['alice', 2],
+            ['bob', 1],
+            ['alice', 3],
+          ])
+        }),
+      )
+
+      it(
+        'Given an idle subscription, when its signal aborts, then it ends without an event',
+        withLog(async (log) => {
+          const controller = new AbortController()
+          const done = collect(EventLog.subscribe(log, { signal: controller.signal }))
+          setTimeout(() => controller.abort(), 10)
+          expect(await done).toEqual([])
+        }),
+      )
+    })
+  })
+}
