@@ -1,0 +1,55 @@
+/**
+ * Active and new customers, churn and retention (METRICS.md, "Customers, churn and retention").
+ */
+import * as Fold from './Fold.js'
+import * as Ledger from './Ledger.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** `customers`, `churn` and `retention` in the report. */
+export interface Customers {
+  readonly customers: { readonly active: number; readonly new: number }
+  readonly churn: { readonly count: number; readonly rate: number | null }
+  readonly retention: { readonly rate: number | null }
+}
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * S: active at `from`; E: active at `to`; N: first purchase in [from, to). Churn counts the
+ * customers of S with a churn (explicit or implicit) in the period; retention is |S ∩ E| / |S|.
+ */
+export const customers = (state: Ledger.State): Customers => {
+  const from = state.options.from ?? Number.NEGATIVE_INFINITY
+  const to = state.options.to ?? Number.POSITIVE_INFINITY
+  let s = 0
+  let e = 0
+  let n = 0
+  let churned = 0
+  let retained = 0
+  for (const facts of state.customers.values()) {
+    if (facts.firstPurchaseAt === null) continue
+    const status = Ledger.asOf(state, facts)
+    if (status.activeAtFrom) s++
+    if (status.activeAtTo) e++
+    if (facts.firstPurchaseAt >= from && facts.firstPurchaseAt < to) n++
+    if (status.activeAtFrom && status.churnedInPeriod) churned++
+    if (status.activeAtFrom && status.activeAtTo) retained++
+  }
+  return {
+    customers: { active: e, new: n },
+    churn: { count: churned, rate: Ledger.rate(churned, s) },
+    retention: { rate: Ledger.rate(retained, s) },
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// folds
+// -------------------------------------------------------------------------------------
+
+/** `customers`, `churn` and `retention` as a fold over the given ledger. */
+export const fold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(customers)(ledger)

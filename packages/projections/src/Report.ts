@@ -1,0 +1,101 @@
+/**
+ * The whole METRICS.md report as one fold: one pass over the log, one shared ledger, every
+ * metric read from it. Its state can be checkpointed with the log position it reflects and
+ * resumed later.
+ */
+import { Timestamp } from '@lifeline/core'
+import * as Cohorts from './Cohorts.js'
+import * as Customers from './Customers.js'
+import * as Fold from './Fold.js'
+import * as Leads from './Leads.js'
+import * as Ledger from './Ledger.js'
+import * as Referrals from './Referrals.js'
+import * as Revenue from './Revenue.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The report, in the METRICS.md JSON shape. */
+export interface Report {
+  readonly period: { readonly from: string | null; readonly to: string | null }
+  readonly options: { readonly inactivityDays: number | null; readonly conversionWindowDays: number | null }
+  readonly leads: Leads.Leads
+  readonly conversion: Leads.Conversion
+  readonly funnel: readonly Leads.FunnelStep[]
+  readonly customers: Customers.Customers['customers']
+  readonly churn: Customers.Customers['churn']
+  readonly retention: Customers.Customers['retention']
+  readonly cohorts: readonly Cohorts.Cohort[]
+  readonly lifecycle: readonly Cohorts.LifecycleMonth[]
+  readonly revenue: Revenue.Revenue['revenue']
+  readonly repeatPurchaseRate: number | null
+  readonly aovCents: Revenue.Revenue['aovCents']
+  readonly clv: Revenue.Revenue['clv']
+  readonly referrals: Referrals.Referrals
+  readonly channels: Readonly<Record<string, Referrals.Channel>>
+  readonly campaigns: Readonly<Record<string, Referrals.Channel>>
+}
+
+/** A report's state with the log position it reflects: what a checkpoint stores. */
+export interface Checkpoint {
+  readonly position: number
+  readonly state: Ledger.State
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** Reads the whole report from a ledger state. */
+export const fromLedger = (state: Ledger.State): Report => {
+  const period = Ledger.period(state)
+  const people = Customers.customers(state)
+  const money = Revenue.revenue(state)
+  return {
+    period: {
+      from: period.from === null ? null : Timestamp.format(period.from),
+      to: period.to === null ? null : Timestamp.format(period.to),
+    },
+    options: {
+      inactivityDays: state.options.inactivityDays ?? null,
+      conversionWindowDays: state.options.conversionWindowDays ?? null,
+    },
+    leads: Leads.leads(state),
+    conversion: Leads.conversion(state),
+    funnel: Leads.funnel(state),
+    customers: people.customers,
+    churn: people.churn,
+    retention: people.retention,
+    cohorts: Cohorts.cohorts(state),
+    lifecycle: Cohorts.lifecycle(state),
+    revenue: money.revenue,
+    repeatPurchaseRate: money.repeatPurchaseRate,
+    aovCents: money.aovCents,
+    clv: money.clv,
+    referrals: Referrals.referrals(state),
+    channels: Referrals.channels(state),
+    campaigns: Referrals.campaigns(state),
+  }
+}
+
+/** The report as one fold over the log. */
+export const fold = (options: Ledger.Options = {}): Fold.Fold<Ledger.State, Report> =>
+  Fold.map(fromLedger)(Ledger.fold(options))
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** Serializes a checkpoint (state and position) to JSON text. */
+export const serializeCheckpoint = (checkpoint: Checkpoint): string => Fold.serialize(checkpoint)
+
+/** Reads a checkpoint written by `serializeCheckpoint`. */
+export const deserializeCheckpoint = (text: string): Checkpoint => Fold.deserialize<Checkpoint>(text)
+
+/** True when a stored state was folded with these options, so it can be resumed for them. */
+export const sameOptions = (a: Ledger.Options, b: Ledger.Options): boolean =>
+  a.from === b.from &&
+  a.to === b.to &&
+  a.inactivityDays === b.inactivityDays &&
+  a.conversionWindowDays === b.conversionWindowDays

@@ -1,0 +1,14 @@
+/**
+ * @lifeline/projections: every lifecycle metric as a pure fold, the whole report in one pass.
+ */
+export * as Cohorts from './Cohorts.js'
+export * as Customers from './Customers.js'
+export * as Fold from './Fold.js'
+export * as Leads from './Leads.js'
+export * as Ledger from './Ledger.js'
+export * as Money from './Money.js'
+export * as Month from './Month.js'
+export * as ProjectionRunner from './ProjectionRunner.js'
+export * as Referrals from './Referrals.js'
+export * as Report from './Report.js'
+export * as Revenue from './Revenue.js'
