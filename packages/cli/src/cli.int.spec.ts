@@ -1,0 +1,163 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { main } from './cli.js'
+
+const run = async (argv: string[]) => {
+  let stdout = ''
+  let stderr = ''
+  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false })
+  return { status, stdout, stderr }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'))
+const file = (name: string, lines: readonly unknown[]): string => {
+  const path = join(dir, name)
+  writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n')
+  return path
+}
+
+// In file order, not time order: the report must not care.
+const good = [
+  {
+    type: 'Purchased',
+    customerId: 'ada',
+    occurredAt: '2025-01-10T10:00:00Z',
+    orderId: 'A1',
+    amountCents: 4900,
+    currency: 'EUR',
+  },
+  {
+    type: 'OptedIn',
+    customerId: 'ada',
+    occurredAt: '2025-01-06T09:00:00Z',
+    channel: 'webinar',
+    acquisitionCostCents: 1500,
+  },
+  { type: 'OptedIn', customerId: 'bob', occurredAt: '2025-01-07T09:00:00+01:00', channel: 'seo' },
+]
+
+describe('lifeline report --events', () => {
+  it('prints exactly one JSON document in the METRICS.md shape with --json', async () => {
+    const { status, stdout, stderr } = await run(['report', '--events', file('good.jsonl', good), '--json'])
+    expect(stderr).toBe('')
+    expect(status).toBe(0)
+    const report = JSON.parse(stdout) as Record<string, unknown>
+    expect(stdout.trim().split('\n')).toHaveLength(1)
+    expect(report).toMatchObject({
+      period: { from: '2025-01-06T09:00:00.000Z', to: '2025-01-10T10:00:00.001Z' },
+      leads: { new: 2, total: 2, costPerLeadCents: 750, cac: 1500 },
+      conversion: { leadToCustomer: 0.5 },
+      revenue: { totalCents: { EUR: 4900 } },
+      channels: {
+        webinar: { leads: 1, converted: 1, costCents: 1500, revenueCents: { EUR: 4900 }, roi: (4900 - 1500) / 1500 },
+      },
+    })
+  })
+
+  it('honours the period and option flags', async () => {
+    const { stdout } = await run([
+      'report',
+      '--events',
+      file('period.jsonl', good),
+      '--json',
+      '--from',
+      '2025-01-07',
+      '--to',
+      '2025-02-01T00:00:00Z',
+      '--conversion-window-days',
+      '30',
+      '--inactivity-days',
+      '90',
+    ])
+    const report = JSON.parse(stdout) as { period: unknown; options: unknown; leads: { new: number } }
+    expect(report.period).toEqual({ from: '2025-01-07T00:00:00.000Z', to: '2025-02-01T00:00:00.000Z' })
+    expect(report.options).toEqual({ inactivityDays: 90, conversionWindowDays: 30 })
+    expect(report.leads.new).toBe(1) // bob opted in at 08:00 UTC on 7 January; ada before the period
+  })
+
+  it('reports each bad line with its number, field and reason, and still reports the valid ones', async () => {
+    const path = file('bad.jsonl', [
+      ...good,
+      {
+        type: 'Purchased',
+        customerId: 'bob',
+        occurredAt: '2025-13-01T00:00:00Z',
+        orderId: 'B1',
+        amountCents: 12.5,
+        currency: 'USD',
+      },
+      '{not json',
+      { type: 'OptedIn', customerId: 'ada', occurredAt: '2025-01-08T09:00:00Z', channel: 'seo' },
+      '',
+      { type: 'Nurtured', customerId: 'carol', occurredAt: '2025-01-08T09:00:00Z', touch: 'email', color: 'red' },
+    ])
+    const { status, stdout, stderr } = await run(['report', '--events', path, '--json'])
+    expect(status).toBe(1)
+    expect(stderr.trim().split('\n')).toEqual([
+      'line 4: occurredAt: "2025-13-01T00:00:00Z" is not an RFC 3339 date-time with a zone; amountCents: 12.5 is not an integer >= 0 (money is integer minor units)',
+      'line 5: not valid JSON: "{not json"',
+      'line 6: AlreadyOptedIn: OptedIn for customer "ada" at 2025-01-08T09:00:00.000Z: the customer has opted in and not churned since',
+      'line 8: color: "red" is not a field of Nurtured',
+      '4 event(s) rejected; the report covers the 3 valid event(s)',
+    ])
+    expect((JSON.parse(stdout) as { leads: { new: number } }).leads.new).toBe(2)
+  })
+
+  it('prints readable tables by default', async () => {
+    const { status, stdout } = await run(['report', '--events', file('text.jsonl', good)])
+    expect(status).toBe(0)
+    expect(stdout).toContain('Lifeline report  2025-01-06T09:00:00.000Z .. 2025-01-10T10:00:00.001Z')
+    expect(stdout).toMatch(/lead to customer\s+50\.0%/)
+    expect(stdout).toMatch(/revenue\s+49\.00 EUR/)
+  })
+
+  it('answers bad usage with one line and exit status 2', async () => {
+    expect(await run(['report'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'lifeline report: report needs --events FILE (see lifeline report --help)\n',
+    })
+    expect((await run(['report', '--events', join(dir, 'missing.jsonl')])).stderr).toBe(
+      `lifeline report: no such file: ${join(dir, 'missing.jsonl')}\n`,
+    )
+    expect((await run(['report', '--events', 'x', '--from', 'yesterday'])).stderr).toBe(
+      'lifeline report: --from: "yesterday" is not an RFC 3339 date-time (or a YYYY-MM-DD date)\n',
+    )
+    expect((await run(['report', '--bogus'])).stderr).toMatch(
+      /^lifeline report: Unknown option '--bogus'.*\(see --help\)\n$/,
+    )
+    expect(await run(['frobnicate'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'lifeline: unknown command "frobnicate" (commands: report)\n',
+    })
+  })
+
+  it('prints help for the command and for report', async () => {
+    expect((await run(['--help'])).stdout).toContain('Usage: lifeline <command>')
+    expect((await run(['report', '--help'])).stdout).toContain('Usage: lifeline report --events FILE.jsonl')
+  })
+
+  it('runs as the installed `lifeline` binary (built) and exits with its status', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/lifeline.js')
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'report',
+      '--events',
+      file('bin.jsonl', good),
+      '--json',
+    ])
+    expect((JSON.parse(stdout) as { leads: { new: number } }).leads.new).toBe(2)
+    const failed = await promisify(execFile)(process.execPath, [bin, 'report']).catch(
+      (e: { code: number; stderr: string }) => e,
+    )
+    expect(failed).toMatchObject({
+      code: 2,
+      stderr: 'lifeline report: report needs --events FILE (see lifeline report --help)\n',
+    })
+  })
+})

@@ -1,0 +1,51 @@
+/**
+ * The `lifeline` command: dispatches to its subcommands and turns every failure into one line
+ * on stderr and an exit status, never a stack trace.
+ */
+import { EXIT, UsageError, type Io } from './Io.js'
+import * as ReportCommand from './report.js'
+
+/** The top-level help text. */
+export const help = `Usage: lifeline <command> [options]
+
+Commands:
+  report    print the lifecycle report of an events file
+
+Run lifeline <command> --help for a command's options.
+`
+
+const commands: Record<string, (args: readonly string[], io: Io) => Promise<number>> = {
+  report: ReportCommand.run,
+}
+
+/** Runs the command line (without `node` and the script) and returns the exit status. */
+export const main = async (argv: readonly string[], io: Io): Promise<number> => {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help)
+    return name === undefined ? EXIT.failed : EXIT.ok
+  }
+  const command = commands[name]
+  if (command === undefined) {
+    io.stderr(`lifeline: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(commands).join(', ')})\n`)
+    return EXIT.failed
+  }
+  try {
+    return await command(rest, io)
+  } catch (error) {
+    io.stderr(`lifeline ${name}: ${describe(error)}\n`)
+    return EXIT.failed
+  }
+}
+
+const describe = (error: unknown): string => {
+  if (error instanceof UsageError) return error.message
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return `no such file: ${(error as NodeJS.ErrnoException).path ?? ''}`
+    if (code === 'EACCES') return `permission denied: ${(error as NodeJS.ErrnoException).path ?? ''}`
+    if (code !== undefined && code.startsWith('ERR_PARSE_ARGS')) return `${error.message} (see --help)`
+    return error.message
+  }
+  return String(error)
+}

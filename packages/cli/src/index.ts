@@ -1,0 +1,7 @@
+/**
+ * @lifeline/cli: the `lifeline` command, callable in-process.
+ */
+export { main, help } from './cli.js'
+export { EXIT, UsageError, processIo, type Io } from './Io.js'
+export { readJsonLines, decodeLine, type Line } from './EventFile.js'
+export * as Generator from './Generator.js'

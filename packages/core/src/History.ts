@@ -1,0 +1,79 @@
+/**
+ * Admits a history of events that arrives in any order (an export, a file): each customer's
+ * events are put in time order (same-instant events keep their input order), repeated events
+ * are dropped, and each event goes through the lifecycle rules against its customer's state.
+ */
+import * as Customer from './Customer.js'
+import * as Decider from './Decider.js'
+import type { EventId } from './Ids.js'
+import * as LifecycleEvent from './LifecycleEvent.js'
+import type { LifecycleError } from './LifecycleError.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** An event with where it came from (a line number, a request index). */
+export interface Sourced<Source> {
+  readonly source: Source
+  readonly event: LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }
+}
+
+/** An event the rules rejected, with its source. */
+export interface Rejected<Source> {
+  readonly source: Source
+  readonly error: LifecycleError
+}
+
+/** What `admit` did with a history. */
+export interface Admitted<Source> {
+  /** Accepted events in time order (customers interleaved by time, ties in input order). */
+  readonly accepted: ReadonlyArray<Sourced<Source>>
+  readonly rejected: ReadonlyArray<Rejected<Source>>
+  /** Events whose id had already been seen (in the input or in `known`): dropped, not errors. */
+  readonly duplicates: ReadonlyArray<Sourced<Source>>
+  /** Each customer's state after its accepted events. */
+  readonly states: ReadonlyMap<string, Customer.CustomerState>
+}
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs a history through the rules. `states` gives the customers' states before it (for example
+ * folded from a log) and `isKnown` the ids already stored; both default to an empty log.
+ */
+export const admit = <Source>(
+  input: Iterable<{ readonly source: Source; readonly event: LifecycleEvent.LifecycleEvent }>,
+  options: {
+    readonly states?: (customerId: string) => Customer.CustomerState | undefined
+    readonly isKnown?: (id: EventId) => boolean
+  } = {},
+): Admitted<Source> => {
+  const items: Array<Sourced<Source> & { readonly order: number }> = []
+  let order = 0
+  for (const { source, event } of input) items.push({ source, event: LifecycleEvent.withId(event), order: order++ })
+  items.sort((a, b) => a.event.occurredAt - b.event.occurredAt || a.order - b.order)
+  const states = new Map<string, Customer.CustomerState>()
+  const seen = new Set<EventId>()
+  const accepted: Sourced<Source>[] = []
+  const rejected: Rejected<Source>[] = []
+  const duplicates: Sourced<Source>[] = []
+  for (const item of items) {
+    const { event } = item
+    if (seen.has(event.eventId) || options.isKnown?.(event.eventId) === true) {
+      duplicates.push({ source: item.source, event })
+      continue
+    }
+    seen.add(event.eventId)
+    const state = states.get(event.customerId) ?? options.states?.(event.customerId) ?? Customer.initial
+    const error = Decider.check(event, state)
+    if (error !== null) rejected.push({ source: item.source, error })
+    else {
+      states.set(event.customerId, Customer.evolve(state, event))
+      accepted.push({ source: item.source, event })
+    }
+  }
+  return { accepted, rejected, duplicates, states }
+}
