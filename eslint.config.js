@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/*.config.ts',
       'eslint.config.js',
       'scripts/**',
+      '**/bin/*.js',
     ],
   },
   js.configs.recommended,
