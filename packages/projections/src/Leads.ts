@@ -87,84 +87,96 @@ export function* leadsOf(state: Ledger.State): Generator<Lead> {
 
 const median = (values: number[]): number | null => {
   if (values.length === 0) return null
-  const xs = [...values].sort((a, b) => a - b)
+  const xs = Float64Array.from(values).sort()
   const mid = xs.length >> 1
   return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2
 }
 
-const countBy = (keys: Iterable<string>): Map<string, number> => {
-  const out = new Map<string, number>()
-  for (const key of keys) out.set(key, (out.get(key) ?? 0) + 1)
-  return out
+/** Counts of a group of leads. */
+interface Tally {
+  leads: number
+  converted: number
 }
 
-/** `leads` from the ledger. */
-export const leads = (state: Ledger.State): Leads => {
-  const list = [...leadsOf(state)]
-  const converted = list.filter((l) => l.converted).length
-  const costs = list.filter((l) => l.acquisitionCostCents !== null)
-  const cost = costs.length === 0 ? null : costs.reduce((sum, l) => sum + l.acquisitionCostCents!, 0)
+const tally = (groups: Map<string, Tally>, key: string, converted: boolean): void => {
+  let t = groups.get(key)
+  if (t === undefined) groups.set(key, (t = { leads: 0, converted: 0 }))
+  t.leads++
+  if (converted) t.converted++
+}
+
+/** Everything the lead metrics need, in one pass over the leads. */
+const summarize = (list: readonly Lead[]) => {
+  const byChannel = new Map<string, Tally>()
+  const byCampaign = new Map<string, Tally>()
+  const nurtured: Tally = { leads: 0, converted: 0 }
+  let converted = 0
+  let repeat = 0
+  let referred = 0
+  let cost: number | null = null
+  const days: number[] = []
+  for (const lead of list) {
+    tally(byChannel, lead.channel, lead.converted)
+    if (lead.campaign !== null) tally(byCampaign, lead.campaign, lead.converted)
+    if (lead.nurtured) {
+      nurtured.leads++
+      if (lead.converted) nurtured.converted++
+    }
+    if (lead.converted) converted++
+    if (lead.repeat) repeat++
+    if (lead.referred) referred++
+    if (lead.acquisitionCostCents !== null) cost = (cost ?? 0) + lead.acquisitionCostCents
+    if (lead.daysToConvert !== null) days.push(lead.daysToConvert)
+  }
+  return { leads: list.length, converted, repeat, referred, cost, nurtured, byChannel, byCampaign, days }
+}
+
+/** `leads` from the ledger (pass the leads when they are already listed). */
+export const leads = (state: Ledger.State, list: readonly Lead[] = [...leadsOf(state)]): Leads => {
+  const sum = summarize(list)
   let total = 0
   for (const f of state.customers.values()) if (f.optInAt !== null) total++
+  const counts = (groups: Map<string, Tally>) => sorted([...groups].map(([k, t]) => [k, t.leads] as const))
   return {
-    new: list.length,
-    newByChannel: sorted(countBy(list.map((l) => l.channel))),
-    newByCampaign: sorted(countBy(list.flatMap((l) => (l.campaign === null ? [] : [l.campaign])))),
+    new: sum.leads,
+    newByChannel: counts(sum.byChannel),
+    newByCampaign: counts(sum.byCampaign),
     total,
-    costPerLeadCents: cost === null ? null : Ledger.rate(cost, list.length),
-    cac: cost === null ? null : Ledger.rate(cost, converted),
+    costPerLeadCents: sum.cost === null ? null : Ledger.rate(sum.cost, sum.leads),
+    cac: sum.cost === null ? null : Ledger.rate(sum.cost, sum.converted),
   }
-}
-
-const conversionRate = (list: readonly Lead[]): number | null =>
-  Ledger.rate(list.filter((l) => l.converted).length, list.length)
-
-const groupBy = (list: readonly Lead[], key: (l: Lead) => string | null): Map<string, Lead[]> => {
-  const out = new Map<string, Lead[]>()
-  for (const lead of list) {
-    const k = key(lead)
-    if (k === null) continue
-    const group = out.get(k)
-    if (group === undefined) out.set(k, [lead])
-    else group.push(lead)
-  }
-  return out
 }
 
 /** `conversion` from the ledger. */
-export const conversion = (state: Ledger.State): Conversion => {
-  const list = [...leadsOf(state)]
-  const rates = (groups: Map<string, Lead[]>) => sorted([...groups].map(([k, g]) => [k, conversionRate(g)] as const))
+export const conversion = (_state: Ledger.State, list: readonly Lead[] = [...leadsOf(_state)]): Conversion => {
+  const sum = summarize(list)
+  const rates = (groups: Map<string, Tally>) =>
+    sorted([...groups].map(([k, t]) => [k, Ledger.rate(t.converted, t.leads)] as const))
   return {
-    leadToCustomer: conversionRate(list),
-    byChannel: rates(groupBy(list, (l) => l.channel)),
-    byCampaign: rates(groupBy(list, (l) => l.campaign)),
-    nurtured: conversionRate(list.filter((l) => l.nurtured)),
-    unnurtured: conversionRate(list.filter((l) => !l.nurtured)),
-    medianDaysToConvert: median(list.flatMap((l) => (l.daysToConvert === null ? [] : [l.daysToConvert]))),
+    leadToCustomer: Ledger.rate(sum.converted, sum.leads),
+    byChannel: rates(sum.byChannel),
+    byCampaign: rates(sum.byCampaign),
+    nurtured: Ledger.rate(sum.nurtured.converted, sum.nurtured.leads),
+    unnurtured: Ledger.rate(sum.converted - sum.nurtured.converted, sum.leads - sum.nurtured.leads),
+    medianDaysToConvert: median(sum.days),
   }
 }
 
 /** The funnel over L: optedIn, nurtured, converted, repeat, referred. */
-export const funnel = (state: Ledger.State): readonly FunnelStep[] => {
-  const list = [...leadsOf(state)]
-  const optedIn = list.length
-  const nurtured = list.filter((l) => l.nurtured).length
-  const converted = list.filter((l) => l.converted).length
-  const repeat = list.filter((l) => l.repeat).length
-  const referred = list.filter((l) => l.referred).length
+export const funnel = (_state: Ledger.State, list: readonly Lead[] = [...leadsOf(_state)]): readonly FunnelStep[] => {
+  const sum = summarize(list)
   const step = (name: FunnelStep['step'], count: number, parent: number): FunnelStep => ({
     step: name,
     count,
-    overall: Ledger.rate(count, optedIn),
+    overall: Ledger.rate(count, sum.leads),
     relative: Ledger.rate(count, parent),
   })
   return [
-    step('optedIn', optedIn, optedIn),
-    step('nurtured', nurtured, optedIn),
-    step('converted', converted, optedIn),
-    step('repeat', repeat, converted),
-    step('referred', referred, converted),
+    step('optedIn', sum.leads, sum.leads),
+    step('nurtured', sum.nurtured.leads, sum.leads),
+    step('converted', sum.converted, sum.leads),
+    step('repeat', sum.repeat, sum.converted),
+    step('referred', sum.referred, sum.converted),
   ]
 }
 
@@ -173,8 +185,11 @@ export const funnel = (state: Ledger.State): readonly FunnelStep[] => {
 // -------------------------------------------------------------------------------------
 
 /** `leads` as a fold over the given ledger (share one ledger fold across metrics). */
-export const leadsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(leads)(ledger)
+export const leadsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) =>
+  Fold.map((s: Ledger.State) => leads(s))(ledger)
 /** `conversion` as a fold. */
-export const conversionFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(conversion)(ledger)
+export const conversionFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) =>
+  Fold.map((s: Ledger.State) => conversion(s))(ledger)
 /** `funnel` as a fold. */
-export const funnelFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(funnel)(ledger)
+export const funnelFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) =>
+  Fold.map((s: Ledger.State) => funnel(s))(ledger)

@@ -213,7 +213,8 @@ const factsOf = (state: State, customerId: string): CustomerFacts => {
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
 export const step = (state: State, event: LifecycleEvent): State => {
   const t = event.occurredAt
-  const { from, to } = bounds(state.options)
+  const from = state.options.from ?? Number.NEGATIVE_INFINITY
+  const to = state.options.to ?? Number.POSITIVE_INFINITY
   if (t >= to) return state
   if (state.minOccurredAt === null || t < state.minOccurredAt) state.minOccurredAt = t
   if (state.maxOccurredAt === null || t > state.maxOccurredAt) state.maxOccurredAt = t

@@ -56,45 +56,58 @@ export const referrals = (state: Ledger.State): Referrals => {
   return { count: state.referralsInPeriod, rate: Ledger.rate(referrers, buyers), converted }
 }
 
-const channelOf = (leads: readonly Leads.Lead[]): Channel => {
-  const converted = leads.filter((l) => l.converted)
-  const costs = leads.filter((l) => l.acquisitionCostCents !== null)
-  const cost = costs.length === 0 ? null : costs.reduce((sum, l) => sum + l.acquisitionCostCents!, 0)
-  const revenue = new Map<string, number>()
-  for (const lead of converted) {
-    for (const [currency, cents] of Object.entries(lead.revenue ?? {})) {
-      revenue.set(currency, (revenue.get(currency) ?? 0) + cents)
-    }
-  }
-  const roi =
-    cost === null || cost === 0 || revenue.size > 1 ? null : ((revenue.values().next().value ?? 0) - cost) / cost
-  return {
-    leads: leads.length,
-    converted: converted.length,
-    leadToCustomer: Ledger.rate(converted.length, leads.length),
-    costCents: cost,
-    revenueCents: sorted(revenue),
-    roi,
-  }
+interface Group {
+  leads: number
+  converted: number
+  cost: number | null
+  readonly revenue: Map<string, number>
 }
 
-const byKey = (state: Ledger.State, key: (lead: Leads.Lead) => string | null): Readonly<Record<string, Channel>> => {
-  const groups = new Map<string, Leads.Lead[]>()
-  for (const lead of Leads.leadsOf(state)) {
+const byKey = (
+  leads: Iterable<Leads.Lead>,
+  key: (lead: Leads.Lead) => string | null,
+): Readonly<Record<string, Channel>> => {
+  const groups = new Map<string, Group>()
+  for (const lead of leads) {
     const k = key(lead)
     if (k === null) continue
-    const group = groups.get(k)
-    if (group === undefined) groups.set(k, [lead])
-    else group.push(lead)
+    let g = groups.get(k)
+    if (g === undefined) groups.set(k, (g = { leads: 0, converted: 0, cost: null, revenue: new Map() }))
+    g.leads++
+    if (lead.acquisitionCostCents !== null) g.cost = (g.cost ?? 0) + lead.acquisitionCostCents
+    if (!lead.converted) continue
+    g.converted++
+    for (const currency in lead.revenue)
+      g.revenue.set(currency, (g.revenue.get(currency) ?? 0) + lead.revenue[currency]!)
   }
-  return sorted([...groups].map(([k, leads]) => [k, channelOf(leads)] as const))
+  return sorted(
+    [...groups].map(([k, g]) => {
+      const revenue = g.revenue.size === 0 ? 0 : g.revenue.values().next().value!
+      const roi = g.cost === null || g.cost === 0 || g.revenue.size > 1 ? null : (revenue - g.cost) / g.cost
+      const channel: Channel = {
+        leads: g.leads,
+        converted: g.converted,
+        leadToCustomer: Ledger.rate(g.converted, g.leads),
+        costCents: g.cost,
+        revenueCents: sorted(g.revenue),
+        roi,
+      }
+      return [k, channel] as const
+    }),
+  )
 }
 
 /** `channels`: keyed by the channel of the first opt-in of the leads in L. */
-export const channels = (state: Ledger.State): Readonly<Record<string, Channel>> => byKey(state, (l) => l.channel)
+export const channels = (
+  state: Ledger.State,
+  leads: Iterable<Leads.Lead> = Leads.leadsOf(state),
+): Readonly<Record<string, Channel>> => byKey(leads, (l) => l.channel)
 
 /** `campaigns`: keyed by the campaign named on the first opt-in of the leads in L. */
-export const campaigns = (state: Ledger.State): Readonly<Record<string, Channel>> => byKey(state, (l) => l.campaign)
+export const campaigns = (
+  state: Ledger.State,
+  leads: Iterable<Leads.Lead> = Leads.leadsOf(state),
+): Readonly<Record<string, Channel>> => byKey(leads, (l) => l.campaign)
 
 // -------------------------------------------------------------------------------------
 // folds
@@ -103,6 +116,8 @@ export const campaigns = (state: Ledger.State): Readonly<Record<string, Channel>
 /** `referrals` as a fold over the given ledger. */
 export const referralsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(referrals)(ledger)
 /** `channels` as a fold over the given ledger. */
-export const channelsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(channels)(ledger)
+export const channelsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) =>
+  Fold.map((s: Ledger.State) => channels(s))(ledger)
 /** `campaigns` as a fold over the given ledger. */
-export const campaignsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) => Fold.map(campaigns)(ledger)
+export const campaignsFold = (ledger: Fold.Fold<Ledger.State, Ledger.State>) =>
+  Fold.map((s: Ledger.State) => campaigns(s))(ledger)

@@ -52,6 +52,7 @@ export const fromLedger = (state: Ledger.State): Report => {
   const period = Ledger.period(state)
   const people = Customers.customers(state)
   const money = Revenue.revenue(state)
+  const leads = [...Leads.leadsOf(state)]
   return {
     period: {
       from: period.from === null ? null : Timestamp.format(period.from),
@@ -61,9 +62,9 @@ export const fromLedger = (state: Ledger.State): Report => {
       inactivityDays: state.options.inactivityDays ?? null,
       conversionWindowDays: state.options.conversionWindowDays ?? null,
     },
-    leads: Leads.leads(state),
-    conversion: Leads.conversion(state),
-    funnel: Leads.funnel(state),
+    leads: Leads.leads(state, leads),
+    conversion: Leads.conversion(state, leads),
+    funnel: Leads.funnel(state, leads),
     customers: people.customers,
     churn: people.churn,
     retention: people.retention,
@@ -74,8 +75,8 @@ export const fromLedger = (state: Ledger.State): Report => {
     aovCents: money.aovCents,
     clv: money.clv,
     referrals: Referrals.referrals(state),
-    channels: Referrals.channels(state),
-    campaigns: Referrals.campaigns(state),
+    channels: Referrals.channels(state, leads),
+    campaigns: Referrals.campaigns(state, leads),
   }
 }
 
