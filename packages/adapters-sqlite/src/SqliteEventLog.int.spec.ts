@@ -1,0 +1,128 @@
+import { fork } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { EventLog, ExpectedVersion } from '@lifeline/core'
+import { describeEventLogContract, Fixtures } from '@lifeline/core/testing'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import * as SqliteEventLog from './SqliteEventLog.js'
+
+const { cid, optedIn, purchased } = Fixtures
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-sqlite-'))
+let files = 0
+const freshFile = (): string => join(dir, `log-${++files}.db`)
+
+describeEventLogContract('SQLite in memory', () => {
+  const log = SqliteEventLog.open(new Database(':memory:'), { pollIntervalMs: 5 })
+  return Promise.resolve({ log, close: () => Promise.resolve(log.close()) })
+})
+
+describeEventLogContract('SQLite file', () => {
+  const log = SqliteEventLog.open(new Database(freshFile()), { pollIntervalMs: 5, synchronous: 'NORMAL' })
+  return Promise.resolve({ log, close: () => Promise.resolve(log.close()) })
+})
+
+describe('SQLite log', () => {
+  it('rejects UPDATE and DELETE on events at the database level', async () => {
+    const log = SqliteEventLog.open(new Database(':memory:'))
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    expect(() => log.db.exec("UPDATE events SET type = 'Churned'")).toThrow(
+      'lifeline events are append-only: UPDATE is not allowed',
+    )
+    expect(() => log.db.exec('DELETE FROM events')).toThrow('lifeline events are append-only: DELETE is not allowed')
+    expect(await log.headPosition()()).toEqual({ _tag: 'Right', right: 1 })
+  })
+
+  it('uses WAL mode and records each migration once, however often it is opened', () => {
+    const path = freshFile()
+    const first = SqliteEventLog.open(new Database(path))
+    expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    first.close()
+    const second = SqliteEventLog.open(new Database(path))
+    expect(second.db.prepare('SELECT version, name FROM lifeline_migrations ORDER BY version').all()).toEqual([
+      { version: 1, name: 'events, append-only' },
+      { version: 2, name: 'projection checkpoints' },
+    ])
+    second.close()
+  })
+
+  it('keeps events across reopening, with their envelopes', async () => {
+    const path = freshFile()
+    const first = SqliteEventLog.open(new Database(path), { clock: () => Date.UTC(2025, 5, 1) })
+    const event = { ...purchased('a', '2025-01-02T03:04:05.006Z', 'o1', 1999, 'EUR'), metadata: { source: 'shop' } }
+    const appended = await first.append({ streamId: cid('a'), events: [event] })()
+    first.close()
+    const second = SqliteEventLog.open(new Database(path))
+    const stored = await second.readStream(cid('a'))()
+    expect(stored).toEqual({ _tag: 'Right', right: appended._tag === 'Right' ? appended.right.appended : null })
+    expect(stored._tag === 'Right' && stored.right[0]).toMatchObject({
+      ...event,
+      streamVersion: 1,
+      globalPosition: 1,
+      recordedAt: Date.UTC(2025, 5, 1),
+    })
+    second.close()
+  })
+
+  it('stores projection checkpoints in the same database', async () => {
+    const log = SqliteEventLog.open(new Database(':memory:'))
+    expect(await log.loadCheckpoint('report')()).toEqual({ _tag: 'Right', right: null })
+    await log.saveCheckpoint('report', { position: 7, state: '{"x":1}' })()
+    await log.saveCheckpoint('report', { position: 9, state: '{"x":2}' })()
+    expect(await log.loadCheckpoint('report')()).toEqual({ _tag: 'Right', right: { position: 9, state: '{"x":2}' } })
+  })
+
+  it('turns a storage failure into a StorageFailed value, not an exception', async () => {
+    const log = SqliteEventLog.open(new Database(':memory:'))
+    log.db.close()
+    const result = await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    expect(result).toMatchObject({ _tag: 'Left', left: { _tag: 'StorageFailed' } })
+  })
+
+  it('lets several processes write one file at once: nothing lost, nothing duplicated, one winner per version', async () => {
+    const path = freshFile()
+    SqliteEventLog.open(new Database(path)).close()
+    const writer = resolve(import.meta.dirname, 'testing/writer.ts')
+    const run = (name: string) =>
+      new Promise<{ conflicts: number; appended: number }>((done, fail) => {
+        const child = fork(writer, [path, name, '200'], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        })
+        child.on('message', (m) => done(m as { conflicts: number; appended: number }))
+        child.on('exit', (code) => (code === 0 ? undefined : fail(new Error(`writer ${name} exited ${code}`))))
+      })
+    const results = await Promise.all([run('p1'), run('p2'), run('p3')])
+    const log = SqliteEventLog.open(new Database(path))
+    const all: EventLog.Page['events'][number][] = []
+    for await (const e of EventLog.readAll(log)) all.push(e)
+    // Each writer appends 200 events to its own stream and races on the shared one.
+    const own = all.filter((e) => e.customerId !== 'shared')
+    expect(own).toHaveLength(600)
+    const shared = all.filter((e) => e.customerId === 'shared')
+    expect(shared.map((e) => e.streamVersion)).toEqual(shared.map((_, i) => i + 1))
+    expect(results.reduce((n, r) => n + r.appended, 0)).toBe(all.length)
+    expect(new Set(all.map((e) => e.eventId)).size).toBe(all.length)
+    expect(all.map((e) => e.globalPosition)).toEqual([...all.map((e) => e.globalPosition)].sort((a, b) => a - b))
+    log.close()
+  })
+
+  it('reports an expected-version conflict between processes as a typed value', async () => {
+    const path = freshFile()
+    const a = SqliteEventLog.open(new Database(path))
+    const b = SqliteEventLog.open(new Database(path))
+    await a.append({ streamId: cid('x'), events: [optedIn('x', '2025-01-01T00:00:00Z')] })()
+    const conflict = await b.append({
+      streamId: cid('x'),
+      events: [purchased('x', '2025-01-02T00:00:00Z', 'o', 1)],
+      expectedVersion: ExpectedVersion.noStream,
+    })()
+    expect(conflict).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'VersionConflict', streamId: 'x', expected: ExpectedVersion.noStream, actual: 1 },
+    })
+    a.close()
+    b.close()
+  })
+})

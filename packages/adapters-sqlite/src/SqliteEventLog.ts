@@ -1,0 +1,137 @@
+/**
+ * The durable embedded EventLog on SQLite: WAL mode, versioned migrations, append-only enforced
+ * by triggers, one write transaction per append (writers from several processes serialize on
+ * SQLite's lock, waiting up to the busy timeout), pages read in global order.
+ */
+import { EventLog, type CustomerId } from '@lifeline/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Database } from './Driver.js'
+import * as Append from './schema/append.js'
+import * as Checkpoints from './schema/checkpoints.js'
+import { migrate } from './schema/migrations.js'
+import * as Read from './schema/read.js'
+import { fromRow, type EventRow } from './schema/rows.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of the SQLite log. */
+export interface Options {
+  /** Stamps `recordedAt`; default `Date.now`. */
+  readonly clock?: () => number
+  /** How long a writer waits for another process's write lock, ms; default 10 000. */
+  readonly busyTimeoutMs?: number
+  /** How often `waitForEvents` polls for other processes' appends, ms; default 100. */
+  readonly pollIntervalMs?: number
+  /** `FULL` (default) survives power loss; `NORMAL` survives process crashes only. */
+  readonly synchronous?: 'FULL' | 'NORMAL'
+}
+
+/** A stored projection checkpoint. */
+export interface StoredCheckpoint {
+  readonly position: number
+  readonly state: string
+}
+
+/** The SQLite log: the EventLog port plus checkpoints and the connection. */
+export interface SqliteEventLog extends EventLog.EventLog {
+  /** Loads a projection checkpoint by name. */
+  readonly loadCheckpoint: (name: string) => TE.TaskEither<EventLog.StorageFailed, StoredCheckpoint | null>
+  /** Saves a projection checkpoint by name. */
+  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<EventLog.StorageFailed, void>
+  /** Appends batches synchronously (for importers that already hold the data in memory). */
+  readonly appendManySync: (
+    batches: readonly EventLog.StreamBatch[],
+  ) => E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]>
+  /** The connection, for callers that need a read of their own. */
+  readonly db: Database
+  /** Closes the connection. */
+  readonly close: () => void
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Opens the log on a better-sqlite3 connection (`new Database(path)`), sets WAL mode and the
+ * busy timeout, and applies pending migrations.
+ */
+export const open = (db: Database, options: Options = {}): SqliteEventLog => {
+  const clock = options.clock ?? Date.now
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`)
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+  migrate(db, clock)
+  const append = Append.statements(db)
+  const read = Read.statements(db)
+  const checkpoints = Checkpoints.statements(db)
+  const waiters = new Set<() => void>()
+
+  const write = db.transaction((batches: readonly EventLog.StreamBatch[]) =>
+    Append.appendBatches(append, batches, clock()),
+  )
+  const appendManySync = (
+    batches: readonly EventLog.StreamBatch[],
+  ): E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]> => {
+    try {
+      const results = write.immediate(batches)
+      if (results.some((r) => r.appended.length > 0)) {
+        for (const wake of waiters) wake()
+      }
+      return E.right(results)
+    } catch (error) {
+      return E.left(error instanceof Append.Abort ? error.failure : EventLog.storageFailed(error))
+    }
+  }
+  const attempt = <A>(f: () => A): TE.TaskEither<EventLog.StorageFailed, A> =>
+    TE.fromIOEither(() => E.tryCatch(f, EventLog.storageFailed))
+
+  return {
+    db,
+    close: () => {
+      for (const wake of waiters) wake()
+      db.close()
+    },
+    appendManySync,
+    append: (batch) =>
+      TE.fromIOEither(() => E.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendManySync([batch]))),
+    appendMany: (batches) => TE.fromIOEither(() => appendManySync(batches)),
+    readStream: (streamId: CustomerId) => attempt(() => (read.stream.all(streamId) as EventRow[]).map(fromRow)),
+    readPage: (after, limit) =>
+      attempt(() => {
+        const events = (read.page.all(after, limit) as EventRow[]).map(fromRow)
+        return { events, lastPosition: events.at(-1)?.globalPosition ?? after }
+      }),
+    headPosition: () => attempt(() => (read.head.get() as { p: number }).p),
+    waitForEvents: (after, signal) =>
+      new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined
+        const done = (): void => {
+          clearTimeout(timer)
+          waiters.delete(done)
+          signal?.removeEventListener('abort', done)
+          resolve()
+        }
+        const poll = (): void => {
+          if (signal?.aborted === true || !db.open) return done()
+          try {
+            if ((read.head.get() as { p: number }).p > after) return done()
+          } catch {
+            return done()
+          }
+          timer = setTimeout(poll, options.pollIntervalMs ?? 100)
+        }
+        waiters.add(done)
+        signal?.addEventListener('abort', done, { once: true })
+        poll()
+      }),
+    loadCheckpoint: (name) => attempt(() => (checkpoints.load.get(name) as StoredCheckpoint | undefined) ?? null),
+    saveCheckpoint: (name, checkpoint) =>
+      attempt(() => {
+        checkpoints.save.run(name, checkpoint.position, checkpoint.state, clock())
+      }),
+  }
+}
