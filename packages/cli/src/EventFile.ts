@@ -5,11 +5,20 @@
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { DecodeError, LifecycleEvent } from '@lifeline/core'
+import { parse } from 'csv-parse'
 
 /** One line of the file: a decoded event, or why it is not one. */
 export type Line =
   | { readonly _tag: 'Event'; readonly line: number; readonly event: LifecycleEvent.LifecycleEvent }
-  | { readonly _tag: 'Invalid'; readonly line: number; readonly message: string }
+  | { readonly _tag: 'Invalid'; readonly line: number; readonly message: string; readonly input: unknown }
+
+/** Decodes an already-parsed value (a JSON object, a CSV record made an object). */
+export const decodeValue = (line: number, json: unknown): Line => {
+  const decoded = LifecycleEvent.decode(json)
+  return decoded._tag === 'Right'
+    ? { _tag: 'Event', line, event: decoded.right }
+    : { _tag: 'Invalid', line, message: DecodeError.format(decoded.left), input: json }
+}
 
 /** Decodes one line of JSON text. */
 export const decodeLine = (line: number, text: string): Line => {
@@ -17,12 +26,9 @@ export const decodeLine = (line: number, text: string): Line => {
   try {
     json = JSON.parse(text)
   } catch {
-    return { _tag: 'Invalid', line, message: `not valid JSON: ${DecodeError.renderValue(text)}` }
+    return { _tag: 'Invalid', line, message: `not valid JSON: ${DecodeError.renderValue(text)}`, input: text }
   }
-  const decoded = LifecycleEvent.decode(json)
-  return decoded._tag === 'Right'
-    ? { _tag: 'Event', line, event: decoded.right }
-    : { _tag: 'Invalid', line, message: DecodeError.format(decoded.left) }
+  return decodeValue(line, json)
 }
 
 /** The lines of a JSON Lines file, decoded; blank lines are skipped. */
@@ -36,3 +42,48 @@ export async function* readJsonLines(path: string): AsyncGenerator<Line> {
     yield decodeLine(n, n === 1 ? text.replace(/^\uFEFF/, '') : text)
   }
 }
+
+const NUMERIC = new Set(['amountCents', 'acquisitionCostCents'])
+
+/**
+ * A CSV record as the event object it stands for: empty cells are absent fields; `amountCents`
+ * and `acquisitionCostCents` are numbers when they look like one (the decoder rejects the rest
+ * with its usual message); `metadata` is JSON text, and `metadata.KEY` columns fill it too.
+ */
+export const csvRecordToObject = (record: Readonly<Record<string, string>>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  let metadata: Record<string, unknown> | undefined
+  for (const [key, cell] of Object.entries(record)) {
+    if (cell === '') continue
+    if (key.startsWith('metadata.')) {
+      ;(metadata ??= {})[key.slice('metadata.'.length)] = cell
+    } else if (key === 'metadata') {
+      try {
+        metadata = { ...(JSON.parse(cell) as Record<string, unknown>), ...metadata }
+      } catch {
+        out[key] = cell
+      }
+    } else out[key] = NUMERIC.has(key) && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell
+  }
+  if (metadata !== undefined && out['metadata'] === undefined) out['metadata'] = metadata
+  return out
+}
+
+/** The records of a CSV file with a header line naming the event fields, decoded. */
+export async function* readCsv(path: string): AsyncGenerator<Line> {
+  const parser = createReadStream(path).pipe(
+    parse({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }),
+  )
+  try {
+    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      yield decodeValue(item.info.lines, csvRecordToObject(item.record))
+    }
+  } catch (error) {
+    const e = error as { lines?: number; message: string }
+    yield { _tag: 'Invalid', line: e.lines ?? 0, message: `not valid CSV: ${e.message}`, input: null }
+  }
+}
+
+/** Reads JSON Lines, or CSV when the path ends in `.csv` (or `format` says so). */
+export const readEvents = (path: string, format?: 'jsonl' | 'csv'): AsyncGenerator<Line> =>
+  (format ?? (path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')) === 'csv' ? readCsv(path) : readJsonLines(path)

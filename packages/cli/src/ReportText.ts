@@ -28,7 +28,8 @@ const perCurrency = (values: Readonly<Record<string, number | null>>): string =>
   return entries.length === 0 ? '—' : entries.map(([c, v]) => money(v, c)).join(', ')
 }
 
-const plainCents = (cents: number | null): string => (cents === null ? '—' : (cents / 100).toFixed(2))
+const plainCents = (cents: number | null): string =>
+  cents === null ? '—' : (cents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
 /** Renders rows as an aligned table; the first row is the header. */
 export const table = (rows: readonly (readonly string[])[]): string => {

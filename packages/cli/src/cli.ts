@@ -3,19 +3,25 @@
  * on stderr and an exit status, never a stack trace.
  */
 import { EXIT, UsageError, type Io } from './Io.js'
+import * as DemoCommand from './demo.js'
+import * as ImportCommand from './import.js'
 import * as ReportCommand from './report.js'
 
 /** The top-level help text. */
 export const help = `Usage: lifeline <command> [options]
 
 Commands:
-  report    print the lifecycle report of an events file
+  import    import an events file (JSON Lines or CSV) into a SQLite log
+  report    print the lifecycle report of a SQLite log or an events file
+  demo      generate a year of a small business, import it and report on it
 
 Run lifeline <command> --help for a command's options.
 `
 
 const commands: Record<string, (args: readonly string[], io: Io) => Promise<number>> = {
+  import: ImportCommand.run,
   report: ReportCommand.run,
+  demo: DemoCommand.run,
 }
 
 /** Runs the command line (without `node` and the script) and returns the exit status. */

@@ -2,21 +2,24 @@
  * `lifeline report`: folds events into the METRICS.md report and prints it.
  */
 import { parseArgs } from 'node:util'
-import { History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
-import { Fold, Report } from '@lifeline/projections'
-import { readJsonLines } from './EventFile.js'
+import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
+import { Fold, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { readEvents } from './EventFile.js'
+import { openLog } from './Sqlite.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { reportOptions } from './Options.js'
 import { render } from './ReportText.js'
 
 /** The command's help text. */
-export const help = `Usage: lifeline report --events FILE.jsonl [options]
+export const help = `Usage: lifeline report (--db PATH | --events FILE) [options]
 
-Reads lifecycle events (JSON Lines, any order), applies the lifecycle rules, and prints the
-report of METRICS.md.
+Prints the lifecycle report of METRICS.md: from the SQLite log at PATH (resuming from the
+checkpoint stored there, so only new events are folded), or from an events file (JSON Lines or
+CSV, any order), which goes through the lifecycle rules first.
 
 Options:
-  --events FILE                  the events file (JSON Lines)
+  --db PATH                      the SQLite database (see lifeline import)
+  --events FILE                  an events file (JSON Lines, or CSV when it ends in .csv)
   --from ISO                     start of the period, inclusive (default: the earliest event)
   --to ISO                       end of the period, exclusive (default: just after the latest event)
   --inactivity-days D            implicit churn after D days without a purchase (default: off)
@@ -34,6 +37,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     args: [...args],
     options: {
       events: { type: 'string' },
+      db: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       'inactivity-days': { type: 'string' },
@@ -48,12 +52,20 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     io.stdout(help)
     return EXIT.ok
   }
-  if (values.events === undefined) throw new UsageError('report needs --events FILE (see lifeline report --help)')
+  if ((values.events === undefined) === (values.db === undefined)) {
+    throw new UsageError('report needs either --db PATH or --events FILE (see lifeline report --help)')
+  }
   const options = reportOptions(values)
+  if (values.db !== undefined) {
+    const report = await fromDatabase(values.db, options)
+    io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
+    return EXIT.ok
+  }
+  const events = values.events!
 
   const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
   const errors: { line: number; message: string }[] = []
-  for await (const line of readJsonLines(values.events)) {
+  for await (const line of readEvents(events)) {
     if (line._tag === 'Invalid') errors.push(line)
     else decoded.push({ source: line.line, event: line.event })
   }
@@ -77,4 +89,39 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     return EXIT.rejected
   }
   return EXIT.ok
+}
+
+/** The name of the stored checkpoint of a report with these options. */
+export const checkpointName = (options: Ledger.Options): string =>
+  `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
+
+/**
+ * The report from the SQLite log: resumes from the checkpoint stored for these options, folds
+ * the events appended since, and stores the new checkpoint.
+ */
+export const fromDatabase = async (path: string, options: Ledger.Options): Promise<Report.Report> => {
+  const log = openLog(path)
+  try {
+    const name = checkpointName(options)
+    const stored = await log.loadCheckpoint(name)()
+    if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
+    const fold = Report.fold(options)
+    const start =
+      stored.right === null
+        ? undefined
+        : { position: stored.right.position, state: Fold.deserialize<Ledger.State>(stored.right.state) }
+    const runner = ProjectionRunner.make(log, fold, start, 5_000)
+    const caught = await runner.catchUp()
+    if (caught._tag === 'Left') throw new EventLog.EventLogFailure(caught.left)
+    if (runner.position() !== (start?.position ?? 0)) {
+      const saved = await log.saveCheckpoint(name, {
+        position: runner.position(),
+        state: Fold.serialize(runner.state()),
+      })()
+      if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
+    }
+    return runner.result()
+  } finally {
+    log.close()
+  }
 }

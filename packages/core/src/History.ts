@@ -19,9 +19,10 @@ export interface Sourced<Source> {
   readonly event: LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }
 }
 
-/** An event the rules rejected, with its source. */
+/** An event the rules rejected, with its source and the event as it was given. */
 export interface Rejected<Source> {
   readonly source: Source
+  readonly event: LifecycleEvent.LifecycleEvent
   readonly error: LifecycleError
 }
 
@@ -51,9 +52,11 @@ export const admit = <Source>(
     readonly isKnown?: (id: EventId) => boolean
   } = {},
 ): Admitted<Source> => {
-  const items: Array<Sourced<Source> & { readonly order: number }> = []
+  const items: Array<Sourced<Source> & { readonly order: number; readonly given: LifecycleEvent.LifecycleEvent }> = []
   let order = 0
-  for (const { source, event } of input) items.push({ source, event: LifecycleEvent.withId(event), order: order++ })
+  for (const { source, event } of input) {
+    items.push({ source, event: LifecycleEvent.withId(event), order: order++, given: event })
+  }
   items.sort((a, b) => a.event.occurredAt - b.event.occurredAt || a.order - b.order)
   const states = new Map<string, Customer.CustomerState>()
   const seen = new Set<EventId>()
@@ -69,7 +72,7 @@ export const admit = <Source>(
     seen.add(event.eventId)
     const state = states.get(event.customerId) ?? options.states?.(event.customerId) ?? Customer.initial
     const error = Decider.check(event, state)
-    if (error !== null) rejected.push({ source: item.source, error })
+    if (error !== null) rejected.push({ source: item.source, event: item.given, error })
     else {
       states.set(event.customerId, Customer.evolve(state, event))
       accepted.push({ source: item.source, event })

@@ -63,9 +63,17 @@ export const eventId = (s: string): EventId => {
 /** The namespace of Lifeline's derived (UUID v5) event ids. */
 export const EVENT_ID_NAMESPACE = '5f1c2a8e-7d4b-4c1e-9a36-2b7e0c9d4f11'
 
+const encoder = new TextEncoder()
+const NAMESPACE_BYTES = Uint8Array.from(
+  EVENT_ID_NAMESPACE.replace(/-/g, '')
+    .match(/../g)!
+    .map((h) => parseInt(h, 16)),
+)
+
 /**
  * A deterministic UUID v5 for the given canonical content: the same content always gives the
  * same id, so importing the same events twice appends nothing the second time.
  */
 export const deriveEventId = (canonicalContent: string): EventId =>
-  uuidv5(canonicalContent, EVENT_ID_NAMESPACE) as EventId
+  // uuid's v5 takes bytes too; encoding here skips its slow character-by-character conversion.
+  uuidv5(encoder.encode(canonicalContent), NAMESPACE_BYTES) as EventId

@@ -171,11 +171,12 @@ export const check = (u: unknown): DecodeError.DecodeError | null => {
  * renderings of the same fact (`+02:00` or `Z`, fields in another order) give the same content.
  */
 export const canonicalContent = (event: LifecycleEvent): string => {
-  const wire = encode(event) as Record<string, unknown>
-  const keys = Object.keys(wire)
-    .filter((k) => k !== 'eventId' && k !== 'metadata')
+  // A decoded event's fields are already in their wire form, but for the instant (kept in ms).
+  const record = event as unknown as Record<string, unknown>
+  const keys = Object.keys(record)
+    .filter((k) => k !== 'eventId' && k !== 'metadata' && record[k] !== undefined)
     .sort()
-  return JSON.stringify(keys.map((k) => [k, k === 'occurredAt' ? event.occurredAt : wire[k]]))
+  return JSON.stringify(keys.map((k) => [k, record[k]]))
 }
 
 /** The event's id: the one it carries, or the UUID v5 derived from its canonical content. */

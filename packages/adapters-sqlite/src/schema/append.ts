@@ -1,7 +1,7 @@
 /**
  * Appending: inside one write transaction, check ids and the expected version, then insert.
  */
-import { EventLog, ExpectedVersion, type EventId, type RecordedEvent } from '@lifeline/core'
+import { EventLog, ExpectedVersion, LifecycleEvent, type EventId, type RecordedEvent } from '@lifeline/core'
 import type { Database } from '../Driver.js'
 import { dataOf } from './rows.js'
 
@@ -9,9 +9,10 @@ import { dataOf } from './rows.js'
 export const statements = (db: Database) => ({
   isStored: db.prepare('SELECT 1 FROM events WHERE event_id = ?'),
   version: db.prepare('SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = ?'),
+  // An id already stored is skipped (reported as such); any other constraint still fails.
   insert: db.prepare(
     `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
   ),
 })
 
@@ -32,34 +33,43 @@ export const appendBatches = (
   recordedAt: number,
 ): EventLog.AppendResult[] => {
   const results: EventLog.AppendResult[] = []
+  // Versions read or written in this transaction: a stream's later batches need no query.
+  const versions = new Map<string, number>()
   for (const batch of batches) {
     const invalid = EventLog.validateBatch(batch)
     if (invalid !== null) throw new Abort(invalid)
-    const { fresh, alreadyStored } = EventLog.dedupe(batch.events, (id: EventId) => s.isStored.get(id) !== undefined)
-    const actual = (s.version.get(batch.streamId) as { v: number }).v
-    if (fresh.length === 0) {
-      results.push({ streamId: batch.streamId, appended: [], alreadyStored, streamVersion: actual })
-      continue
-    }
+    const actual = versions.get(batch.streamId) ?? (s.version.get(batch.streamId) as { v: number }).v
     const expected = batch.expectedVersion ?? ExpectedVersion.any
-    if (!ExpectedVersion.matches(expected, actual))
+    if (!ExpectedVersion.matches(expected, actual)) {
+      // A batch made only of stored events is a no-op, whatever version it expected.
+      const ids = batch.events.map((e) => LifecycleEvent.idOf(e))
+      if (ids.every((id) => s.isStored.get(id) !== undefined)) {
+        results.push({ streamId: batch.streamId, appended: [], alreadyStored: ids, streamVersion: actual })
+        continue
+      }
       throw new Abort(EventLog.versionConflict(batch.streamId, expected, actual))
+    }
     const appended: RecordedEvent.RecordedEvent[] = []
-    fresh.forEach((event, i) => {
-      const streamVersion = actual + i + 1
+    const alreadyStored: EventId[] = []
+    let version = actual
+    for (const original of batch.events) {
+      const event = LifecycleEvent.withId(original)
       const info = s.insert.run(
         event.eventId,
         batch.streamId,
-        streamVersion,
+        version + 1,
         event.type,
         dataOf(event),
         event.metadata === undefined ? null : JSON.stringify(event.metadata),
         event.occurredAt,
         recordedAt,
       )
-      appended.push({ ...event, streamVersion, globalPosition: Number(info.lastInsertRowid), recordedAt })
-    })
-    results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: actual + fresh.length })
+      if (info.changes === 0) alreadyStored.push(event.eventId)
+      else
+        appended.push({ ...event, streamVersion: ++version, globalPosition: Number(info.lastInsertRowid), recordedAt })
+    }
+    versions.set(batch.streamId, version)
+    results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: version })
   }
   return results
 }

@@ -1,0 +1,83 @@
+/**
+ * `lifeline demo`: a seeded year of a small business, imported into a SQLite log and reported.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { Line } from './EventFile.js'
+import * as Generator from './Generator.js'
+import * as Importer from './Importer.js'
+import { EXIT, UsageError, type Io } from './Io.js'
+import { progress } from './Progress.js'
+import { fromDatabase } from './report.js'
+import { render } from './ReportText.js'
+import { summarize } from './import.js'
+import { openLog } from './Sqlite.js'
+
+/** The command's help text. */
+export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S] [--json]
+
+Generates a realistic year (2025) of a small business — several channels and campaigns, nurture
+series, one-time and repeat buyers, referrals, churn and reactivation — imports it into a SQLite
+log through the lifecycle rules, and prints the report of the second half of the year.
+
+Options:
+  --db PATH          the SQLite database (default: a new file in a temporary folder)
+  --customers N      customers arriving over the year (default 400; referred friends come on top)
+  --seed S           the generator's seed (default 2025): the same seed, the same business
+  --json             print the report as one JSON document
+  -h, --help         this help
+`
+
+const positiveInt = (flag: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${flag}: ${JSON.stringify(value)} is not a whole number >= 1`)
+  return n
+}
+
+/** Runs `lifeline demo`. */
+export const run = async (args: readonly string[], io: Io): Promise<number> => {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      db: { type: 'string' },
+      customers: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    io.stdout(help)
+    return EXIT.ok
+  }
+  const customers = positiveInt('customers', values.customers, 400)
+  const seed = positiveInt('seed', values.seed, 2025)
+  const db = values.db ?? join(mkdtempSync(join(tmpdir(), 'lifeline-demo-')), 'demo.db')
+  io.stderr(`generating a year of ${customers} customers (seed ${seed}) into ${db}\n`)
+  const lines: Line[] = []
+  let n = 0
+  for (const event of Generator.generate({ customers, start: Date.UTC(2025, 0, 1), days: 365, seed })) {
+    lines.push({ _tag: 'Event', line: ++n, event })
+  }
+  const log = openLog(db)
+  let status: number
+  try {
+    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').update })
+    status = summarize(io, db, 'demo', result)
+  } finally {
+    log.close()
+  }
+  // The second half of the year: customers active on 1 July give churn and retention a base.
+  const report = await fromDatabase(db, { from: Date.UTC(2025, 6, 1), to: Date.UTC(2026, 0, 1) })
+  io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
+  if (!values.json) {
+    io.stdout(
+      `\nThe log is in ${db}. Another period: npx lifeline report --db ${db} --from 2025-01-01 --to 2025-04-01\n`,
+    )
+  }
+  return status
+}

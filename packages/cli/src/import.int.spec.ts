@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { LifecycleEvent } from '@lifeline/core'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { main } from './cli.js'
+import * as Generator from './Generator.js'
+
+const run = async (argv: string[]) => {
+  let stdout = ''
+  let stderr = ''
+  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false })
+  return { status, stdout, stderr }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-import-'))
+let n = 0
+const path = (name: string) => join(dir, `${++n}-${name}`)
+const write = (name: string, lines: readonly unknown[]): string => {
+  const p = path(name)
+  writeFileSync(p, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n')
+  return p
+}
+const rows = (db: string, sql: string): unknown[] => {
+  const conn = new Database(db, { readonly: true })
+  try {
+    return conn.prepare(sql).all()
+  } finally {
+    conn.close()
+  }
+}
+
+const valid = [
+  { type: 'OptedIn', customerId: 'ada', occurredAt: '2025-01-06T09:00:00Z', channel: 'webinar' },
+  {
+    type: 'Purchased',
+    customerId: 'ada',
+    occurredAt: '2025-01-10T10:00:00Z',
+    orderId: 'A1',
+    amountCents: 4900,
+    currency: 'EUR',
+  },
+  { type: 'OptedIn', customerId: 'bob', occurredAt: '2025-01-07T09:00:00Z', channel: 'seo' },
+]
+
+describe('lifeline import', () => {
+  it('imports a file, then importing it again appends nothing and rejects nothing', async () => {
+    const db = path('db.sqlite')
+    const file = write('valid.jsonl', valid)
+    expect(await run(['import', file, '--db', db])).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: 'importing: 3/3 events (100%)\nimported 3 event(s) from 3 line(s)\n',
+    })
+    expect(await run(['import', file, '--db', db])).toEqual({
+      status: 0,
+      stdout: '',
+      stderr: 'imported 0 event(s) from 3 line(s); 3 already stored\n',
+    })
+    expect(rows(db, 'SELECT stream_id, stream_version, type FROM events ORDER BY global_position')).toEqual([
+      { stream_id: 'ada', stream_version: 1, type: 'OptedIn' },
+      { stream_id: 'bob', stream_version: 1, type: 'OptedIn' },
+      { stream_id: 'ada', stream_version: 2, type: 'Purchased' },
+    ])
+    expect(existsSync(`${db}.rejects.jsonl`)).toBe(false)
+  })
+
+  it('checks new events against what the log already holds for the customer', async () => {
+    const db = path('db.sqlite')
+    await run(['import', write('first.jsonl', valid), '--db', db])
+    const second = write('second.jsonl', [
+      { type: 'OptedIn', customerId: 'ada', occurredAt: '2025-02-01T09:00:00Z', channel: 'seo' },
+      {
+        type: 'Purchased',
+        customerId: 'ada',
+        occurredAt: '2025-02-02T09:00:00Z',
+        orderId: 'A1',
+        amountCents: 1,
+        currency: 'EUR',
+      },
+      {
+        type: 'Purchased',
+        customerId: 'bob',
+        occurredAt: '2025-02-02T09:00:00Z',
+        orderId: 'B1',
+        amountCents: 1,
+        currency: 'EUR',
+      },
+    ])
+    const { status, stderr } = await run(['import', second, '--db', db])
+    expect(status).toBe(1)
+    expect(stderr).toContain('line 1: AlreadyOptedIn: OptedIn for customer "ada"')
+    expect(stderr).toContain(
+      'line 2: DuplicateOrder: Purchased for customer "ada" at 2025-02-02T09:00:00.000Z: orderId "A1" was already used by this customer',
+    )
+    expect(rows(db, "SELECT stream_version FROM events WHERE stream_id = 'bob' ORDER BY stream_version")).toEqual([
+      { stream_version: 1 },
+      { stream_version: 2 },
+    ])
+  })
+
+  it('reports bad lines of every kind with line and reason, keeps them all in the rejects file, and imports the valid ones', async () => {
+    const db = path('db.sqlite')
+    const file = write('bad.jsonl', [
+      ...valid,
+      {
+        type: 'Purchased',
+        customerId: 'bob',
+        occurredAt: '2025-01-09T09:00:00Z',
+        orderId: 'B1',
+        amountCents: '12',
+        currency: 'EUR',
+      },
+      { type: 'OptedIn', customerId: 'cy', occurredAt: '2025-01-09T09:00:00Z', channel: 'seo', coupon: 'X' },
+      { type: 'Nurtured', customerId: 'cy', occurredAt: '2025-02-30T09:00:00Z', touch: 'email' },
+      'not json at all',
+      { type: 'Nurtured', customerId: 'dee', occurredAt: '2025-01-09T09:00:00Z', touch: 'email' },
+      { type: 'Referred', customerId: 'bob', occurredAt: '2025-01-10T09:00:00Z', referredCustomerId: 'bob' },
+    ])
+    const { status, stderr } = await run(['import', file, '--db', db])
+    expect(status).toBe(1)
+    const rejectsPath = `${db}.rejects.jsonl`
+    expect(stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+      'line 4: amountCents: "12" is not an integer >= 0 (money is integer minor units)',
+      'line 5: coupon: "X" is not a field of OptedIn',
+      'line 6: occurredAt: "2025-02-30T09:00:00Z" is not an RFC 3339 date-time with a zone',
+      'line 7: not valid JSON: "not json at all"',
+      'line 8: NoConsent: Nurtured for customer "dee" at 2025-01-09T09:00:00.000Z: the customer has no standing opt-in (never opted in, or churned since)',
+      'line 9: SelfReferral: Referred for customer "bob" at 2025-01-10T09:00:00.000Z: a customer cannot refer itself',
+    ])
+    expect(stderr).toContain(`6 line(s) rejected; every one is in ${rejectsPath}`)
+    const rejects = readFileSync(rejectsPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason: string; input: unknown; file: string })
+    expect(rejects.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9])
+    expect(rejects[3]).toMatchObject({ file, input: 'not json at all' })
+    expect(rejects[1]!.input).toMatchObject({ coupon: 'X' })
+    expect(rejects[4]!.input).toEqual({
+      type: 'Nurtured',
+      customerId: 'dee',
+      occurredAt: '2025-01-09T09:00:00.000Z',
+      touch: 'email',
+    })
+    expect(rows(db, 'SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 3 }])
+  })
+
+  it('--strict appends nothing when any line is rejected', async () => {
+    const db = path('db.sqlite')
+    const file = write('strict.jsonl', [
+      ...valid,
+      { type: 'Churned', customerId: 'zed', occurredAt: '2025-01-09T09:00:00Z' },
+    ])
+    const { status, stderr } = await run(['import', file, '--db', db, '--strict'])
+    expect(status).toBe(1)
+    expect(stderr).toContain('--strict: 1 line(s) rejected, nothing imported')
+    expect(stderr).toContain('line 4: NotActive: Churned for customer "zed"')
+    expect(rows(db, 'SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 0 }])
+  })
+
+  it('imports CSV with a header naming the same fields, quoted cells and metadata columns', async () => {
+    const db = path('db.sqlite')
+    const file = path('events.csv')
+    writeFileSync(
+      file,
+      [
+        'type,customerId,occurredAt,channel,campaign,orderId,amountCents,currency,metadata.source',
+        'OptedIn,ada,2025-01-06T09:00:00Z,webinar,"spring, 2025",,,,crm',
+        'Purchased,ada,2025-01-10T10:00:00Z,,,A1,4900,EUR,shop',
+        'Purchased,bob,2025-01-10T10:00:00Z,,,B1,12.5,EUR,',
+      ].join('\r\n') + '\r\n',
+    )
+    const { status, stderr } = await run(['import', file, '--db', db])
+    expect(status).toBe(1)
+    expect(stderr).toContain('line 4: amountCents: 12.5 is not an integer >= 0 (money is integer minor units)')
+    expect(rows(db, 'SELECT type, data, metadata FROM events ORDER BY global_position')).toEqual([
+      { type: 'OptedIn', data: '{"channel":"webinar","campaign":"spring, 2025"}', metadata: '{"source":"crm"}' },
+      {
+        type: 'Purchased',
+        data: '{"orderId":"A1","amountCents":4900,"currency":"EUR"}',
+        metadata: '{"source":"shop"}',
+      },
+    ])
+  })
+
+  it('reports from the database, resuming from its checkpoint, exactly as from the whole file', async () => {
+    const db = path('db.sqlite')
+    const events = [...Generator.generate({ customers: 300, start: Date.UTC(2025, 0, 1), days: 365, seed: 7 })].map(
+      LifecycleEvent.encode,
+    )
+    const half = Math.floor(events.length / 2)
+    const all = write('all.jsonl', events)
+    await run(['import', write('first.jsonl', events.slice(0, half)), '--db', db])
+    const options = ['--from', '2025-04-01', '--to', '2025-10-01', '--inactivity-days', '60', '--json']
+    const first = await run(['report', '--db', db, ...options])
+    expect(first.status).toBe(0)
+    expect(rows(db, 'SELECT position FROM checkpoints')).toEqual([{ position: half }])
+    await run(['import', all, '--db', db])
+    const resumed = await run(['report', '--db', db, ...options])
+    expect(rows(db, 'SELECT position FROM checkpoints')).toEqual([{ position: events.length }])
+    const fromFile = await run(['report', '--events', all, ...options])
+    expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse(fromFile.stdout))
+    expect(resumed.stdout).not.toBe(first.stdout)
+  })
+
+  it('survives SIGKILL mid-import with whole batches only, and the same import then completes it exactly', async () => {
+    const events = [...Generator.generate({ customers: 60_000, start: Date.UTC(2025, 0, 1), days: 365, seed: 11 })].map(
+      LifecycleEvent.encode,
+    )
+    const file = write('big.jsonl', events)
+    const db = path('killed.sqlite')
+    const bin = resolve(import.meta.dirname, '../bin/lifeline.js')
+    const child = spawn(process.execPath, [bin, 'import', file, '--db', db], { stdio: 'ignore' })
+    let head = 0
+    for (let i = 0; i < 2_000 && head === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5))
+      try {
+        head = (rows(db, 'SELECT COUNT(*) AS n FROM events') as { n: number }[])[0]!.n
+      } catch {
+        // the database is not created yet
+      }
+    }
+    child.kill('SIGKILL')
+    await new Promise((r) => child.on('exit', r))
+    const count = (rows(db, 'SELECT COUNT(*) AS n FROM events') as { n: number }[])[0]!.n
+    expect(rows(db, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
+    expect(count).toBeGreaterThan(0)
+    expect(count).toBeLessThan(events.length)
+    expect(count % 5_000).toBe(0) // whole batches of 5,000 only
+
+    expect((await run(['import', file, '--db', db])).status).toBe(0)
+    const fresh = path('fresh.sqlite')
+    await run(['import', file, '--db', fresh])
+    const content = 'SELECT event_id, stream_id, stream_version FROM events ORDER BY stream_id, stream_version'
+    expect(rows(db, content)).toEqual(rows(fresh, content))
+    expect(rows(db, 'SELECT COUNT(*) AS n FROM events')).toEqual([{ n: events.length }])
+  }, 120_000)
+})
+
+describe('lifeline demo', () => {
+  it('generates a year, imports it and prints the report as one JSON document', async () => {
+    const db = path('demo.sqlite')
+    const { status, stdout, stderr } = await run(['demo', '--db', db, '--customers', '50', '--json'])
+    expect(status).toBe(0)
+    expect(stderr).toContain(`generating a year of 50 customers (seed 2025) into ${db}`)
+    const report = JSON.parse(stdout) as { period: unknown; leads: { total: number } }
+    expect(report.period).toEqual({ from: '2025-07-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' })
+    expect(report.leads.total).toBeGreaterThan(0)
+    // Running it again on the same database imports nothing new.
+    expect((await run(['demo', '--db', db, '--customers', '50', '--json'])).stderr).toContain('imported 0 event(s)')
+  })
+})
