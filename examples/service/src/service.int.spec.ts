@@ -1,0 +1,134 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { start, type Service } from './service.js'
+
+let service: Service
+beforeAll(async () => {
+  service = await start({
+    db: join(mkdtempSync(join(tmpdir(), 'lifeline-service-')), 'test.db'),
+    port: 0,
+    bodyLimit: 4096,
+  })
+})
+afterAll(() => service.close())
+
+const post = async (body: string, query = '') => {
+  const res = await fetch(`${service.url}/events${query}`, { method: 'POST', body })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+const report = async (query = '') =>
+  (await (await fetch(`${service.url}/report${query}`)).json()) as {
+    leads: { new: number }
+    customers: { active: number }
+    revenue: { totalCents: Record<string, number> }
+  }
+const lines = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n')
+
+const adaJoins = { type: 'OptedIn', customerId: 'ada', occurredAt: '2025-01-06T09:00:00Z', channel: 'webinar' }
+const adaBuys = {
+  type: 'Purchased',
+  customerId: 'ada',
+  occurredAt: '2025-01-10T10:00:00Z',
+  orderId: 'A1',
+  amountCents: 4900,
+  currency: 'EUR',
+}
+
+describe('the service, end to end on a free localhost port', () => {
+  it('appends one event or JSON Lines and answers what was appended', async () => {
+    const one = await post(JSON.stringify(adaJoins))
+    expect(one.status).toBe(201)
+    expect(one.body['appended']).toEqual([
+      expect.objectContaining({ customerId: 'ada', type: 'OptedIn', streamVersion: 1, globalPosition: 1 }),
+    ])
+    const many = await post(
+      lines(adaBuys, { type: 'OptedIn', customerId: 'bob', occurredAt: '2025-01-07T09:00:00Z', channel: 'seo' }),
+    )
+    expect(many.status).toBe(201)
+    expect((many.body['appended'] as { customerId: string }[]).map((a) => a.customerId)).toEqual(['bob', 'ada'])
+  })
+
+  it('keeps the report current as events arrive', async () => {
+    expect((await report()).leads.new).toBe(2)
+    expect((await report()).revenue.totalCents).toEqual({ EUR: 4900 })
+    await post(
+      JSON.stringify({
+        type: 'Purchased',
+        customerId: 'cy',
+        occurredAt: '2025-02-01T10:00:00Z',
+        orderId: 'C1',
+        amountCents: 100,
+        currency: 'EUR',
+      }),
+    )
+    expect((await report()).customers.active).toBe(2)
+    expect((await report('?from=2025-02-01&to=2025-03-01')).revenue.totalCents).toEqual({ EUR: 100 })
+  })
+
+  it('answers a repeated post as already stored, appending nothing', async () => {
+    const again = await post(JSON.stringify(adaJoins))
+    expect(again.status).toBe(200)
+    expect(again.body['appended']).toEqual([])
+    expect(again.body['alreadyStored']).toHaveLength(1)
+  })
+
+  it('rejects a body with bad lines with 400 and line-precise errors, appending nothing', async () => {
+    const before = (await report()).leads.new
+    const bad = await post(
+      lines(
+        { type: 'OptedIn', customerId: 'dee', occurredAt: '2025-03-01T09:00:00Z', channel: 'seo' },
+        {
+          type: 'Purchased',
+          customerId: 'dee',
+          occurredAt: '2025-03-02T09:00:00Z',
+          orderId: 'D1',
+          amountCents: -1,
+          currency: 'EUR',
+        },
+        { type: 'OptedIn', customerId: 'ada', occurredAt: '2025-03-03T09:00:00Z', channel: 'seo' },
+      ),
+    )
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        appended: [],
+        rejected: [
+          { line: 2, error: 'amountCents: -1 is not an integer >= 0 (money is integer minor units)' },
+          {
+            line: 3,
+            error:
+              'AlreadyOptedIn: OptedIn for customer "ada" at 2025-03-03T09:00:00.000Z: the customer has opted in and not churned since',
+          },
+        ],
+      },
+    })
+    expect((await report()).leads.new).toBe(before)
+  })
+
+  it('answers 409 when the stream is not at the expected version', async () => {
+    const event = JSON.stringify({
+      type: 'Nurtured',
+      customerId: 'ada',
+      occurredAt: '2025-03-05T09:00:00Z',
+      touch: 'email',
+    })
+    const conflict = await post(event, '?expectedVersion=1')
+    expect(conflict).toEqual({
+      status: 409,
+      body: { error: 'VersionConflict: stream "ada" expected exactly 1 but is at version 2' },
+    })
+    expect((await post(event, '?expectedVersion=2')).status).toBe(201)
+  })
+
+  it('refuses a body over the limit with 413', async () => {
+    const res = await fetch(`${service.url}/events`, { method: 'POST', body: 'x'.repeat(5000) })
+    expect(res.status).toBe(413)
+  })
+
+  it('answers 404 for an unknown route and 400 for a bad period', async () => {
+    expect((await fetch(`${service.url}/nope`)).status).toBe(404)
+    expect((await fetch(`${service.url}/report?from=soon`)).status).toBe(400)
+  })
+})

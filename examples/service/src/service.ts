@@ -1,0 +1,238 @@
+/**
+ * A small HTTP service that embeds the SQLite log and a live report:
+ * - `POST /events`: one event (JSON) or JSON Lines; each through the codec and the lifecycle
+ *   rules, then appended in one transaction. All or nothing: any bad line answers 400 with
+ *   line-precise errors and appends nothing; a concurrent writer answers 409.
+ *   `?expectedVersion=N` (for a one-customer body) appends only if that stream is at version N.
+ * - `GET /report?from=&to=`: the METRICS.md report from projection runners kept current as
+ *   events arrive, never by refolding the log per request.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SqliteEventLog } from '@lifeline/adapters-sqlite'
+import {
+  Customer,
+  DecodeError,
+  EventLog,
+  ExpectedVersion,
+  History,
+  LifecycleError,
+  LifecycleEvent,
+  Timestamp,
+  type CustomerId,
+} from '@lifeline/core'
+import { ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import Database from 'better-sqlite3'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** How to start the service. */
+export interface Options {
+  /** The SQLite database file. */
+  readonly db: string
+  /** 0 picks a free port. */
+  readonly port?: number
+  /** Largest accepted request body, bytes; default 1 MiB. */
+  readonly bodyLimit?: number
+}
+
+/** A running service. */
+export interface Service {
+  readonly url: string
+  /** Stops accepting requests, lets the ones under way finish, stops the runners, closes the log. */
+  readonly close: () => Promise<void>
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(String(status))
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// request handling
+// -------------------------------------------------------------------------------------
+
+const readBody = (req: IncomingMessage, limit: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > limit) return reject(new HttpError(413, { error: `the body is over ${limit} bytes` }))
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new HttpError(413, { error: `the body is over ${limit} bytes` }))
+        req.destroy()
+      } else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+
+/** The body's events: a single JSON object, or JSON Lines; errors name the line. */
+const parseEvents = (body: string) => {
+  const events: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
+  const errors: { line: number; error: string }[] = []
+  const trimmed = body.trim()
+  let lines: string[]
+  try {
+    const whole: unknown = JSON.parse(trimmed)
+    lines = [JSON.stringify(whole)]
+  } catch {
+    lines = body.split('\n')
+  }
+  lines.forEach((text, i) => {
+    if (text.trim() === '') return
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      return errors.push({ line: i + 1, error: `not valid JSON: ${DecodeError.renderValue(text)}` })
+    }
+    const decoded = LifecycleEvent.decode(json)
+    if (decoded._tag === 'Left') errors.push({ line: i + 1, error: DecodeError.format(decoded.left) })
+    else events.push({ source: i + 1, event: decoded.right })
+  })
+  return { events, errors }
+}
+
+const instant = (name: string, value: string | null): number | undefined => {
+  if (value === null) return undefined
+  const ms = Timestamp.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
+  if (ms === null) throw new HttpError(400, { error: `${name}: ${JSON.stringify(value)} is not an RFC 3339 date-time` })
+  return ms
+}
+
+// -------------------------------------------------------------------------------------
+// the service
+// -------------------------------------------------------------------------------------
+
+/** Starts the service. */
+export const start = async (options: Options): Promise<Service> => {
+  const log = SqliteEventLog.open(new Database(options.db), { pollIntervalMs: 50 })
+  const limit = options.bodyLimit ?? 1024 * 1024
+  const stop = new AbortController()
+
+  // Runners by report options: the open-ended report follows the log from the start; others
+  // are made on first request and caught up incrementally on each later one.
+  const runners = new Map<string, ProjectionRunner.ProjectionRunner<Ledger.State, Report.Report>>()
+  const runnerFor = (reportOptions: Ledger.Options) => {
+    const key = JSON.stringify(reportOptions)
+    let runner = runners.get(key)
+    if (runner === undefined) {
+      if (runners.size >= 16) runners.delete(runners.keys().next().value!)
+      runner = ProjectionRunner.make(log, Report.fold(reportOptions))
+      runners.set(key, runner)
+    }
+    return runner
+  }
+  const live = runnerFor({})
+  const following = live.follow(stop.signal).catch(() => undefined)
+
+  const postEvents = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
+    const { events, errors } = parseEvents(await readBody(req, limit))
+    const customers = new Set(events.map((e) => e.event.customerId))
+    const states = new Map<string, Customer.CustomerState>()
+    const known = new Set<string>()
+    for (const customerId of customers) {
+      const stored = await log.readStream(customerId)()
+      if (stored._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(stored.left) })
+      states.set(customerId, Customer.fromEvents(stored.right))
+      for (const e of stored.right) known.add(e.eventId)
+    }
+    const admitted = History.admit(events, { states: (id) => states.get(id), isKnown: (id) => known.has(id) })
+    const rejected = [
+      ...errors,
+      ...admitted.rejected.map((r) => ({ line: r.source, error: LifecycleError.format(r.error) })),
+    ].sort((a, b) => a.line - b.line)
+    if (rejected.length > 0) return [400, { appended: [], rejected }]
+    const expected = url.searchParams.get('expectedVersion')
+    if (expected !== null && (customers.size !== 1 || !/^\d+$/.test(expected))) {
+      return [400, { error: 'expectedVersion takes a whole number and a body for one customer' }]
+    }
+    // One stream batch per run of a customer's events, at the version read: all in one transaction.
+    const batches: EventLog.StreamBatch[] = []
+    const versions = new Map([...states].map(([id, s]) => [id, s.version]))
+    for (const { event } of admitted.accepted) {
+      const version = versions.get(event.customerId) ?? 0
+      const last = batches.at(-1)
+      if (last !== undefined && last.streamId === event.customerId)
+        (last.events as LifecycleEvent.LifecycleEvent[]).push(event)
+      else {
+        const check = expected !== null && batches.length === 0 ? Number(expected) : version
+        batches.push({
+          streamId: event.customerId,
+          events: [event],
+          expectedVersion: ExpectedVersion.exactly(check),
+        })
+      }
+      versions.set(event.customerId, version + 1)
+    }
+    const result = await log.appendMany(batches)()
+    if (result._tag === 'Left') {
+      const error = result.left
+      if (error._tag === 'VersionConflict') return [409, { error: EventLog.formatError(error) }]
+      if (error._tag === 'InvalidEvent') return [400, { error: EventLog.formatError(error) }]
+      throw new HttpError(503, { error: EventLog.formatError(error) })
+    }
+    const appended = result.right
+      .flatMap((r) => r.appended)
+      .map((e) => ({
+        eventId: e.eventId,
+        customerId: e.customerId,
+        type: e.type,
+        streamVersion: e.streamVersion,
+        globalPosition: e.globalPosition,
+      }))
+    return [
+      appended.length > 0 ? 201 : 200,
+      { appended, alreadyStored: admitted.duplicates.map((d) => d.event.eventId), rejected: [] },
+    ]
+  }
+
+  const getReport = async (url: URL): Promise<[number, unknown]> => {
+    const from = instant('from', url.searchParams.get('from'))
+    const to = instant('to', url.searchParams.get('to'))
+    const runner = runnerFor({ ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
+    const caught = await runner.catchUp()
+    if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+    return [200, runner.result()]
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let status: number
+    let body: unknown
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
+      else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
+      else [status, body] = [404, { error: `no route ${req.method ?? ''} ${url.pathname}` }]
+    } catch (error) {
+      ;[status, body] = error instanceof HttpError ? [error.status, error.body] : [500, { error: 'internal error' }]
+    }
+    res.writeHead(status, { 'content-type': 'application/json', connection: status === 413 ? 'close' : 'keep-alive' })
+    res.end(JSON.stringify(body))
+  }
+
+  const server = createServer((req, res) => void handle(req, res))
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+      stop.abort()
+      await following
+      log.close()
+    },
+  }
+}
