@@ -19,7 +19,6 @@ import {
   LifecycleError,
   LifecycleEvent,
   Timestamp,
-  type CustomerId,
 } from '@lifeline/core'
 import { ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import Database from 'better-sqlite3'
