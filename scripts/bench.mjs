@@ -1,6 +1,7 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
 import { execFileSync } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 const worker = resolve(import.meta.dirname, 'bench-worker.mjs')
@@ -36,5 +37,53 @@ if (only === undefined || only === 'report') {
   compare('report, 1M events in memory', 'array', 1_000_000)
   compare('report, 1M events streamed', 'stream', 1_000_000)
   compare('report, 10M events streamed', 'stream', 10_000_000)
+}
+if (only === undefined || only === 'sqlite') {
+  // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and
+  // pragmas (WAL, synchronous FULL), in the same run.
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  const sqlite = (...args) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-sqlite.mjs'), ...args, work],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  const events = String(1_000_000)
+  sqlite('setup', events)
+  const pair = (label, base, ours, target, note) => {
+    const b = sqlite(base, events)
+    const o = sqlite(ours, events)
+    const ratio = b.seconds / o.seconds
+    rows.push({
+      case: label,
+      events: fmt(o.events),
+      'baseline ev/s': fmt(b.events / b.seconds),
+      'report ev/s': fmt(o.events / o.seconds),
+      'report / baseline': ratio.toFixed(3),
+      'baseline peak RSS MiB': b.peakRssMiB.toFixed(0),
+      'report peak RSS MiB': o.peakRssMiB.toFixed(0),
+    })
+    console.log(`${label}: ${ratio.toFixed(3)} of ${base} (target ${target}) ${note ?? ''}`)
+  }
+  pair('sqlite import 1M JSONL vs raw inserts', 'import-raw', 'import', '>= 0.5')
+  pair('sqlite per-customer appends vs raw', 'per-customer-raw', 'per-customer', '>= 0.7')
+  pair('sqlite report (read + fold) vs raw read + JSON.parse', 'read-raw', 'report-full', '>= 0.5')
+  const full = sqlite('report-full', events)
+  for (const kind of ['report-incremental', 'report-live']) {
+    const inc = sqlite(kind, events)
+    const share = inc.seconds / full.seconds
+    rows.push({
+      case: `${kind} after 1,000 events / full rebuild`,
+      events: fmt(inc.events),
+      'report / baseline': share.toFixed(3),
+    })
+    console.log(`${kind}: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
+  }
 }
 console.table(rows)

@@ -114,7 +114,9 @@ const instant = (name: string, value: string | null): number | undefined => {
 
 /** Starts the service. */
 export const start = async (options: Options): Promise<Service> => {
+  // #region open
   const log = SqliteEventLog.open(new Database(options.db), { pollIntervalMs: 50 })
+  // #endregion
   const limit = options.bodyLimit ?? 1024 * 1024
   const stop = new AbortController()
 
@@ -131,8 +133,10 @@ export const start = async (options: Options): Promise<Service> => {
     }
     return runner
   }
+  // #region live
   const live = runnerFor({})
   const following = live.follow(stop.signal).catch(() => undefined)
+  // #endregion
 
   const postEvents = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
     const { events, errors } = parseEvents(await readBody(req, limit))
@@ -198,10 +202,12 @@ export const start = async (options: Options): Promise<Service> => {
   const getReport = async (url: URL): Promise<[number, unknown]> => {
     const from = instant('from', url.searchParams.get('from'))
     const to = instant('to', url.searchParams.get('to'))
+    // #region report
     const runner = runnerFor({ ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
-    const caught = await runner.catchUp()
+    const caught = await runner.catchUp() // only the events appended since the last request
     if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
     return [200, runner.result()]
+    // #endregion
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -29,10 +29,10 @@ export interface Options {
   readonly synchronous?: 'FULL' | 'NORMAL'
 }
 
-/** A stored projection checkpoint. */
+/** A stored projection checkpoint: the position and the serialized state (text or bytes). */
 export interface StoredCheckpoint {
   readonly position: number
-  readonly state: string
+  readonly state: string | Uint8Array
 }
 
 /** The SQLite log: the EventLog port plus checkpoints and the connection. */

@@ -22,6 +22,8 @@ export interface Options {
   /** Length of the arrival period in days. */
   readonly days: number
   readonly seed: number
+  /** Prefix of customer ids (default `c`, friends `f`), so that two generated sets can be told apart. */
+  readonly idPrefix?: string
 }
 
 // -------------------------------------------------------------------------------------
@@ -171,7 +173,8 @@ export function* generate(options: Options): Generator<Event> {
   const block = 1_000
   let made = 0
   let friends = 0
-  const nextId = () => `f${++friends}`
+  const prefix = options.idPrefix ?? ''
+  const nextId = () => `${prefix}f${++friends}`
   while (made < options.customers) {
     const size = Math.min(block, options.customers - made)
     const out: Event[] = []
@@ -179,7 +182,7 @@ export function* generate(options: Options): Generator<Event> {
       const index = made + i
       // Arrivals spread evenly over the period, with jitter within the customer's slot.
       const arrival = options.start + Math.floor(((index + random()) / options.customers) * options.days * DAY)
-      customerHistory(random, `c${index + 1}`, arrival, out, nextId, null)
+      customerHistory(random, `${prefix}c${index + 1}`, arrival, out, nextId, null)
     }
     made += size
     out.sort((a, b) => a.occurredAt - b.occurredAt)

@@ -119,7 +119,7 @@ describe('lifeline report --events', () => {
     expect(await run(['report'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'lifeline report: report needs --events FILE (see lifeline report --help)\n',
+      stderr: 'lifeline report: report needs either --db PATH or --events FILE (see lifeline report --help)\n',
     })
     expect((await run(['report', '--events', join(dir, 'missing.jsonl')])).stderr).toBe(
       `lifeline report: no such file: ${join(dir, 'missing.jsonl')}\n`,
@@ -133,13 +133,15 @@ describe('lifeline report --events', () => {
     expect(await run(['frobnicate'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'lifeline: unknown command "frobnicate" (commands: report)\n',
+      stderr: 'lifeline: unknown command "frobnicate" (commands: import, report, demo)\n',
     })
   })
 
   it('prints help for the command and for report', async () => {
     expect((await run(['--help'])).stdout).toContain('Usage: lifeline <command>')
-    expect((await run(['report', '--help'])).stdout).toContain('Usage: lifeline report --events FILE.jsonl')
+    expect((await run(['report', '--help'])).stdout).toContain(
+      'Usage: lifeline report (--db PATH | --events FILE) [options]',
+    )
   })
 
   it('runs as the installed `lifeline` binary (built) and exits with its status', async () => {
@@ -157,7 +159,7 @@ describe('lifeline report --events', () => {
     )
     expect(failed).toMatchObject({
       code: 2,
-      stderr: 'lifeline report: report needs --events FILE (see lifeline report --help)\n',
+      stderr: 'lifeline report: report needs either --db PATH or --events FILE (see lifeline report --help)\n',
     })
   })
 })

@@ -205,6 +205,39 @@ describe('lifeline import', () => {
     expect(resumed.stdout).not.toBe(first.stdout)
   })
 
+  it('refolds from the start when the stored checkpoint cannot be read', async () => {
+    const db = path('db.sqlite')
+    await run(['import', write('cp.jsonl', valid), '--db', db])
+    const first = await run(['report', '--db', db, '--json'])
+    const conn = new Database(db)
+    conn.prepare("UPDATE checkpoints SET state = x'00ff00'").run()
+    conn.close()
+    await run([
+      'import',
+      write('cp2.jsonl', [{ type: 'Churned', customerId: 'bob', occurredAt: '2025-02-01T00:00:00Z' }]),
+      '--db',
+      db,
+    ])
+    const after = await run(['report', '--db', db, '--json'])
+    expect(after.status).toBe(0)
+    expect(JSON.parse(after.stdout)).toEqual(
+      JSON.parse(
+        (
+          await run([
+            'report',
+            '--events',
+            write('cp-all.jsonl', [
+              ...valid,
+              { type: 'Churned', customerId: 'bob', occurredAt: '2025-02-01T00:00:00Z' },
+            ]),
+            '--json',
+          ])
+        ).stdout,
+      ),
+    )
+    expect(after.stdout).not.toBe(first.stdout)
+  })
+
   it('survives SIGKILL mid-import with whole batches only, and the same import then completes it exactly', async () => {
     const events = [...Generator.generate({ customers: 60_000, start: Date.UTC(2025, 0, 1), days: 365, seed: 11 })].map(
       LifecycleEvent.encode,

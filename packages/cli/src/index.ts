@@ -3,6 +3,7 @@
  */
 export { main, help } from './cli.js'
 export { EXIT, UsageError, processIo, type Io } from './Io.js'
-export { readJsonLines, decodeLine, type Line } from './EventFile.js'
+export { readJsonLines, readCsv, readEvents, decodeLine, type Line } from './EventFile.js'
 export * as Generator from './Generator.js'
 export * as Importer from './Importer.js'
+export { fromDatabase as reportFromDatabase } from './report.js'

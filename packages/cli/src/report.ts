@@ -2,6 +2,7 @@
  * `lifeline report`: folds events into the METRICS.md report and prints it.
  */
 import { parseArgs } from 'node:util'
+import v8 from 'node:v8'
 import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
 import { Fold, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { readEvents } from './EventFile.js'
@@ -91,6 +92,25 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   return EXIT.ok
 }
 
+/**
+ * A stored checkpoint's state, or `undefined` (fold from the start) when it cannot be read, for
+ * example one written by another Node version: a checkpoint only saves time, never changes a figure.
+ */
+const readCheckpoint = (stored: {
+  position: number
+  state: string | Uint8Array
+}): ProjectionRunner.Start<Ledger.State> | undefined => {
+  try {
+    const state =
+      typeof stored.state === 'string'
+        ? Fold.deserialize<Ledger.State>(stored.state)
+        : (v8.deserialize(stored.state) as Ledger.State)
+    return { position: stored.position, state }
+  } catch {
+    return undefined
+  }
+}
+
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>
   `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
@@ -106,17 +126,15 @@ export const fromDatabase = async (path: string, options: Ledger.Options): Promi
     const stored = await log.loadCheckpoint(name)()
     if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
     const fold = Report.fold(options)
-    const start =
-      stored.right === null
-        ? undefined
-        : { position: stored.right.position, state: Fold.deserialize<Ledger.State>(stored.right.state) }
+    const start = stored.right === null ? undefined : readCheckpoint(stored.right)
     const runner = ProjectionRunner.make(log, fold, start, 5_000)
     const caught = await runner.catchUp()
     if (caught._tag === 'Left') throw new EventLog.EventLogFailure(caught.left)
     if (runner.position() !== (start?.position ?? 0)) {
+      // v8's structured-clone format: Maps and Sets as they are, about twice as fast as JSON.
       const saved = await log.saveCheckpoint(name, {
         position: runner.position(),
-        state: Fold.serialize(runner.state()),
+        state: v8.serialize(runner.state()),
       })()
       if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
     }

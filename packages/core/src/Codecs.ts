@@ -20,7 +20,8 @@ export const nonEmptyString = (maxLength = Number.MAX_SAFE_INTEGER): t.Type<stri
     maxLength === Number.MAX_SAFE_INTEGER
       ? 'is not a non-empty string'
       : `is not a string of 1 to ${maxLength} characters`,
-    (u): u is string => typeof u === 'string' && u.length > 0 && codePointLength(u) <= maxLength,
+    (u): u is string =>
+      typeof u === 'string' && u.length > 0 && (u.length <= maxLength || codePointLength(u) <= maxLength),
   )
 
 /** Any string. */

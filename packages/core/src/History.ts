@@ -52,12 +52,14 @@ export const admit = <Source>(
     readonly isKnown?: (id: EventId) => boolean
   } = {},
 ): Admitted<Source> => {
-  const items: Array<Sourced<Source> & { readonly order: number; readonly given: LifecycleEvent.LifecycleEvent }> = []
+  const items: Array<
+    Sourced<Source> & { readonly at: number; readonly order: number; readonly given: LifecycleEvent.LifecycleEvent }
+  > = []
   let order = 0
   for (const { source, event } of input) {
-    items.push({ source, event: LifecycleEvent.withId(event), order: order++, given: event })
+    items.push({ source, event: LifecycleEvent.withId(event), at: event.occurredAt, order: order++, given: event })
   }
-  items.sort((a, b) => a.event.occurredAt - b.event.occurredAt || a.order - b.order)
+  items.sort((a, b) => a.at - b.at || a.order - b.order)
   const states = new Map<string, Customer.CustomerState>()
   const seen = new Set<EventId>()
   const accepted: Sourced<Source>[] = []
@@ -66,7 +68,7 @@ export const admit = <Source>(
   for (const item of items) {
     const { event } = item
     if (seen.has(event.eventId) || options.isKnown?.(event.eventId) === true) {
-      duplicates.push({ source: item.source, event })
+      duplicates.push(item)
       continue
     }
     seen.add(event.eventId)
@@ -75,7 +77,7 @@ export const admit = <Source>(
     if (error !== null) rejected.push({ source: item.source, event: item.given, error })
     else {
       states.set(event.customerId, Customer.evolve(state, event))
-      accepted.push({ source: item.source, event })
+      accepted.push(item)
     }
   }
   return { accepted, rejected, duplicates, states }

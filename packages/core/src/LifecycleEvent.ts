@@ -173,11 +173,33 @@ export const check = (u: unknown): DecodeError.DecodeError | null => {
 export const canonicalContent = (event: LifecycleEvent): string => {
   // A decoded event's fields are already in their wire form, but for the instant (kept in ms).
   const record = event as unknown as Record<string, unknown>
-  const keys = Object.keys(record)
-    .filter((k) => k !== 'eventId' && k !== 'metadata' && record[k] !== undefined)
-    .sort()
-  return JSON.stringify(keys.map((k) => [k, record[k]]))
+  let out = '['
+  for (const k of CANONICAL_KEYS[event.type]) {
+    const v = record[k]
+    if (v === undefined) continue
+    out += `${out.length > 1 ? ',' : ''}[${JSON.stringify(k)},${typeof v === 'number' ? String(v) : JSON.stringify(v)}]`
+  }
+  return `${out}]`
 }
+
+// Each type's fields in sorted order, without `eventId` and `metadata`: decoded events have no
+// other fields (unknown fields are rejected), so this is the sorted key list of any of them.
+const CANONICAL_KEYS: { readonly [K in EventType]: readonly string[] } = Object.fromEntries(
+  Object.entries(codecs).map(([type, c]) => [
+    type,
+    [...Object.keys(c.required), ...Object.keys(c.optional)].filter((k) => k !== 'eventId' && k !== 'metadata').sort(),
+  ]),
+) as unknown as { readonly [K in EventType]: readonly string[] }
+
+/** The fields proper to each type (not type, customerId, occurredAt, eventId, metadata), in declaration order. */
+export const DATA_KEYS: { readonly [K in EventType]: readonly string[] } = Object.fromEntries(
+  Object.entries(codecs).map(([type, c]) => [
+    type,
+    [...Object.keys(c.required), ...Object.keys(c.optional)].filter(
+      (k) => !['type', 'customerId', 'occurredAt', 'eventId', 'metadata'].includes(k),
+    ),
+  ]),
+) as unknown as { readonly [K in EventType]: readonly string[] }
 
 /** The event's id: the one it carries, or the UUID v5 derived from its canonical content. */
 export const idOf = (event: LifecycleEvent): EventId => event.eventId ?? deriveEventId(canonicalContent(event))

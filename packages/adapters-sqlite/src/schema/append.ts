@@ -7,8 +7,21 @@ import { dataOf } from './rows.js'
 
 /** The prepared statements of an append. */
 export const statements = (db: Database) => ({
+  /** Versions of up to `n` streams in one query (statements cached by size). */
+  versions: (() => {
+    const cache = new Map<number, ReturnType<Database['prepare']>>()
+    return (n: number) => {
+      let statement = cache.get(n)
+      if (statement === undefined) {
+        statement = db.prepare(
+          `SELECT stream_id AS id, MAX(stream_version) AS v FROM events WHERE stream_id IN (${Array(n).fill('?').join(',')}) GROUP BY stream_id`,
+        )
+        cache.set(n, statement)
+      }
+      return statement
+    }
+  })(),
   isStored: db.prepare('SELECT 1 FROM events WHERE event_id = ?'),
-  version: db.prepare('SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = ?'),
   // An id already stored is skipped (reported as such); any other constraint still fails.
   insert: db.prepare(
     `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at)
@@ -33,12 +46,19 @@ export const appendBatches = (
   recordedAt: number,
 ): EventLog.AppendResult[] => {
   const results: EventLog.AppendResult[] = []
-  // Versions read or written in this transaction: a stream's later batches need no query.
+  // The streams' versions, read in bulk (a query per 500 streams, not per stream), then kept
+  // up to date as this transaction writes.
   const versions = new Map<string, number>()
+  const ids = [...new Set(batches.map((b) => b.streamId))]
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    for (const id of chunk) versions.set(id, 0)
+    for (const row of s.versions(chunk.length).all(...chunk) as { id: string; v: number }[]) versions.set(row.id, row.v)
+  }
   for (const batch of batches) {
     const invalid = EventLog.validateBatch(batch)
     if (invalid !== null) throw new Abort(invalid)
-    const actual = versions.get(batch.streamId) ?? (s.version.get(batch.streamId) as { v: number }).v
+    const actual = versions.get(batch.streamId)!
     const expected = batch.expectedVersion ?? ExpectedVersion.any
     if (!ExpectedVersion.matches(expected, actual)) {
       // A batch made only of stored events is a no-op, whatever version it expected.

@@ -2,7 +2,7 @@
  * Events to rows and back: the envelope in columns, the type's own fields as JSON in `data`.
  */
 import { type EventId, type RecordedEvent } from '@lifeline/core'
-import type { LifecycleEvent } from '@lifeline/core'
+import { LifecycleEvent } from '@lifeline/core'
 
 type Event = LifecycleEvent.LifecycleEvent
 
@@ -21,8 +21,13 @@ export interface EventRow {
 
 /** The type's own fields: everything but the envelope and the common fields. */
 export const dataOf = (event: Event): string => {
-  const { type: _t, customerId: _c, occurredAt: _o, eventId: _e, metadata: _m, ...data } = event
-  return JSON.stringify(data)
+  const record = event as unknown as Record<string, unknown>
+  let out = '{'
+  for (const key of LifecycleEvent.DATA_KEYS[event.type]) {
+    const value = record[key]
+    if (value !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${JSON.stringify(value)}`
+  }
+  return `${out}}`
 }
 
 /** A stored event from its row. Rows were validated on the way in, so they are trusted here. */

@@ -1,0 +1,230 @@
+// SQLite benchmark cases, one per process: node scripts/bench-sqlite.mjs CASE EVENTS WORKDIR.
+// Prints one JSON line: { case, events, seconds, peakRssMiB }.
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { SqliteEventLog } from '@lifeline/adapters-sqlite'
+import { Generator, Importer, readEvents, reportFromDatabase } from '@lifeline/cli'
+import { Customer, Decider, ExpectedVersion, LifecycleEvent } from '@lifeline/core'
+import { ProjectionRunner, Report } from '@lifeline/projections'
+import Database from 'better-sqlite3'
+
+const [kind, eventsArg, work] = process.argv.slice(2)
+const target = Number(eventsArg)
+const options = { customers: Math.round(target / 10), start: Date.UTC(2025, 0, 1), days: 365, seed: 20251123 }
+const file = join(work, `events-${target}.jsonl`)
+const fresh = (name) => {
+  const path = join(work, name)
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
+  return path
+}
+const open = (path) => SqliteEventLog.open(new Database(path))
+const timed = (f) => {
+  const start = process.hrtime.bigint()
+  const n = f()
+  return { n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
+}
+const timedAsync = async (f) => {
+  const start = process.hrtime.bigint()
+  const n = await f()
+  return { n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
+}
+const generated = () => [...Generator.generate(options)]
+const rowOf = (event, version) => {
+  const { type, customerId, occurredAt, eventId: _e, metadata, ...data } = event
+  return [
+    LifecycleEvent.idOf(event),
+    customerId,
+    version,
+    type,
+    JSON.stringify(data),
+    metadata === undefined ? null : JSON.stringify(metadata),
+    occurredAt,
+    0,
+  ]
+}
+const INSERT =
+  'INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at) VALUES (?,?,?,?,?,?,?,?)'
+
+let result
+switch (kind) {
+  case 'setup': {
+    // The input file and a database of the whole history, for the read and incremental cases.
+    if (!existsSync(file))
+      writeFileSync(
+        file,
+        generated()
+          .map((e) => JSON.stringify(LifecycleEvent.encode(e)))
+          .join('\n') + '\n',
+      )
+    const db = join(work, `full-${target}.db`)
+    if (!existsSync(db)) {
+      const log = open(db)
+      await Importer.importLines(log, readEvents(file))
+      log.close()
+    }
+    result = { n: 0, seconds: 0 }
+    break
+  }
+  case 'import-raw': {
+    // Baseline: the same rows, prepared in advance, inserted in 5,000-row transactions.
+    const versions = new Map()
+    const rows = generated()
+      .sort((a, b) => a.occurredAt - b.occurredAt)
+      .map((e) => {
+        const v = (versions.get(e.customerId) ?? 0) + 1
+        versions.set(e.customerId, v)
+        return rowOf(e, v)
+      })
+    const log = open(fresh('raw.db'))
+    const insert = log.db.prepare(INSERT)
+    const batch = log.db.transaction((slice) => {
+      for (const row of slice) insert.run(...row)
+    })
+    result = timed(() => {
+      for (let i = 0; i < rows.length; i += 5000) batch.immediate(rows.slice(i, i + 5000))
+      return rows.length
+    })
+    log.close()
+    break
+  }
+  case 'import': {
+    // Lifeline: read and parse the JSONL file, decode, rules, append.
+    const log = open(fresh('import.db'))
+    result = await timedAsync(async () => (await Importer.importLines(log, readEvents(file))).appended)
+    log.close()
+    break
+  }
+  case 'per-customer-raw':
+  case 'per-customer': {
+    // One transaction per customer: its whole history, after checking the stream's version.
+    const byCustomer = new Map()
+    for (const e of generated().slice(0, 100_000)) {
+      const list = byCustomer.get(e.customerId)
+      if (list === undefined) byCustomer.set(e.customerId, [e])
+      else list.push(e)
+    }
+    const log = open(fresh(`${kind}.db`))
+    if (kind === 'per-customer-raw') {
+      const version = log.db.prepare('SELECT COALESCE(MAX(stream_version), 0) AS v FROM events WHERE stream_id = ?')
+      const insert = log.db.prepare(INSERT)
+      const append = log.db.transaction((id, events) => {
+        const v = version.get(id).v
+        if (v !== 0) throw new Error('conflict')
+        events.forEach((e, i) => insert.run(...rowOf(e, v + i + 1)))
+      })
+      result = timed(() => {
+        let n = 0
+        for (const [id, events] of byCustomer) {
+          append.immediate(id, events)
+          n += events.length
+        }
+        return n
+      })
+    } else {
+      result = await timedAsync(async () => {
+        let n = 0
+        for (const [id, events] of byCustomer) {
+          let state = Customer.initial
+          for (const event of events) {
+            const decision = Decider.decideEvent(event, state)
+            if (decision._tag === 'Left') throw new Error('rejected')
+            state = Customer.evolve(state, event)
+          }
+          const appended = await log.append({ streamId: id, events, expectedVersion: ExpectedVersion.exactly(0) })()
+          if (appended._tag === 'Left') throw new Error('conflict')
+          n += appended.right.appended.length
+        }
+        return n
+      })
+    }
+    log.close()
+    break
+  }
+  case 'read-raw': {
+    // Baseline: read every row in order and JSON-parse its data.
+    const log = open(join(work, `full-${target}.db`))
+    const page = log.db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?')
+    result = timed(() => {
+      let after = 0
+      let n = 0
+      for (;;) {
+        const rows = page.all(after, 5000)
+        for (const row of rows) {
+          JSON.parse(row.data)
+          n++
+        }
+        if (rows.length < 5000) return n
+        after = rows.at(-1).global_position
+      }
+    })
+    log.close()
+    break
+  }
+  case 'report-full': {
+    // Lifeline: read everything and fold the full report.
+    const log = open(join(work, `full-${target}.db`))
+    result = await timedAsync(async () => {
+      const runner = ProjectionRunner.make(log, Report.fold(), undefined, 5000)
+      await runner.catchUp()
+      runner.result()
+      return runner.position()
+    })
+    log.close()
+    break
+  }
+  case 'report-incremental': {
+    // A checkpointed report on the full database, then 1,000 new events: resume, fold, save.
+    const path = fresh('incremental.db')
+    const { copyFileSync } = await import('node:fs')
+    copyFileSync(join(work, `full-${target}.db`), path)
+    // The CLI's path: `lifeline report --db` stores a checkpoint, 1,000 events are imported,
+    // and the next `lifeline report --db` resumes from the checkpoint (load, fold, result, save).
+    await reportFromDatabase(path, {})
+    const log = open(path)
+    const more = [...Generator.generate({ ...options, customers: 200, seed: 99, idPrefix: 'new-' })].slice(0, 1000)
+    const imported = await Importer.importLines(
+      log,
+      more.map((event, i) => ({ _tag: 'Event', line: i + 1, event })),
+    )
+    log.close()
+    if (imported.appended !== 1000) throw new Error(`expected 1,000 new events, appended ${imported.appended}`)
+    result = await timedAsync(async () => {
+      await reportFromDatabase(path, {})
+      return imported.appended
+    })
+    break
+  }
+  case 'report-live': {
+    // A service's path: a runner kept in memory, caught up with 1,000 new events, then the result.
+    const path = fresh('live.db')
+    const { copyFileSync } = await import('node:fs')
+    copyFileSync(join(work, `full-${target}.db`), path)
+    const log = open(path)
+    const runner = ProjectionRunner.make(log, Report.fold(), undefined, 5000)
+    await runner.catchUp()
+    runner.result()
+    const more = [...Generator.generate({ ...options, customers: 200, seed: 99, idPrefix: 'new-' })].slice(0, 1000)
+    const imported = await Importer.importLines(
+      log,
+      more.map((event, i) => ({ _tag: 'Event', line: i + 1, event })),
+    )
+    if (imported.appended !== 1000) throw new Error(`expected 1,000 new events, appended ${imported.appended}`)
+    result = await timedAsync(async () => {
+      await runner.catchUp()
+      runner.result()
+      return imported.appended
+    })
+    log.close()
+    break
+  }
+  default:
+    throw new Error(`unknown case ${kind}`)
+}
+console.log(
+  JSON.stringify({
+    case: kind,
+    events: result.n,
+    seconds: result.seconds,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+)
