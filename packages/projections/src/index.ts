@@ -2,6 +2,7 @@
  * @lifeline/projections: every lifecycle metric as a pure fold, the whole report in one pass.
  */
 export * as Cohorts from './Cohorts.js'
+export * from './clv/index.js'
 export * as Customers from './Customers.js'
 export * as Fold from './Fold.js'
 export * as Leads from './Leads.js'

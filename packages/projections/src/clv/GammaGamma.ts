@@ -1,0 +1,86 @@
+/**
+ * The Gamma-Gamma spend model (Fader, Hardie and Lee 2005, "RFM and CLV"): a customer's
+ * transaction values are gamma(p, nu) with nu gamma(q, gamma) across customers. Fitted on
+ * customers with at least one repeat purchase, from their repeat count and mean repeat spend.
+ */
+import { nelderMead } from './Optimize.js'
+import { gammaln } from './Special.js'
+
+/** The fitted parameters; `gamma` is in the same money unit as the spends (minor units). */
+export interface Params {
+  readonly p: number
+  readonly q: number
+  readonly gamma: number
+}
+
+/** A fitted spend model. */
+export interface Fitted {
+  readonly params: Params
+  readonly logLikelihood: number
+  readonly converged: boolean
+  readonly iterations: number
+  readonly evaluations: number
+  /** Customers it was fitted on. */
+  readonly customers: number
+}
+
+/** One repeat buyer: repeat purchases and their mean spend. */
+export interface Spend {
+  readonly frequency: number
+  readonly monetaryCents: number
+}
+
+/** One customer's log-likelihood. */
+export const customerLogLikelihood = ({ p, q, gamma }: Params, { frequency: x, monetaryCents: m }: Spend): number =>
+  gammaln(p * x + q) -
+  gammaln(p * x) -
+  gammaln(q) +
+  q * Math.log(gamma) +
+  (p * x - 1) * Math.log(m) +
+  p * x * Math.log(x) -
+  (p * x + q) * Math.log(x * m + gamma)
+
+/** Fits the model on the customers with a repeat purchase and a positive mean spend. */
+export const fit = (data: readonly Spend[]): Fitted => {
+  const buyers = data.filter((c) => c.frequency > 0 && c.monetaryCents > 0)
+  // The log-gamma terms depend on x only: computed once per distinct x per evaluation, and the
+  // data-only terms once for all. Same value as summing `customerLogLikelihood`.
+  const xs = [...new Set(buyers.map((c) => c.frequency))]
+  const index = new Map(xs.map((x, i) => [x, i]))
+  const rows = buyers.map((c) => ({
+    i: index.get(c.frequency)!,
+    x: c.frequency,
+    lnM: Math.log(c.monetaryCents),
+    xm: c.frequency * c.monetaryCents,
+    lnX: Math.log(c.frequency),
+  }))
+  const objective = (v: readonly number[]): number => {
+    const p = Math.exp(v[0]!)
+    const q = Math.exp(v[1]!)
+    const gamma = Math.exp(v[2]!)
+    const lgamma = xs.map((x) => gammaln(p * x + q) - gammaln(p * x))
+    const constant = -gammaln(q) + q * Math.log(gamma)
+    let sum = 0
+    for (const row of rows) {
+      const px = p * row.x
+      sum += lgamma[row.i]! + constant + (px - 1) * row.lnM + px * row.lnX - (px + q) * Math.log(row.xm + gamma)
+    }
+    return -sum
+  }
+  // Start the scale near the data's: gamma is in the spends' unit.
+  const mean = buyers.reduce((s, c) => s + c.monetaryCents, 0) / Math.max(1, buyers.length)
+  const m = nelderMead(objective, [0, 0, Math.log(Math.max(1, mean))])
+  const [p, q, gamma] = m.x.map(Math.exp) as [number, number, number]
+  return {
+    params: { p, q, gamma },
+    logLikelihood: -m.value,
+    converged: m.converged,
+    iterations: m.iterations,
+    evaluations: m.evaluations,
+    customers: buyers.length,
+  }
+}
+
+/** Expected mean spend per transaction of a customer, given its history (the population mean for x = 0). */
+export const expectedAverageSpend = ({ p, q, gamma }: Params, { frequency: x, monetaryCents: m }: Spend): number =>
+  (p * (gamma + x * m)) / (p * x + q - 1)
