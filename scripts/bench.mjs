@@ -86,4 +86,14 @@ if (only === undefined || only === 'sqlite') {
     console.log(`${kind}: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
   }
 }
+if (only === undefined || only === 'clv') {
+  // Predictive CLV on all of CDNOW_master: absolute targets (under one second per fit).
+  const clv = JSON.parse(
+    execFileSync(process.execPath, [resolve(import.meta.dirname, 'bench-clv.mjs')], { encoding: 'utf8' }).trim(),
+  )
+  console.log(
+    `clv on CDNOW_master (${fmt(clv.customers)} customers): BG/NBD ${clv.bgnbd.seconds.toFixed(3)} s, ${clv.bgnbd.evaluations} likelihood evaluations; ` +
+      `Gamma-Gamma ${clv.gammaGamma.seconds.toFixed(3)} s, ${clv.gammaGamma.evaluations} evaluations on ${fmt(clv.gammaGamma.customers)} repeat buyers; peak RSS ${clv.peakRssMiB.toFixed(0)} MiB (target: under 1 s each)`,
+  )
+}
 console.table(rows)

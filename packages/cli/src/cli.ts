@@ -3,6 +3,7 @@
  * on stderr and an exit status, never a stack trace.
  */
 import { EXIT, UsageError, type Io } from './Io.js'
+import * as ClvCommand from './clv.js'
 import * as DemoCommand from './demo.js'
 import * as ImportCommand from './import.js'
 import * as ReportCommand from './report.js'
@@ -13,6 +14,7 @@ export const help = `Usage: lifeline <command> [options]
 Commands:
   import    import an events file (JSON Lines or CSV) into a SQLite log
   report    print the lifecycle report of a SQLite log or an events file
+  clv       fit BG/NBD or Pareto/NBD and Gamma-Gamma, and predict each customer's value
   demo      generate a year of a small business, import it and report on it
 
 Run lifeline <command> --help for a command's options.
@@ -21,6 +23,7 @@ Run lifeline <command> --help for a command's options.
 const commands: Record<string, (args: readonly string[], io: Io) => Promise<number>> = {
   import: ImportCommand.run,
   report: ReportCommand.run,
+  clv: ClvCommand.run,
   demo: DemoCommand.run,
 }
 

@@ -1,0 +1,3 @@
+import { run } from './cdnow.js'
+
+for (const line of await run()) console.log(line)
