@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
-import { Fold, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Fold, LedgerColumns, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { readEvents } from './EventFile.js'
 import { openLog } from './Sqlite.js'
 import { EXIT, UsageError, type Io } from './Io.js'
@@ -104,7 +104,7 @@ const readCheckpoint = (stored: {
     const state =
       typeof stored.state === 'string'
         ? Fold.deserialize<Ledger.State>(stored.state)
-        : (v8.deserialize(stored.state) as Ledger.State)
+        : LedgerColumns.fromColumns(v8.deserialize(stored.state) as LedgerColumns.Columns)
     return { position: stored.position, state }
   } catch {
     return undefined
@@ -131,10 +131,11 @@ export const fromDatabase = async (path: string, options: Ledger.Options): Promi
     const caught = await runner.catchUp()
     if (caught._tag === 'Left') throw new EventLog.EventLogFailure(caught.left)
     if (runner.position() !== (start?.position ?? 0)) {
-      // v8's structured-clone format: Maps and Sets as they are, about twice as fast as JSON.
+      // Columns in v8's structured-clone format: typed arrays are copied as blocks of memory,
+      // several times faster than JSON for a large customer base.
       const saved = await log.saveCheckpoint(name, {
         position: runner.position(),
-        state: v8.serialize(runner.state()),
+        state: v8.serialize(LedgerColumns.toColumns(runner.state())),
       })()
       if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
     }

@@ -4,6 +4,7 @@ import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
 import type * as Ledger from './Ledger.js'
+import * as LedgerColumns from './LedgerColumns.js'
 import * as Report from './Report.js'
 
 type Event = LifecycleEvent.LifecycleEvent
@@ -105,6 +106,21 @@ describe('report properties', () => {
         expect(fold.result(Fold.feed(fold, resumed.state, log.slice(k)))).toEqual(whole)
       }),
       { numRuns: 300 },
+    )
+  })
+
+  it('stores a state as columns and reads it back equal, so the resumed report is the same', () => {
+    fc.assert(
+      fc.property(histories, picks, fc.nat(), options, (lists, p, cut, opts) => {
+        const log = interleave(lists, p)
+        const k = log.length === 0 ? 0 : cut % (log.length + 1)
+        const fold = Report.fold(opts)
+        const state = Fold.feed(fold, fold.initial(), log.slice(0, k))
+        const back = LedgerColumns.fromColumns(structuredClone(LedgerColumns.toColumns(state)))
+        expect(back).toEqual(state)
+        expect(fold.result(Fold.feed(fold, back, log.slice(k)))).toEqual(Fold.run(fold, log))
+      }),
+      { numRuns: 200 },
     )
   })
 
