@@ -4,14 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { main } from './cli.js'
-
-const run = async (argv: string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false })
-  return { status, stdout, stderr }
-}
+import { run } from './run.fixture.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'))
 const file = (name: string, lines: readonly unknown[]): string => {

@@ -2,14 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from './cli.js'
-
-const run = async (argv: string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false })
-  return { status, stdout, stderr }
-}
+import { run } from './run.fixture.js'
 
 // The CDNOW sample as JSON Lines of Purchased events.
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-clv-'))

@@ -5,15 +5,8 @@ import { join, resolve } from 'node:path'
 import { LifecycleEvent } from '@lifeline/core'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { main } from './cli.js'
+import { run } from './run.fixture.js'
 import * as Generator from './Generator.js'
-
-const run = async (argv: string[]) => {
-  let stdout = ''
-  let stderr = ''
-  const status = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTty: false })
-  return { status, stdout, stderr }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-import-'))
 let n = 0

@@ -3,7 +3,7 @@
  * a Poisson process with gamma-distributed rates (r, alpha); after each purchase a customer drops
  * out with a beta-distributed probability (a, b). Fitted by maximum likelihood in log space.
  */
-import { nelderMead } from './Optimize.js'
+import { maximizePositive } from './Optimize.js'
 import type { Unit } from './Rfm.js'
 import { betaln, gammaln, hyp2f1, logAddExp } from './Special.js'
 
@@ -93,19 +93,10 @@ const grouped =
 export const fit = (data: readonly Rfm[], unit: Unit): Fitted => {
   if (data.some((c) => !Number.isInteger(c.frequency))) throw new RangeError('frequencies must be whole numbers')
   const ll = grouped(group(data))
-  const objective = (x: readonly number[]): number =>
-    -ll({ r: Math.exp(x[0]!), alpha: Math.exp(x[1]!), a: Math.exp(x[2]!), b: Math.exp(x[3]!) })
-  const m = nelderMead(objective, [0, 0, 0, 0])
-  const [r, alpha, a, b] = m.x.map(Math.exp) as [number, number, number, number]
-  return {
-    name: 'bgnbd',
-    unit,
-    params: { r, alpha, a, b },
-    logLikelihood: -m.value,
-    converged: m.converged,
-    iterations: m.iterations,
-    evaluations: m.evaluations,
-  }
+  const fit = maximizePositive(([r, alpha, a, b]) => ll({ r: r!, alpha: alpha!, a: a!, b: b! }), [1, 1, 1, 1])
+  const [r, alpha, a, b] = fit.values as [number, number, number, number]
+  const { logLikelihood, converged, iterations, evaluations } = fit
+  return { name: 'bgnbd', unit, params: { r, alpha, a, b }, logLikelihood, converged, iterations, evaluations }
 }
 
 /** P(alive at T | x, t_x, T). */

@@ -3,7 +3,7 @@
  * transaction values are gamma(p, nu) with nu gamma(q, gamma) across customers. Fitted on
  * customers with at least one repeat purchase, from their repeat count and mean repeat spend.
  */
-import { nelderMead } from './Optimize.js'
+import { maximizePositive } from './Optimize.js'
 import { gammaln } from './Special.js'
 
 /** The fitted parameters; `gamma` is in the same money unit as the spends (minor units). */
@@ -54,29 +54,27 @@ export const fit = (data: readonly Spend[]): Fitted => {
     xm: c.frequency * c.monetaryCents,
     lnX: Math.log(c.frequency),
   }))
-  const objective = (v: readonly number[]): number => {
-    const p = Math.exp(v[0]!)
-    const q = Math.exp(v[1]!)
-    const gamma = Math.exp(v[2]!)
-    const lgamma = xs.map((x) => gammaln(p * x + q) - gammaln(p * x))
-    const constant = -gammaln(q) + q * Math.log(gamma)
+  const logLikelihood = ([p, q, gamma]: readonly number[]): number => {
+    const lgamma = xs.map((x) => gammaln(p! * x + q!) - gammaln(p! * x))
+    const constant = -gammaln(q!) + q! * Math.log(gamma!)
     let sum = 0
     for (const row of rows) {
-      const px = p * row.x
-      sum += lgamma[row.i]! + constant + (px - 1) * row.lnM + px * row.lnX - (px + q) * Math.log(row.xm + gamma)
+      const px = p! * row.x
+      sum += lgamma[row.i]! + constant + (px - 1) * row.lnM + px * row.lnX - (px + q!) * Math.log(row.xm + gamma!)
     }
-    return -sum
+    return sum
   }
   // Start the scale near the data's: gamma is in the spends' unit.
   const mean = buyers.reduce((s, c) => s + c.monetaryCents, 0) / Math.max(1, buyers.length)
-  const m = nelderMead(objective, [0, 0, Math.log(Math.max(1, mean))])
-  const [p, q, gamma] = m.x.map(Math.exp) as [number, number, number]
+  const fit = maximizePositive(logLikelihood, [1, 1, Math.max(1, mean)])
+  const [p, q, gamma] = fit.values as [number, number, number]
+  const { converged, iterations, evaluations } = fit
   return {
     params: { p, q, gamma },
-    logLikelihood: -m.value,
-    converged: m.converged,
-    iterations: m.iterations,
-    evaluations: m.evaluations,
+    logLikelihood: fit.logLikelihood,
+    converged,
+    iterations,
+    evaluations,
     customers: buyers.length,
   }
 }

@@ -109,3 +109,31 @@ export const nelderMead = (
   }
   return { x: best.x, value: best.value, iterations, evaluations, converged: best.converged }
 }
+
+/** A maximum-likelihood fit of positive parameters. */
+export interface PositiveFit {
+  /** The parameters, in the order given. */
+  readonly values: readonly number[]
+  readonly logLikelihood: number
+  readonly converged: boolean
+  readonly iterations: number
+  readonly evaluations: number
+}
+
+/**
+ * Maximizes a log-likelihood over positive parameters by minimizing its negative over their
+ * logarithms (so they stay positive without constraints), from `start` (positive values).
+ */
+export const maximizePositive = (
+  logLikelihood: (values: readonly number[]) => number,
+  start: readonly number[],
+): PositiveFit => {
+  const m = nelderMead((logs) => -logLikelihood(logs.map(Math.exp)), start.map(Math.log))
+  return {
+    values: m.x.map(Math.exp),
+    logLikelihood: -m.value,
+    converged: m.converged,
+    iterations: m.iterations,
+    evaluations: m.evaluations,
+  }
+}

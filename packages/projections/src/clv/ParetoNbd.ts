@@ -3,7 +3,7 @@
  * (r, alpha) and exponential lifetimes with gamma rates (s, beta). The likelihood needs the Gauss
  * hypergeometric function; it is computed in log space as lifetimes does.
  */
-import { nelderMead } from './Optimize.js'
+import { maximizePositive } from './Optimize.js'
 import type { Unit } from './Rfm.js'
 import type { Rfm } from './BgNbd.js'
 import { gammaln, hyp2f1, logAddExp, logSubExp } from './Special.js'
@@ -68,18 +68,20 @@ export const logLikelihood = (params: Params, data: readonly Rfm[]): number => {
 
 /** Fits the model by maximum likelihood (parameters optimized as logs). */
 export const fit = (data: readonly Rfm[], unit: Unit): Fitted => {
-  const objective = (x: readonly number[]): number =>
-    -logLikelihood({ r: Math.exp(x[0]!), alpha: Math.exp(x[1]!), s: Math.exp(x[2]!), beta: Math.exp(x[3]!) }, data)
-  const m = nelderMead(objective, [0, 0, 0, 0])
-  const [r, alpha, s, beta] = m.x.map(Math.exp) as [number, number, number, number]
+  const fit = maximizePositive(
+    ([r, alpha, s, beta]) => logLikelihood({ r: r!, alpha: alpha!, s: s!, beta: beta! }, data),
+    [1, 1, 1, 1],
+  )
+  const [r, alpha, s, beta] = fit.values as [number, number, number, number]
+  const { logLikelihood: ll, converged, iterations, evaluations } = fit
   return {
     name: 'paretonbd',
     unit,
     params: { r, alpha, s, beta },
-    logLikelihood: -m.value,
-    converged: m.converged,
-    iterations: m.iterations,
-    evaluations: m.evaluations,
+    logLikelihood: ll,
+    converged,
+    iterations,
+    evaluations,
   }
 }
 

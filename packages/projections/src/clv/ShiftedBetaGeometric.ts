@@ -3,7 +3,7 @@
  * in a contractual setting each customer renews each period with a constant probability, beta
  * (alpha, beta) distributed across customers. Fitted on a cohort's survivor counts.
  */
-import { nelderMead } from './Optimize.js'
+import { maximizePositive } from './Optimize.js'
 import { betaln, hyp2f1 } from './Special.js'
 
 /** The fitted parameters. */
@@ -37,24 +37,18 @@ export const retention = ({ alpha, beta }: Params, t: number): number => (beta +
  * active after period t.
  */
 export const fit = (survivors: readonly number[]): Fitted => {
-  const objective = (v: readonly number[]): number => {
-    const params = { alpha: Math.exp(v[0]!), beta: Math.exp(v[1]!) }
+  const logLikelihood = ([alpha, beta]: readonly number[]): number => {
+    const params = { alpha: alpha!, beta: beta! }
     let ll = 0
     for (let t = 1; t < survivors.length; t++) {
       ll += (survivors[t - 1]! - survivors[t]!) * Math.log(churnProbability(params, t))
     }
-    ll += survivors.at(-1)! * Math.log(survival(params, survivors.length - 1))
-    return -ll
+    return ll + survivors.at(-1)! * Math.log(survival(params, survivors.length - 1))
   }
-  const m = nelderMead(objective, [0, 0])
-  const [alpha, beta] = m.x.map(Math.exp) as [number, number]
-  return {
-    params: { alpha, beta },
-    logLikelihood: -m.value,
-    converged: m.converged,
-    iterations: m.iterations,
-    evaluations: m.evaluations,
-  }
+  const fit = maximizePositive(logLikelihood, [1, 1])
+  const [alpha, beta] = fit.values as [number, number]
+  const { converged, iterations, evaluations } = fit
+  return { params: { alpha, beta }, logLikelihood: fit.logLikelihood, converged, iterations, evaluations }
 }
 
 /** The survival and retention curves for periods 1..n. */
