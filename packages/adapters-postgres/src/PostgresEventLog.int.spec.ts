@@ -1,0 +1,140 @@
+import { EventLog, ExpectedVersion } from '@lifeline/core'
+import { describeEventLogContract, Fixtures } from '@lifeline/core/testing'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as PostgresEventLog from './PostgresEventLog.js'
+import { ORDER_LOCK } from './schema/migrations.js'
+import { available, freshSchema, URL } from './testing/server.js'
+
+const { cid, optedIn, purchased } = Fixtures
+const run = await available()
+const pools: pg.Pool[] = []
+const schemas: string[] = []
+const fresh = async (options: PostgresEventLog.Options = {}) => {
+  const pool = new pg.Pool({ connectionString: URL, max: 12 })
+  pools.push(pool)
+  const schema = freshSchema()
+  schemas.push(schema)
+  return { pool, log: await PostgresEventLog.open(pool, { schema, pollIntervalMs: 10, ...options }) }
+}
+afterAll(async () => {
+  if (!run) return
+  const admin = new pg.Client({ connectionString: URL })
+  await admin.connect()
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await admin.end()
+  await Promise.all(pools.map((p) => p.end()))
+})
+
+describe.skipIf(!run)('PostgreSQL log', () => {
+  describeEventLogContract('PostgreSQL', async () => ({ log: (await fresh()).log }))
+
+  it('rejects UPDATE, DELETE and TRUNCATE on events at the database level', async () => {
+    const { pool, log } = await fresh()
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    for (const sql of [
+      `UPDATE ${log.schema}.events SET type = 'Churned'`,
+      `DELETE FROM ${log.schema}.events`,
+      `TRUNCATE ${log.schema}.events`,
+    ]) {
+      await expect(pool.query(sql)).rejects.toThrow(/lifeline events are append-only/)
+    }
+    expect(await log.headPosition()()).toEqual({ _tag: 'Right', right: 1 })
+  })
+
+  it('orders readers by commit: a slow transaction holds later appends back, and a reader sees every event once, in one order', async () => {
+    const { pool, log } = await fresh()
+    await log.append({ streamId: cid('first'), events: [optedIn('first', '2025-01-01T00:00:00Z')] })()
+    // A slow writer: its append is done but not committed.
+    const slow = await pool.connect()
+    await slow.query('BEGIN')
+    await slow.query(`SELECT * FROM ${log.schema}.lifeline_append($1, 'any', $2::jsonb, 0)`, [
+      'slow',
+      JSON.stringify([
+        {
+          eventId: '00000000-0000-4000-8000-000000000001',
+          type: 'OptedIn',
+          data: { channel: 'seo' },
+          metadata: null,
+          occurredAt: 0,
+        },
+      ]),
+    ])
+    // Later writers start while it is open; a reader follows the log the whole time.
+    const later = Array.from({ length: 5 }, (_, i) =>
+      log.append({ streamId: cid(`later-${i}`), events: [optedIn(`later-${i}`, '2025-01-02T00:00:00Z')] })(),
+    )
+    const seen: number[] = []
+    const controller = new AbortController()
+    const reader = (async () => {
+      for await (const e of EventLog.subscribe(log, { signal: controller.signal, pageSize: 2 })) {
+        seen.push(e.globalPosition)
+        if (seen.length === 7) controller.abort()
+      }
+    })()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(seen).toHaveLength(1) // nothing after the open transaction is visible yet
+    await slow.query('COMMIT')
+    slow.release()
+    await Promise.all(later)
+    await reader
+    const all: number[] = []
+    for await (const e of EventLog.readAll(log)) all.push(e.globalPosition)
+    expect(seen).toEqual(all)
+    expect(new Set(seen).size).toBe(7)
+    expect(seen).toEqual([...seen].sort((a, b) => a - b))
+  })
+
+  it('without the order lock a reader following positions can skip an event: the lock is what prevents it', async () => {
+    const { pool, log } = await fresh()
+    // Two raw inserts that bypass the function: the first draws a position and stays open.
+    const first = await pool.connect()
+    await first.query('BEGIN')
+    await first.query(
+      `INSERT INTO ${log.schema}.events (event_id, stream_id, stream_version, type, data, occurred_at, recorded_at)
+       VALUES ('00000000-0000-4000-8000-00000000000a', 'x', 1, 'OptedIn', '{"channel":"seo"}', 0, 0)`,
+    )
+    await pool.query(
+      `INSERT INTO ${log.schema}.events (event_id, stream_id, stream_version, type, data, occurred_at, recorded_at)
+       VALUES ('00000000-0000-4000-8000-00000000000b', 'y', 1, 'OptedIn', '{"channel":"seo"}', 0, 0)`,
+    )
+    const page = await log.readPage(0, 10)()
+    const checkpoint = page._tag === 'Right' ? page.right.lastPosition : -1
+    await first.query('COMMIT')
+    first.release()
+    const after = await log.readPage(checkpoint, 10)()
+    // The reader passed position 1 before it committed and never sees it.
+    expect(after).toEqual({ _tag: 'Right', right: { events: [], lastPosition: checkpoint } })
+    expect(ORDER_LOCK).toBeGreaterThan(0)
+  })
+
+  it('lets only one instance run a projection at a time, and hands it over on release', async () => {
+    const { log } = await fresh()
+    const a = await log.claimProjection('report')()
+    const b = await log.claimProjection('report')()
+    expect(a._tag === 'Right' && a.right !== null).toBe(true)
+    expect(b).toEqual({ _tag: 'Right', right: null })
+    if (a._tag === 'Right' && a.right !== null) await a.right.release()
+    const c = await log.claimProjection('report')()
+    expect(c._tag === 'Right' && c.right !== null).toBe(true)
+    if (c._tag === 'Right' && c.right !== null) await c.right.release()
+  })
+
+  it('reports a conflict with the stream and its actual version', async () => {
+    const { log } = await fresh()
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    const result = await log.appendMany([
+      { streamId: cid('b'), events: [optedIn('b', '2025-01-01T00:00:00Z')], expectedVersion: ExpectedVersion.noStream },
+      {
+        streamId: cid('a'),
+        events: [purchased('a', '2025-01-02T00:00:00Z', 'o', 1)],
+        expectedVersion: ExpectedVersion.noStream,
+      },
+    ])()
+    expect(result).toEqual({
+      _tag: 'Left',
+      left: { _tag: 'VersionConflict', streamId: 'a', expected: ExpectedVersion.noStream, actual: 1 },
+    })
+    expect(await log.readStream(cid('b'))()).toEqual({ _tag: 'Right', right: [] })
+  })
+})

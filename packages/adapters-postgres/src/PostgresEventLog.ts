@@ -1,0 +1,266 @@
+/**
+ * The EventLog on PostgreSQL, for services that outgrow one machine: many instances append to
+ * and read one ordered history. Each stream batch is one call of a database function (one round
+ * trip) that checks the expected version and inserts; appends take a transaction-scoped advisory
+ * lock, so positions are drawn and committed in the same order and readers following positions
+ * never skip an event. Append-only is enforced by triggers.
+ */
+import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
+import * as E from 'fp-ts/lib/Either.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import type { Pool, PoolClient, Queryable } from './Driver.js'
+import { migrate } from './schema/migrations.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** Options of the PostgreSQL log. */
+export interface Options {
+  /** The schema holding the log's tables (created if needed); default `lifeline`. */
+  readonly schema?: string
+  /** Stamps `recordedAt`; default `Date.now`. */
+  readonly clock?: () => number
+  /** How often `waitForEvents` polls for other instances' appends, ms; default 100. */
+  readonly pollIntervalMs?: number
+}
+
+/** A stored projection checkpoint. */
+export interface StoredCheckpoint {
+  readonly position: number
+  readonly state: string | Uint8Array
+}
+
+/** The PostgreSQL log: the EventLog port plus checkpoints and projection ownership. */
+export interface PostgresEventLog extends EventLog.EventLog {
+  readonly loadCheckpoint: (name: string) => TE.TaskEither<EventLog.StorageFailed, StoredCheckpoint | null>
+  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<EventLog.StorageFailed, void>
+  /**
+   * Claims a projection for this instance with a session advisory lock: `null` when another
+   * instance holds it. Release it (or lose the connection, e.g. in a crash) to hand it over.
+   */
+  readonly claimProjection: (
+    name: string,
+  ) => TE.TaskEither<EventLog.StorageFailed, { readonly release: () => Promise<void> } | null>
+  readonly schema: string
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const expectedText = (batch: EventLog.StreamBatch): string => {
+  const e = batch.expectedVersion
+  if (e === undefined || e._tag === 'Any') return 'any'
+  if (e._tag === 'NoStream') return 'no_stream'
+  if (e._tag === 'StreamExists') return 'stream_exists'
+  return String(e.version)
+}
+
+const payload = (events: readonly LifecycleEvent.LifecycleEvent[]): string =>
+  JSON.stringify(
+    events.map((original) => {
+      const event = LifecycleEvent.withId(original)
+      const record = event as unknown as Record<string, unknown>
+      const data: Record<string, unknown> = {}
+      for (const key of LifecycleEvent.DATA_KEYS[event.type]) if (record[key] !== undefined) data[key] = record[key]
+      return {
+        eventId: event.eventId,
+        type: event.type,
+        data,
+        metadata: event.metadata ?? null,
+        occurredAt: event.occurredAt,
+      }
+    }),
+  )
+
+const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
+  ({
+    type: row['type'],
+    customerId: row['stream_id'],
+    occurredAt: Number(row['occurred_at']),
+    ...(row['data'] as object),
+    ...(row['metadata'] === null ? {} : { metadata: row['metadata'] }),
+    eventId: row['event_id'],
+    streamVersion: Number(row['stream_version']),
+    globalPosition: Number(row['global_position']),
+    recordedAt: Number(row['recorded_at']),
+  }) as RecordedEvent.RecordedEvent
+
+const isConflict = (error: unknown): error is { code: string; detail: string } =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'LL001'
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** Opens the log on a `pg` pool: creates the schema and applies pending migrations. */
+export const open = async (pool: Pool, options: Options = {}): Promise<PostgresEventLog> => {
+  const schema = options.schema ?? 'lifeline'
+  if (!IDENTIFIER.test(schema))
+    throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`)
+  const clock = options.clock ?? Date.now
+  await migrate(pool, schema, clock)
+  const waiters = new Set<() => void>()
+  const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
+    TE.tryCatch(f, EventLog.storageFailed)
+
+  /** Appends the batches in one transaction on `client`. */
+  const appendOn = async (
+    client: Queryable,
+    batches: readonly EventLog.StreamBatch[],
+  ): Promise<EventLog.AppendResult[]> => {
+    const recordedAt = clock()
+    const results: EventLog.AppendResult[] = []
+    for (const batch of batches) {
+      const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append($1, $2, $3::jsonb, $4)`, [
+        batch.streamId,
+        expectedText(batch),
+        payload(batch.events),
+        recordedAt,
+      ])
+      const appended: RecordedEvent.RecordedEvent[] = []
+      const alreadyStored: EventId[] = []
+      let version = rows.length > 0 ? Number(rows[0]!['actual']) : 0
+      rows.forEach((row, i) => {
+        if (row['already_stored'] === true) alreadyStored.push(row['event_id'] as EventId)
+        else {
+          version = Number(row['stream_version'])
+          const event = LifecycleEvent.withId(batch.events[i]!)
+          appended.push({
+            ...event,
+            streamVersion: version,
+            globalPosition: Number(row['global_position']),
+            recordedAt,
+          })
+        }
+      })
+      if (rows.length === 0) {
+        version = Number(
+          (
+            await client.query(
+              `SELECT COALESCE(MAX(stream_version), 0) AS v FROM ${schema}.events WHERE stream_id = $1`,
+              [batch.streamId],
+            )
+          ).rows[0]!['v'],
+        )
+      }
+      results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: version })
+    }
+    return results
+  }
+
+  const appendMany =
+    (
+      batches: readonly EventLog.StreamBatch[],
+    ): TE.TaskEither<EventLog.EventLogError, readonly EventLog.AppendResult[]> =>
+    async () => {
+      for (const batch of batches) {
+        const invalid = EventLog.validateBatch(batch)
+        if (invalid !== null) return E.left(invalid)
+      }
+      let client: PoolClient | undefined
+      try {
+        client = await pool.connect()
+        await client.query('BEGIN')
+        const results = await appendOn(client, batches)
+        await client.query('COMMIT')
+        if (results.some((r) => r.appended.length > 0)) for (const wake of waiters) wake()
+        return E.right(results)
+      } catch (error) {
+        await client?.query('ROLLBACK').catch(() => undefined)
+        if (isConflict(error)) {
+          const { stream, actual } = JSON.parse(error.detail) as { stream: string; actual: number }
+          const failed = batches.find((b) => b.streamId === stream && b.expectedVersion !== undefined)!
+          return E.left(EventLog.versionConflict(failed.streamId, failed.expectedVersion!, actual))
+        }
+        return E.left(EventLog.storageFailed(error))
+      } finally {
+        client?.release()
+      }
+    }
+
+  return {
+    schema,
+    append: (batch) => TE.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendMany([batch])),
+    appendMany,
+    readStream: (streamId: CustomerId) =>
+      attempt(async () =>
+        (
+          await pool.query(`SELECT * FROM ${schema}.events WHERE stream_id = $1 ORDER BY stream_version`, [streamId])
+        ).rows.map(fromRow),
+      ),
+    readPage: (after, limit) =>
+      attempt(async () => {
+        const { rows } = await pool.query(
+          `SELECT * FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+          [after, limit],
+        )
+        const events = rows.map(fromRow)
+        return { events, lastPosition: events.at(-1)?.globalPosition ?? after }
+      }),
+    headPosition: () =>
+      attempt(async () =>
+        Number((await pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`)).rows[0]!['p']),
+      ),
+    waitForEvents: (after, signal) =>
+      new Promise<void>((resolve) => {
+        let timer: NodeJS.Timeout | undefined
+        let done = false
+        const finish = (): void => {
+          if (done) return
+          done = true
+          clearTimeout(timer)
+          waiters.delete(finish)
+          signal?.removeEventListener('abort', finish)
+          resolve()
+        }
+        const poll = (): void => {
+          if (done) return
+          if (signal?.aborted === true) return finish()
+          pool
+            .query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`)
+            .then(({ rows }) => {
+              if (Number(rows[0]!['p']) > after) finish()
+              else if (!done) timer = setTimeout(poll, options.pollIntervalMs ?? 100)
+            })
+            .catch(finish)
+        }
+        waiters.add(finish)
+        signal?.addEventListener('abort', finish, { once: true })
+        poll()
+      }),
+    loadCheckpoint: (name) =>
+      attempt(async () => {
+        const { rows } = await pool.query(`SELECT position, state FROM ${schema}.checkpoints WHERE name = $1`, [name])
+        const row = rows[0]
+        return row === undefined ? null : { position: Number(row['position']), state: row['state'] as Uint8Array }
+      }),
+    saveCheckpoint: (name, checkpoint) =>
+      attempt(async () => {
+        const state = typeof checkpoint.state === 'string' ? Buffer.from(checkpoint.state, 'utf8') : checkpoint.state
+        await pool.query(
+          `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`,
+          [name, checkpoint.position, state, clock()],
+        )
+      }),
+    claimProjection: (name) =>
+      attempt(async () => {
+        const client = await pool.connect()
+        const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`${schema}.${name}`])
+        if (rows[0]!['ok'] !== true) {
+          client.release()
+          return null
+        }
+        return {
+          release: async () => {
+            await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}.${name}`]).catch(() => undefined)
+            client.release()
+          },
+        }
+      }),
+  }
+}

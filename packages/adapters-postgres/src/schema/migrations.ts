@@ -1,0 +1,117 @@
+/**
+ * Versioned migrations in the log's own schema, applied once each under an advisory lock, so
+ * that several service instances starting together do not race.
+ */
+import type { Pool } from '../Driver.js'
+
+/** The advisory-lock key every append takes: one writer at a time draws positions and commits. */
+export const ORDER_LOCK = 7_316_245_001
+
+/** The migrations, in order; `$S` stands for the schema. */
+export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
+  {
+    version: 1,
+    name: 'events, append-only',
+    sql: `
+      CREATE TABLE $S.events (
+        global_position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_id        UUID    NOT NULL UNIQUE,
+        stream_id       TEXT    NOT NULL,
+        stream_version  INTEGER NOT NULL,
+        type            TEXT    NOT NULL,
+        data            JSONB   NOT NULL,
+        metadata        JSONB,
+        occurred_at     BIGINT  NOT NULL,
+        recorded_at     BIGINT  NOT NULL,
+        UNIQUE (stream_id, stream_version)
+      );
+      CREATE FUNCTION $S.lifeline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'lifeline events are append-only: % is not allowed', TG_OP; END $$;
+      CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON $S.events
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_append_only();
+      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON $S.events
+        FOR EACH STATEMENT EXECUTE FUNCTION $S.lifeline_append_only();
+      CREATE TABLE $S.checkpoints (
+        name       TEXT   PRIMARY KEY,
+        position   BIGINT NOT NULL,
+        state      BYTEA  NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      -- Appends one stream's batch with its expected-version check, in one call (one round trip).
+      -- The transaction-scoped advisory lock makes positions be drawn and committed in the same
+      -- order, so a reader that follows positions never passes an event that commits later.
+      CREATE FUNCTION $S.lifeline_append(p_stream TEXT, p_expected TEXT, p_events JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_actual INTEGER;
+        v_version INTEGER;
+        v_event JSONB;
+        v_position BIGINT;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${7_316_245_001});
+        SELECT COALESCE(MAX(e.stream_version), 0) INTO v_actual FROM $S.events e WHERE e.stream_id = p_stream;
+        IF NOT (p_expected = 'any'
+             OR (p_expected = 'no_stream' AND v_actual = 0)
+             OR (p_expected = 'stream_exists' AND v_actual > 0)
+             OR (p_expected ~ '^[0-9]+$' AND v_actual = p_expected::INTEGER)) THEN
+          -- A batch made only of stored events is a no-op, whatever version it expected.
+          IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_events) x
+                         WHERE NOT EXISTS (SELECT 1 FROM $S.events e WHERE e.event_id = (x->>'eventId')::UUID)) THEN
+            RETURN QUERY SELECT (x->>'eventId')::UUID, NULL::INTEGER, NULL::BIGINT, TRUE, v_actual FROM jsonb_array_elements(p_events) x;
+            RETURN;
+          END IF;
+          RAISE EXCEPTION USING ERRCODE = 'LL001', MESSAGE = 'lifeline version conflict',
+            DETAIL = json_build_object('stream', p_stream, 'actual', v_actual)::TEXT;
+        END IF;
+        v_version := v_actual;
+        FOR v_event IN SELECT x FROM jsonb_array_elements(p_events) x LOOP
+          INSERT INTO $S.events AS e (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at)
+          VALUES ((v_event->>'eventId')::UUID, p_stream, v_version + 1, v_event->>'type', v_event->'data',
+                  NULLIF(v_event->'metadata', 'null'::JSONB), (v_event->>'occurredAt')::BIGINT, p_recorded_at)
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING e.global_position INTO v_position;
+          IF FOUND THEN
+            v_version := v_version + 1;
+            RETURN QUERY SELECT (v_event->>'eventId')::UUID, v_version, v_position, FALSE, v_actual;
+          ELSE
+            RETURN QUERY SELECT (v_event->>'eventId')::UUID, NULL::INTEGER, NULL::BIGINT, TRUE, v_actual;
+          END IF;
+        END LOOP;
+        PERFORM pg_notify('lifeline_events', '');
+      END $$;
+    `,
+  },
+]
+
+/** Creates the schema and applies the migrations not applied yet. */
+export const migrate = async (pool: Pool, schema: string, now: () => number): Promise<void> => {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK - 1])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.lifeline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+    )
+    const applied = new Set(
+      (await client.query(`SELECT version FROM ${schema}.lifeline_migrations`)).rows.map((r) => Number(r['version'])),
+    )
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue
+      await client.query(migration.sql.replaceAll('$S', schema))
+      await client.query(`INSERT INTO ${schema}.lifeline_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, [
+        migration.version,
+        migration.name,
+        now(),
+      ])
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
