@@ -12,6 +12,7 @@ export default tseslint.config(
       'eslint.config.js',
       'scripts/**',
       '**/bin/*.js',
+      '**/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -86,6 +86,41 @@ if (only === undefined || only === 'sqlite') {
     console.log(`${kind}: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
   }
 }
+if (only === undefined || only === 'postgres') {
+  // PostgreSQL beside SQLite on the same input, in the same run.
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  const pgCase = (kind) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-postgres.mjs'), kind, '1000000', work],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  execFileSync(process.execPath, [resolve(import.meta.dirname, 'bench-sqlite.mjs'), 'setup', '1000000', work])
+  for (const [label, sqlite, postgres] of [
+    ['import 1M JSONL', 'import-sqlite', 'import-postgres'],
+    ['report (read + fold) 1M', 'report-sqlite', 'report-postgres'],
+    ['4 concurrent writers, one-event appends', 'writers-sqlite', 'writers-postgres'],
+  ]) {
+    const s = pgCase(sqlite)
+    const p = pgCase(postgres)
+    rows.push({
+      case: `postgres: ${label}`,
+      events: fmt(p.events),
+      'baseline ev/s': fmt(s.eventsPerSecond),
+      'report ev/s': fmt(p.eventsPerSecond),
+      'report / baseline': (p.eventsPerSecond / s.eventsPerSecond).toFixed(3),
+    })
+    console.log(
+      `postgres ${label}: ${fmt(p.eventsPerSecond)} ev/s vs SQLite ${fmt(s.eventsPerSecond)} ev/s = ${(p.eventsPerSecond / s.eventsPerSecond).toFixed(3)}`,
+    )
+  }
+}
 if (only === undefined || only === 'clv') {
   // Predictive CLV on all of CDNOW_master: absolute targets (under one second per fit).
   const clv = JSON.parse(

@@ -107,24 +107,28 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
     TE.tryCatch(f, EventLog.storageFailed)
 
-  /** Appends the batches in one transaction on `client`. */
+  /** Appends the batches with one call (one round trip) on `client`, inside its transaction. */
   const appendOn = async (
     client: Queryable,
     batches: readonly EventLog.StreamBatch[],
   ): Promise<EventLog.AppendResult[]> => {
     const recordedAt = clock()
+    const json = batches.map(
+      (b) => `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events)}}`,
+    )
+    const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`, [
+      `[${json.join(',')}]`,
+      recordedAt,
+    ])
+    const byBatch = batches.map(() => [] as Record<string, unknown>[])
+    for (const row of rows) byBatch[Number(row['batch'])]!.push(row)
     const results: EventLog.AppendResult[] = []
-    for (const batch of batches) {
-      const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append($1, $2, $3::jsonb, $4)`, [
-        batch.streamId,
-        expectedText(batch),
-        payload(batch.events),
-        recordedAt,
-      ])
+    for (const [index, batch] of batches.entries()) {
+      const batchRows = byBatch[index]!
       const appended: RecordedEvent.RecordedEvent[] = []
       const alreadyStored: EventId[] = []
-      let version = rows.length > 0 ? Number(rows[0]!['actual']) : 0
-      rows.forEach((row, i) => {
+      let version = batchRows.length > 0 ? Number(batchRows[0]!['actual']) : 0
+      batchRows.forEach((row, i) => {
         if (row['already_stored'] === true) alreadyStored.push(row['event_id'] as EventId)
         else {
           version = Number(row['stream_version'])
@@ -137,15 +141,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
           })
         }
       })
-      if (rows.length === 0) {
-        version = Number(
-          (
-            await client.query(
-              `SELECT COALESCE(MAX(stream_version), 0) AS v FROM ${schema}.events WHERE stream_id = $1`,
-              [batch.streamId],
-            )
-          ).rows[0]!['v'],
-        )
+      if (batchRows.length === 0) {
+        const query = `SELECT COALESCE(MAX(stream_version), 0) AS v FROM ${schema}.events WHERE stream_id = $1`
+        version = Number((await client.query(query, [batch.streamId])).rows[0]!['v'])
       }
       results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: version })
     }

@@ -1,6 +1,7 @@
 /**
  * @lifeline/adapters-postgres: the EventLog on PostgreSQL.
  */
+export * as OwnedProjection from './OwnedProjection.js'
 export * as PostgresEventLog from './PostgresEventLog.js'
 export type { Pool, PoolClient, Queryable, Result } from './Driver.js'
 export { MIGRATIONS, ORDER_LOCK } from './schema/migrations.js'

@@ -5,6 +5,7 @@
 import { EXIT, UsageError, type Io } from './Io.js'
 import * as ClvCommand from './clv.js'
 import * as DemoCommand from './demo.js'
+import * as ExportCommand from './export.js'
 import * as ImportCommand from './import.js'
 import * as ReportCommand from './report.js'
 
@@ -15,6 +16,7 @@ Commands:
   import    import an events file (JSON Lines or CSV) into a SQLite log
   report    print the lifecycle report of a SQLite log or an events file
   clv       fit BG/NBD or Pareto/NBD and Gamma-Gamma, and predict each customer's value
+  export    write a log as JSON Lines (to move it, e.g. from SQLite to PostgreSQL)
   demo      generate a year of a small business, import it and report on it
 
 Run lifeline <command> --help for a command's options.
@@ -24,6 +26,7 @@ const commands: Record<string, (args: readonly string[], io: Io) => Promise<numb
   import: ImportCommand.run,
   report: ReportCommand.run,
   clv: ClvCommand.run,
+  export: ExportCommand.run,
   demo: DemoCommand.run,
 }
 

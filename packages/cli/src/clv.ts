@@ -9,7 +9,7 @@ import { readEvents } from './EventFile.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { instant } from './Options.js'
 import { money, table } from './ReportText.js'
-import { openLog } from './Sqlite.js'
+import { openLog } from './Database.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline clv (--db PATH | --events FILE) [options]
@@ -79,11 +79,11 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   let status: number = EXIT.ok
   let summary: Rfm.Summary
   if (values.db !== undefined) {
-    const log = openLog(values.db)
+    const log = await openLog(values.db)
     try {
       summary = await Fold.runAsync(fold, EventLog.readAll(log, { pageSize: 5_000 }))
     } finally {
-      log.close()
+      await log.close()
     }
   } else {
     const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []

@@ -13,7 +13,7 @@ import { progress } from './Progress.js'
 import { fromDatabase } from './report.js'
 import { render } from './ReportText.js'
 import { summarize } from './import.js'
-import { openLog } from './Sqlite.js'
+import { openLog } from './Database.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S] [--json]
@@ -63,13 +63,13 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   for (const event of Generator.generate({ customers, start: Date.UTC(2025, 0, 1), days: 365, seed })) {
     lines.push({ _tag: 'Event', line: ++n, event })
   }
-  const log = openLog(db)
+  const log = await openLog(db)
   let status: number
   try {
     const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').update })
     status = summarize(io, db, 'demo', result)
   } finally {
-    log.close()
+    await log.close()
   }
   // The second half of the year: customers active on 1 July give churn and retention a base.
   const report = await fromDatabase(db, { from: Date.UTC(2025, 6, 1), to: Date.UTC(2026, 0, 1) })

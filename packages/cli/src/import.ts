@@ -7,7 +7,7 @@ import { readEvents } from './EventFile.js'
 import * as Importer from './Importer.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { progress } from './Progress.js'
-import { openLog } from './Sqlite.js'
+import { isPostgres, openLog } from './Database.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline import FILE --db PATH [--strict]
@@ -18,18 +18,29 @@ event goes through the codec, then the lifecycle rules (each customer in time or
 log. Importing the same file again appends nothing.
 
 Options:
-  --db PATH          the SQLite database
+  --db PATH|URL      the SQLite file, or a PostgreSQL URL (postgres://user@host/db?schema=lifeline)
   --strict           any rejected line aborts the import: nothing is appended
   --format F         jsonl or csv (default: from the file name)
   -h, --help         this help
 
-Rejected lines are appended, with their line number, reason and content, to PATH.rejects.jsonl;
-the exit status is then 1.
+Rejected lines are appended, with their line number, reason and content, to PATH.rejects.jsonl
+(for PostgreSQL: HOST-DB-SCHEMA.rejects.jsonl in the working directory); the exit status is then 1.
 `
+
+/**
+ * Where rejections go: next to a SQLite file (`PATH.rejects.jsonl`); for PostgreSQL, in the
+ * working directory, named after the host, database and schema.
+ */
+export const rejectsPath = (db: string): string => {
+  if (!isPostgres(db)) return `${db}.rejects.jsonl`
+  const url = new URL(db)
+  const name = `${url.hostname}-${url.pathname.slice(1) || 'postgres'}-${url.searchParams.get('schema') ?? 'lifeline'}`
+  return `${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}.rejects.jsonl`
+}
 
 /** Writes the rejections next to the database; returns the file's path. */
 export const writeRejects = (db: string, source: string, rejected: readonly Importer.Rejection[]): string => {
-  const path = `${db}.rejects.jsonl`
+  const path = rejectsPath(db)
   const at = new Date().toISOString()
   appendFileSync(path, rejected.map((r) => `${JSON.stringify({ file: source, importedAt: at, ...r })}\n`).join(''))
   return path
@@ -80,7 +91,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   if (values.format !== undefined && values.format !== 'jsonl' && values.format !== 'csv') {
     throw new UsageError(`--format: ${JSON.stringify(values.format)} is not jsonl or csv`)
   }
-  const log = openLog(values.db)
+  const log = await openLog(values.db)
   try {
     const bar = progress(io, 'importing')
     const result = await Importer.importLines(log, readEvents(file, values.format), {
@@ -89,6 +100,6 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     })
     return summarize(io, values.db, file, result)
   } finally {
-    log.close()
+    await log.close()
   }
 }

@@ -6,7 +6,7 @@ import v8 from 'node:v8'
 import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
 import { Fold, LedgerColumns, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { readEvents } from './EventFile.js'
-import { openLog } from './Sqlite.js'
+import { openLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { reportOptions } from './Options.js'
 import { render } from './ReportText.js'
@@ -19,7 +19,7 @@ checkpoint stored there, so only new events are folded), or from an events file 
 CSV, any order), which goes through the lifecycle rules first.
 
 Options:
-  --db PATH                      the SQLite database (see lifeline import)
+  --db PATH|URL                  the SQLite file or PostgreSQL URL (see lifeline import)
   --events FILE                  an events file (JSON Lines, or CSV when it ends in .csv)
   --from ISO                     start of the period, inclusive (default: the earliest event)
   --to ISO                       end of the period, exclusive (default: just after the latest event)
@@ -120,7 +120,7 @@ export const checkpointName = (options: Ledger.Options): string =>
  * the events appended since, and stores the new checkpoint.
  */
 export const fromDatabase = async (path: string, options: Ledger.Options): Promise<Report.Report> => {
-  const log = openLog(path)
+  const log = await openLog(path)
   try {
     const name = checkpointName(options)
     const stored = await log.loadCheckpoint(name)()
@@ -141,6 +141,6 @@ export const fromDatabase = async (path: string, options: Ledger.Options): Promi
     }
     return runner.result()
   } finally {
-    log.close()
+    await log.close()
   }
 }

@@ -81,6 +81,20 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         END LOOP;
         PERFORM pg_notify('lifeline_events', '');
       END $$;
+      -- Appends many stream batches, in order, in one call: the whole appendMany in one round trip.
+      CREATE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_batch JSONB;
+        v_index INTEGER := 0;
+      BEGIN
+        FOR v_batch IN SELECT x FROM jsonb_array_elements(p_batches) x LOOP
+          RETURN QUERY SELECT v_index, r.* FROM $S.lifeline_append(v_batch->>'stream', v_batch->>'expected', v_batch->'events', p_recorded_at) r;
+          v_index := v_index + 1;
+        END LOOP;
+      END $$;
     `,
   },
 ]

@@ -1,0 +1,72 @@
+/**
+ * A projection that one service instance runs at a time: it waits until it owns the projection
+ * (a session advisory lock), resumes from the stored checkpoint, follows the log, saves a
+ * checkpoint every so often and when it stops, then hands the projection over. If the instance
+ * dies, its connection (and so its lock) goes with it, and another instance takes over from the
+ * last checkpoint.
+ */
+import { EventLog } from '@lifeline/core'
+import { ProjectionRunner, type Fold } from '@lifeline/projections'
+import type { PostgresEventLog } from './PostgresEventLog.js'
+
+/** How to run an owned projection. */
+export interface Options<S, A> {
+  readonly name: string
+  readonly fold: Fold.Fold<S, A>
+  /** Serializes the state for the checkpoint. */
+  readonly encode: (state: S) => string | Uint8Array
+  /** Reads a checkpoint's state back. */
+  readonly decode: (stored: string | Uint8Array) => S
+  /** Save a checkpoint after this many new events; default 1,000. */
+  readonly checkpointEvery?: number
+  /** How often to try to claim the projection while another instance owns it, ms; default 500. */
+  readonly claimRetryMs?: number
+  /** Called when this instance owns the projection and after every page of new events. */
+  readonly onChange?: (runner: ProjectionRunner.ProjectionRunner<S, A>) => void
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+  })
+
+const orThrow = async <A>(
+  task: () => Promise<{ _tag: 'Left'; left: EventLog.EventLogError } | { _tag: 'Right'; right: A }>,
+) => {
+  const result = await task()
+  if (result._tag === 'Left') throw new EventLog.EventLogFailure(result.left)
+  return result.right
+}
+
+/** Runs the projection until `signal` aborts; resolves once it has saved and handed over. */
+export const run = async <S, A>(log: PostgresEventLog, options: Options<S, A>, signal: AbortSignal): Promise<void> => {
+  let claim: { readonly release: () => Promise<void> } | null = null
+  while (claim === null && !signal.aborted) {
+    claim = await orThrow(log.claimProjection(options.name))
+    if (claim === null) await sleep(options.claimRetryMs ?? 500, signal)
+  }
+  if (claim === null) return
+  try {
+    const stored = await orThrow(log.loadCheckpoint(options.name))
+    const start = stored === null ? undefined : { position: stored.position, state: options.decode(stored.state) }
+    const runner = ProjectionRunner.make(log, options.fold, start)
+    let saved = runner.position()
+    const save = async () => {
+      const position = runner.position()
+      await orThrow(log.saveCheckpoint(options.name, { position, state: options.encode(runner.state()) }))
+      saved = position
+    }
+    // Saves run one after another; a failed one surfaces when the projection stops.
+    let saving: Promise<void> = Promise.resolve()
+    options.onChange?.(runner)
+    await runner.follow(signal, (position) => {
+      options.onChange?.(runner)
+      if (position - saved >= (options.checkpointEvery ?? 1_000)) saving = saving.then(save)
+    })
+    await saving
+    await save()
+  } finally {
+    await claim.release()
+  }
+}
