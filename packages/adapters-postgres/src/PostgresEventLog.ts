@@ -26,15 +26,10 @@ export interface Options {
 }
 
 /** A stored projection checkpoint. */
-export interface StoredCheckpoint {
-  readonly position: number
-  readonly state: string | Uint8Array
-}
+export type StoredCheckpoint = EventLog.StoredCheckpoint
 
-/** The PostgreSQL log: the EventLog port plus checkpoints and projection ownership. */
-export interface PostgresEventLog extends EventLog.EventLog {
-  readonly loadCheckpoint: (name: string) => TE.TaskEither<EventLog.StorageFailed, StoredCheckpoint | null>
-  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<EventLog.StorageFailed, void>
+/** The PostgreSQL log: the EventLog port, checkpoints, and projection ownership. */
+export interface PostgresEventLog extends EventLog.EventLog, EventLog.CheckpointStore {
   /**
    * Claims a projection for this instance with a session advisory lock: `null` when another
    * instance holds it. Release it (or lose the connection, e.g. in a crash) to hand it over.

@@ -29,18 +29,11 @@ export interface Options {
   readonly synchronous?: 'FULL' | 'NORMAL'
 }
 
-/** A stored projection checkpoint: the position and the serialized state (text or bytes). */
-export interface StoredCheckpoint {
-  readonly position: number
-  readonly state: string | Uint8Array
-}
+/** A stored projection checkpoint. */
+export type StoredCheckpoint = EventLog.StoredCheckpoint
 
-/** The SQLite log: the EventLog port plus checkpoints and the connection. */
-export interface SqliteEventLog extends EventLog.EventLog {
-  /** Loads a projection checkpoint by name. */
-  readonly loadCheckpoint: (name: string) => TE.TaskEither<EventLog.StorageFailed, StoredCheckpoint | null>
-  /** Saves a projection checkpoint by name. */
-  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<EventLog.StorageFailed, void>
+/** The SQLite log: the EventLog port, checkpoints, and the connection. */
+export interface SqliteEventLog extends EventLog.EventLog, EventLog.CheckpointStore {
   /** Appends batches synchronously (for importers that already hold the data in memory). */
   readonly appendManySync: (
     batches: readonly EventLog.StreamBatch[],

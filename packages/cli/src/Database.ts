@@ -7,20 +7,12 @@ import { PostgresEventLog, type Pool } from '@lifeline/adapters-postgres'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import type { Database } from '@lifeline/adapters-sqlite'
 import type { EventLog } from '@lifeline/core'
-import type * as TE from 'fp-ts/lib/TaskEither.js'
 import { UsageError } from './Io.js'
 
 const require = createRequire(import.meta.url)
 
 /** What the commands need of a log: the port, checkpoints, and closing it. */
-export interface OpenLog extends EventLog.EventLog {
-  readonly loadCheckpoint: (
-    name: string,
-  ) => TE.TaskEither<EventLog.StorageFailed, { readonly position: number; readonly state: string | Uint8Array } | null>
-  readonly saveCheckpoint: (
-    name: string,
-    checkpoint: { readonly position: number; readonly state: string | Uint8Array },
-  ) => TE.TaskEither<EventLog.StorageFailed, void>
+export interface OpenLog extends EventLog.EventLog, EventLog.CheckpointStore {
   readonly close: () => Promise<void>
 }
 

@@ -103,6 +103,20 @@ export interface EventLog {
   readonly waitForEvents: (after: GlobalPosition, signal?: AbortSignal) => Promise<void>
 }
 
+/** A projection checkpoint as stored: the log position it reflects and its serialized state. */
+export interface StoredCheckpoint {
+  readonly position: number
+  readonly state: string | Uint8Array
+}
+
+/** Where durable logs keep projection checkpoints, beside the events they reflect. */
+export interface CheckpointStore {
+  /** Loads a projection checkpoint by name; `null` when there is none. */
+  readonly loadCheckpoint: (name: string) => TE.TaskEither<StorageFailed, StoredCheckpoint | null>
+  /** Saves (replaces) a projection checkpoint by name. */
+  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<StorageFailed, void>
+}
+
 /**
  * Thrown by the async iterables of `readAll` and `subscribe` when the log fails mid-iteration:
  * an iterator cannot return an `Either`, so the typed error travels in `error`.
