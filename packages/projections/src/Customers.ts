@@ -31,9 +31,10 @@ export const customers = (state: Ledger.State): Customers => {
   let n = 0
   let churned = 0
   let retained = 0
+  const statusOf = Ledger.statusReader(state)
   for (const facts of state.customers.values()) {
     if (facts.firstPurchaseAt === null) continue
-    const status = Ledger.asOf(state, facts)
+    const status = statusOf(facts)
     if (status.activeAtFrom) s++
     if (status.activeAtTo) e++
     if (facts.firstPurchaseAt >= from && facts.firstPurchaseAt < to) n++

@@ -141,12 +141,6 @@ const add = <K>(map: Map<K, number>, key: K, n: number): void => {
 /** Cohort cell key. */
 export const cellKey = (cohort: Month.Month, k: number): number => cohort * 100_000 + k
 
-/** The period bounds with defaults for the step: an open end is infinite. */
-const bounds = (options: Options): { from: number; to: number } => ({
-  from: options.from ?? Number.NEGATIVE_INFINITY,
-  to: options.to ?? Number.POSITIVE_INFINITY,
-})
-
 /** A customer's churn at `t` (explicit, or implicit at `purchase + D`). */
 const churnAt = (state: State, facts: CustomerFacts, t: number, from: number, to: number): void => {
   if (t < from) facts.beforeFrom = 'C'
@@ -296,18 +290,30 @@ export interface AsOf {
   readonly pendingChurnAt: number | null
 }
 
-/** Reads a customer's status as of the period's end. */
-export const asOf = (state: State, facts: CustomerFacts): AsOf => {
-  const { from } = bounds(state.options)
+/** The instant of an implicit churn still pending but due before `to`, or null. */
+export const pendingBefore = (facts: CustomerFacts, to: number): number | null =>
+  facts.pendingChurnAt !== null && facts.pendingChurnAt < to ? facts.pendingChurnAt : null
+
+/**
+ * Reads customers' status as of the period's end. The period is resolved once, so reading every
+ * customer costs no allocation beyond the answers.
+ */
+export const statusReader = (state: State): ((facts: CustomerFacts) => AsOf) => {
+  const from = state.options.from ?? Number.NEGATIVE_INFINITY
   const to = period(state).to ?? Number.POSITIVE_INFINITY
-  const pending = facts.pendingChurnAt !== null && facts.pendingChurnAt < to ? facts.pendingChurnAt : null
-  return {
-    activeAtFrom: pending !== null && pending < from ? false : facts.beforeFrom === 'P',
-    activeAtTo: pending !== null ? false : facts.active,
-    churnedInPeriod: facts.churnedInPeriod || (pending !== null && pending >= from),
-    pendingChurnAt: pending,
+  return (facts) => {
+    const pending = pendingBefore(facts, to)
+    return {
+      activeAtFrom: pending !== null && pending < from ? false : facts.beforeFrom === 'P',
+      activeAtTo: pending !== null ? false : facts.active,
+      churnedInPeriod: facts.churnedInPeriod || (pending !== null && pending >= from),
+      pendingChurnAt: pending,
+    }
   }
 }
+
+/** Reads one customer's status as of the period's end. */
+export const asOf = (state: State, facts: CustomerFacts): AsOf => statusReader(state)(facts)
 
 /** True when the rate's denominator is 0: then the rate is null. */
 export const rate = (numerator: number, denominator: number): number | null =>

@@ -40,8 +40,9 @@ export function* historicValues(state: Ledger.State): Generator<readonly [string
 const monthlyActivity = (state: Ledger.State) => {
   const delta = new Map(state.activeDelta)
   const churns = new Map(state.monthChurns)
+  const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
   for (const facts of state.customers.values()) {
-    const { pendingChurnAt } = Ledger.asOf(state, facts)
+    const pendingChurnAt = Ledger.pendingBefore(facts, to)
     if (pendingChurnAt === null || !facts.active) continue
     const month = Month.of(pendingChurnAt)
     if (facts.activeSince < Month.start(month)) churns.set(month, (churns.get(month) ?? 0) + 1)
@@ -91,7 +92,7 @@ export const revenue = (state: Ledger.State): Revenue => {
     if (facts.purchases === 0) continue
     buyers++
     if (facts.purchases >= 2) repeatBuyers++
-    for (const currency of Object.keys(facts.revenue ?? {})) payers.set(currency, (payers.get(currency) ?? 0) + 1)
+    for (const currency in facts.revenue) payers.set(currency, (payers.get(currency) ?? 0) + 1)
   }
   const sales = [...state.sales]
   return {
