@@ -1,29 +1,19 @@
 // PostgreSQL against SQLite, in the same run: import of the generated JSONL file, report (read
 // and fold), and four concurrent writers. One JSON line per case.
 import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Importer, readEvents } from '@lifeline/cli'
 import { PostgresEventLog } from '@lifeline/adapters-postgres'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
-import { ProjectionRunner, Report } from '@lifeline/projections'
 import Database from 'better-sqlite3'
 import pg from 'pg'
+import { foldReport, freshSqlite, timed } from './bench-common.mjs'
 
 const [kind, eventsArg, work] = process.argv.slice(2)
 const file = join(work, `events-${eventsArg}.jsonl`)
 const url = process.env.LIFELINE_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test'
 const schema = `lifeline_bench_${process.pid}`
-const timed = async (f) => {
-  const start = process.hrtime.bigint()
-  const n = await f()
-  return { n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
-}
-const sqlitePath = (name) => {
-  const path = join(work, name)
-  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true })
-  return path
-}
+const sqlitePath = (name) => freshSqlite(work, name)
 
 let result
 const pool = new pg.Pool({ connectionString: url, max: 8 })
@@ -42,12 +32,7 @@ try {
     }
     case 'report-sqlite': {
       const log = SqliteEventLog.open(new Database(join(work, `full-${eventsArg}.db`)))
-      result = await timed(async () => {
-        const runner = ProjectionRunner.make(log, Report.fold(), undefined, 5000)
-        await runner.catchUp()
-        runner.result()
-        return runner.position()
-      })
+      result = await timed(() => foldReport(log))
       log.close()
       break
     }
@@ -55,13 +40,7 @@ try {
       // Fill the schema first (not timed), then read and fold everything.
       const log = await PostgresEventLog.open(pool, { schema })
       await Importer.importLines(log, readEvents(file))
-      result = await timed(async () => {
-        const runner = ProjectionRunner.make(log, Report.fold(), undefined, 5000)
-        await runner.catchUp()
-        runner.result()
-        const head = await log.headPosition()()
-        return head.right
-      })
+      result = await timed(() => foldReport(log))
       break
     }
     case 'writers-sqlite':

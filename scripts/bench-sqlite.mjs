@@ -1,33 +1,21 @@
 // SQLite benchmark cases, one per process: node scripts/bench-sqlite.mjs CASE EVENTS WORKDIR.
 // Prints one JSON line: { case, events, seconds, peakRssMiB }.
-import { existsSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import { Generator, Importer, readEvents, reportFromDatabase } from '@lifeline/cli'
 import { Customer, Decider, ExpectedVersion, LifecycleEvent } from '@lifeline/core'
 import { ProjectionRunner, Report } from '@lifeline/projections'
 import Database from 'better-sqlite3'
+import { foldReport, freshSqlite, timed } from './bench-common.mjs'
 
 const [kind, eventsArg, work] = process.argv.slice(2)
 const target = Number(eventsArg)
 const options = { customers: Math.round(target / 10), start: Date.UTC(2025, 0, 1), days: 365, seed: 20251123 }
 const file = join(work, `events-${target}.jsonl`)
-const fresh = (name) => {
-  const path = join(work, name)
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true })
-  return path
-}
+const fresh = (name) => freshSqlite(work, name)
 const open = (path) => SqliteEventLog.open(new Database(path))
-const timed = (f) => {
-  const start = process.hrtime.bigint()
-  const n = f()
-  return { n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
-}
-const timedAsync = async (f) => {
-  const start = process.hrtime.bigint()
-  const n = await f()
-  return { n, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
-}
+const timedAsync = timed
 const generated = () => [...Generator.generate(options)]
 const rowOf = (event, version) => {
   const { type, customerId, occurredAt, eventId: _e, metadata, ...data } = event
@@ -80,7 +68,7 @@ switch (kind) {
     const batch = log.db.transaction((slice) => {
       for (const row of slice) insert.run(...row)
     })
-    result = timed(() => {
+    result = await timed(() => {
       for (let i = 0; i < rows.length; i += 5000) batch.immediate(rows.slice(i, i + 5000))
       return rows.length
     })
@@ -112,7 +100,7 @@ switch (kind) {
         if (v !== 0) throw new Error('conflict')
         events.forEach((e, i) => insert.run(...rowOf(e, v + i + 1)))
       })
-      result = timed(() => {
+      result = await timed(() => {
         let n = 0
         for (const [id, events] of byCustomer) {
           append.immediate(id, events)
@@ -144,7 +132,7 @@ switch (kind) {
     // Baseline: read every row in order and JSON-parse its data.
     const log = open(join(work, `full-${target}.db`))
     const page = log.db.prepare('SELECT * FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?')
-    result = timed(() => {
+    result = await timed(() => {
       let after = 0
       let n = 0
       for (;;) {
@@ -163,12 +151,7 @@ switch (kind) {
   case 'report-full': {
     // Lifeline: read everything and fold the full report.
     const log = open(join(work, `full-${target}.db`))
-    result = await timedAsync(async () => {
-      const runner = ProjectionRunner.make(log, Report.fold(), undefined, 5000)
-      await runner.catchUp()
-      runner.result()
-      return runner.position()
-    })
+    result = await timed(() => foldReport(log))
     log.close()
     break
   }
