@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { DecodeError, LifecycleEvent } from '@lifeline/core'
+import { DecodeError, History, LifecycleError, LifecycleEvent } from '@lifeline/core'
 import { parse } from 'csv-parse'
 
 /** One line of the file: a decoded event, or why it is not one. */
@@ -87,3 +87,39 @@ export async function* readCsv(path: string): AsyncGenerator<Line> {
 /** Reads JSON Lines, or CSV when the path ends in `.csv` (or `format` says so). */
 export const readEvents = (path: string, format?: 'jsonl' | 'csv'): AsyncGenerator<Line> =>
   (format ?? (path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')) === 'csv' ? readCsv(path) : readJsonLines(path)
+
+/** A file's history after the codec and the lifecycle rules. */
+export interface FileHistory {
+  /** The accepted events, each customer in time order. */
+  readonly events: readonly LifecycleEvent.LifecycleEvent[]
+  /** Lines rejected by the codec or the rules. */
+  readonly rejected: number
+  /** Events repeated in the file (same event id as an earlier line): ignored. */
+  readonly repeated: number
+}
+
+/**
+ * Reads an events file (any order) through the codec and the lifecycle rules, writing one line
+ * per rejected line, in line order, with its number, field or rule, and reason, to `stderr`.
+ */
+export const readHistory = async (
+  path: string,
+  stderr: (text: string) => void,
+  format?: 'jsonl' | 'csv',
+): Promise<FileHistory> => {
+  const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
+  const errors: { line: number; message: string }[] = []
+  for await (const line of readEvents(path, format)) {
+    if (line._tag === 'Invalid') errors.push(line)
+    else decoded.push({ source: line.line, event: line.event })
+  }
+  const admitted = History.admit(decoded)
+  for (const r of admitted.rejected) errors.push({ line: r.source, message: LifecycleError.format(r.error) })
+  errors.sort((a, b) => a.line - b.line)
+  for (const e of errors) stderr(`line ${e.line}: ${e.message}\n`)
+  return {
+    events: admitted.accepted.map((a) => a.event),
+    rejected: errors.length,
+    repeated: admitted.duplicates.length,
+  }
+}

@@ -3,9 +3,9 @@
  * customer's purchases, probability of being alive, spend and discounted lifetime value.
  */
 import { parseArgs } from 'node:util'
-import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
+import { EventLog } from '@lifeline/core'
 import { Clv, Fold, Rfm } from '@lifeline/projections'
-import { readEvents } from './EventFile.js'
+import { readHistory } from './EventFile.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { instant } from './Options.js'
 import { money, table } from './ReportText.js'
@@ -86,21 +86,9 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       await log.close()
     }
   } else {
-    const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
-    const errors: { line: number; message: string }[] = []
-    for await (const line of readEvents(values.events!)) {
-      if (line._tag === 'Invalid') errors.push(line)
-      else decoded.push({ source: line.line, event: line.event })
-    }
-    const admitted = History.admit(decoded)
-    for (const r of admitted.rejected) errors.push({ line: r.source, message: LifecycleError.format(r.error) })
-    errors.sort((a, b) => a.line - b.line)
-    for (const e of errors) io.stderr(`line ${e.line}: ${e.message}\n`)
-    if (errors.length > 0) status = EXIT.rejected
-    summary = Fold.run(
-      fold,
-      admitted.accepted.map((a) => a.event),
-    )
+    const history = await readHistory(values.events!, io.stderr)
+    if (history.rejected > 0) status = EXIT.rejected
+    summary = Fold.run(fold, history.events)
   }
   if (summary.customers.filter((c) => c.frequency > 0).length < 2) {
     throw new UsageError('too few repeat buyers to fit the models (at least 2 customers must have bought on two days)')

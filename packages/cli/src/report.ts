@@ -3,9 +3,9 @@
  */
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
-import { EventLog, History, LifecycleError, type LifecycleEvent } from '@lifeline/core'
+import { EventLog } from '@lifeline/core'
 import { Fold, LedgerColumns, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
-import { readEvents } from './EventFile.js'
+import { readHistory } from './EventFile.js'
 import { openLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { reportOptions } from './Options.js'
@@ -62,31 +62,14 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
     return EXIT.ok
   }
-  const events = values.events!
-
-  const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
-  const errors: { line: number; message: string }[] = []
-  for await (const line of readEvents(events)) {
-    if (line._tag === 'Invalid') errors.push(line)
-    else decoded.push({ source: line.line, event: line.event })
+  const history = await readHistory(values.events!, io.stderr)
+  if (history.repeated > 0) {
+    io.stderr(`${history.repeated} repeated event(s) ignored (same event id as an earlier line)\n`)
   }
-  const admitted = History.admit(decoded)
-  for (const rejection of admitted.rejected) {
-    errors.push({ line: rejection.source, message: LifecycleError.format(rejection.error) })
-  }
-  errors.sort((a, b) => a.line - b.line)
-  for (const error of errors) io.stderr(`line ${error.line}: ${error.message}\n`)
-  const bad = errors.length
-  if (admitted.duplicates.length > 0) {
-    io.stderr(`${admitted.duplicates.length} repeated event(s) ignored (same event id as an earlier line)\n`)
-  }
-  const report = Fold.run(
-    Report.fold(options),
-    admitted.accepted.map((a) => a.event),
-  )
+  const report = Fold.run(Report.fold(options), history.events)
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
-  if (bad > 0) {
-    io.stderr(`${bad} event(s) rejected; the report covers the ${admitted.accepted.length} valid event(s)\n`)
+  if (history.rejected > 0) {
+    io.stderr(`${history.rejected} event(s) rejected; the report covers the ${history.events.length} valid event(s)\n`)
     return EXIT.rejected
   }
   return EXIT.ok
