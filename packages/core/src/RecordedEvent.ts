@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { isPlainObject, rule } from './Codecs.js'
 import * as DecodeError from './DecodeError.js'
-import { EventIdCodec, type CustomerId, type EventId } from './Ids.js'
+import { EventIdCodec, type EventId } from './Ids.js'
 import * as LifecycleEvent from './LifecycleEvent.js'
 import * as Timestamp from './Timestamp.js'
 
@@ -34,9 +34,6 @@ export interface Envelope {
  * also a `LifecycleEvent` and folds over either without copying.
  */
 export type RecordedEvent<A extends LifecycleEvent.LifecycleEvent = LifecycleEvent.LifecycleEvent> = A & Envelope
-
-/** The stream id of a stored event: its customer. */
-export const streamIdOf = (event: RecordedEvent): CustomerId => event.customerId
 
 // -------------------------------------------------------------------------------------
 // codecs

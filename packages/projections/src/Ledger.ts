@@ -312,9 +312,6 @@ export const statusReader = (state: State): ((facts: CustomerFacts) => AsOf) => 
   }
 }
 
-/** Reads one customer's status as of the period's end. */
-export const asOf = (state: State, facts: CustomerFacts): AsOf => statusReader(state)(facts)
-
 /** True when the rate's denominator is 0: then the rate is null. */
 export const rate = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : numerator / denominator

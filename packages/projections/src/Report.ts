@@ -93,10 +93,3 @@ export const serializeCheckpoint = (checkpoint: Checkpoint): string => Fold.seri
 
 /** Reads a checkpoint written by `serializeCheckpoint`. */
 export const deserializeCheckpoint = (text: string): Checkpoint => Fold.deserialize<Checkpoint>(text)
-
-/** True when a stored state was folded with these options, so it can be resumed for them. */
-export const sameOptions = (a: Ledger.Options, b: Ledger.Options): boolean =>
-  a.from === b.from &&
-  a.to === b.to &&
-  a.inactivityDays === b.inactivityDays &&
-  a.conversionWindowDays === b.conversionWindowDays

@@ -3,7 +3,8 @@ import type { LifecycleEvent } from '@lifeline/core'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
 import * as Report from './Report.js'
-import type * as Ledger from './Ledger.js'
+import * as Ledger from './Ledger.js'
+import * as Revenue from './Revenue.js'
 
 const { at, optedIn, nurtured, purchased, referred, churned } = Fixtures
 
@@ -86,6 +87,20 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
     expect(r.clv.historicAverageCents).toEqual({ EUR: 2000, USD: 3375 })
     // M = January; its only non-null churn rate is January's (e active at its start, no churn): 0.
     expect(r.clv.formulaCents).toEqual({ EUR: null, USD: null })
+  })
+
+  it("gives each buyer's historic value: all its purchases before to, per currency", () => {
+    const state = Fold.run(Ledger.fold({ from: at('2025-01-01T00:00:00Z'), to: at('2025-02-01T00:00:00Z') }), events)
+    expect(new Map(Revenue.historicValues(state))).toEqual(
+      new Map([
+        ['a', { USD: 8000 }], // 5000 + 3000
+        ['b', { EUR: 2000 }],
+        ['d', { USD: 1000 }],
+        ['e', { USD: 4000 }], // December: before from, but before to
+        ['x', { USD: 500 }],
+        // f bought only after to: no value; leads without purchases have none either.
+      ]),
+    )
   })
 
   it('counts customers: S = {e}, E = {a, b, d, e, x}, N = {a, b, d, x}', () => {
