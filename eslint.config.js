@@ -9,6 +9,7 @@ export default tseslint.config(
       '.tsbuild/**',
       '.packs/**',
       '**/*.config.ts',
+      'tsup.shared.ts',
       'eslint.config.js',
       'scripts/**',
       '**/bin/*.js',

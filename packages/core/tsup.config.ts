@@ -1,15 +1,11 @@
 import { defineConfig } from 'tsup'
+import { common } from '../../tsup.shared.js'
 
-const common = {
-  dts: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-  external: ['vitest', 'fast-check'],
-} as const
+// vitest and fast-check are optional peers used only by the testing entry: never bundled.
+const base = { ...common, external: ['vitest', 'fast-check'] }
 
 // The main entry ships as ESM and CJS; the testing entry is ESM only, like vitest it runs in.
 export default defineConfig([
-  { ...common, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'] },
-  { ...common, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
+  { ...base, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'] },
+  { ...base, entry: { 'testing/index': 'src/testing/index.ts' }, format: ['esm'] },
 ])

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup'
+import { library } from '../../tsup.shared.js'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-})
+export default library({ index: 'src/index.ts' })
