@@ -75,16 +75,28 @@ if (only === undefined || only === 'sqlite') {
   pair('sqlite per-customer appends vs raw', 'per-customer-raw', 'per-customer', '>= 0.7')
   pair('sqlite report (read + fold) vs raw read + JSON.parse', 'read-raw', 'report-full', '>= 0.5')
   const full = sqlite('report-full', events)
-  for (const kind of ['report-incremental', 'report-live']) {
-    const inc = sqlite(kind, events)
-    const share = inc.seconds / full.seconds
-    rows.push({
-      case: `${kind} after 1,000 events / full rebuild`,
-      events: fmt(inc.events),
-      'report / baseline': share.toFixed(3),
-    })
-    console.log(`${kind}: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
-  }
+  // The CLI's incremental report: five rounds of 1,000 new events, each timed in a fresh process.
+  sqlite('report-incremental-setup', events)
+  const rounds = [1, 2, 3, 4, 5].map((round) => sqlite('report-incremental', events, String(round)))
+  const shares = rounds.map((r) => r.seconds / full.seconds)
+  const worst = Math.max(...shares)
+  rows.push({
+    case: 'report-incremental (CLI, fresh process) after 1,000 events / full rebuild, worst of 5 rounds',
+    events: fmt(1000),
+    'report / baseline': worst.toFixed(3),
+  })
+  console.log(
+    `report-incremental: ${shares.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')} of the full rebuild ` +
+      `(${(full.seconds * 1000).toFixed(0)} ms) in 5 successive rounds (target < 5%)`,
+  )
+  const live = sqlite('report-live', events)
+  const share = live.seconds / full.seconds
+  rows.push({
+    case: 'report-live (runner in memory) after 1,000 events / full rebuild',
+    events: fmt(live.events),
+    'report / baseline': share.toFixed(3),
+  })
+  console.log(`report-live: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
 }
 if (only === undefined || only === 'postgres') {
   // PostgreSQL beside SQLite on the same input, in the same run.

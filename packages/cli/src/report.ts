@@ -4,9 +4,9 @@
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { EventLog } from '@lifeline/core'
-import { Fold, LedgerColumns, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Fold, LedgerCheckpoint, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { readHistory } from './EventFile.js'
-import { openLog } from './Database.js'
+import { openLog, type OpenLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { reportOptions } from './Options.js'
 import { render } from './ReportText.js'
@@ -75,53 +75,85 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   return EXIT.ok
 }
 
-/**
- * A stored checkpoint's state, or `undefined` (fold from the start) when it cannot be read, for
- * example one written by another Node version: a checkpoint only saves time, never changes a figure.
- */
-const readCheckpoint = (stored: {
-  position: number
-  state: string | Uint8Array
-}): ProjectionRunner.Start<Ledger.State> | undefined => {
-  try {
-    const state =
-      typeof stored.state === 'string'
-        ? Fold.deserialize<Ledger.State>(stored.state)
-        : LedgerColumns.fromColumns(v8.deserialize(stored.state) as LedgerColumns.Columns)
-    return { position: stored.position, state }
-  } catch {
-    return undefined
-  }
-}
-
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>
   `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
 
+/** A stored delta: the changes since the snapshot stored at `basePosition`. */
+interface StoredDelta {
+  readonly basePosition: number
+  readonly delta: LedgerCheckpoint.Delta
+}
+
+/** Where a report resumes: the state, its position, and the snapshot its deltas build on. */
+interface Resume extends ProjectionRunner.Start<Ledger.State> {
+  readonly base: { readonly position: number; readonly size: number } | null
+}
+
+const bytes = (state: string | Uint8Array): Uint8Array => {
+  if (typeof state === 'string') throw new RangeError('not a binary checkpoint')
+  return state
+}
+
+/**
+ * The stored snapshot with the stored delta applied when it builds on that snapshot, or a fold
+ * from the start when there is none or it cannot be read (written by another version of
+ * Lifeline or of Node): a checkpoint only saves time, never changes a figure.
+ */
+const resume = async (log: OpenLog, name: string, options: Ledger.Options): Promise<Resume> => {
+  const fresh: Resume = { position: 0, state: Report.fold(options).initial(), base: null }
+  const stored = await log.loadCheckpoint(name)()
+  if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
+  if (stored.right === null) return fresh
+  const storedDelta = await log.loadCheckpoint(`${name} delta`)()
+  if (storedDelta._tag === 'Left') throw new EventLog.EventLogFailure(storedDelta.left)
+  try {
+    const snapshot = v8.deserialize(bytes(stored.right.state)) as LedgerCheckpoint.Snapshot
+    const base = { position: stored.right.position, size: snapshot.ids.length }
+    const change = storedDelta.right === null ? null : (v8.deserialize(bytes(storedDelta.right.state)) as StoredDelta)
+    if (change !== null && change.basePosition === base.position && change.delta.baseSize === base.size) {
+      return { position: storedDelta.right!.position, state: LedgerCheckpoint.restore(snapshot, change.delta), base }
+    }
+    return { position: base.position, state: LedgerCheckpoint.restore(snapshot), base }
+  } catch {
+    return fresh
+  }
+}
+
+/**
+ * Stores where the report is: a delta of the customers changed since the stored snapshot, or a
+ * new snapshot when there is none or the delta has grown past an eighth of the customers (then
+ * writing everything costs about what the delta would, and later resumes apply less).
+ */
+const store = async (log: OpenLog, name: string, at: Resume, position: number): Promise<void> => {
+  const changed = LedgerCheckpoint.changedRows(at.state)
+  const saved =
+    at.base === null || changed * 8 > at.state.customers.size
+      ? await log.saveCheckpoint(name, { position, state: v8.serialize(LedgerCheckpoint.snapshot(at.state)) })()
+      : await log.saveCheckpoint(`${name} delta`, {
+          position,
+          state: v8.serialize({
+            basePosition: at.base.position,
+            delta: LedgerCheckpoint.delta(at.state, at.base.size),
+          } satisfies StoredDelta),
+        })()
+  if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
+}
+
 /**
  * The report from the SQLite log: resumes from the checkpoint stored for these options, folds
- * the events appended since, and stores the new checkpoint.
+ * the events appended since, and stores where it got to.
  */
 export const fromDatabase = async (path: string, options: Ledger.Options): Promise<Report.Report> => {
   const log = await openLog(path)
   try {
     const name = checkpointName(options)
-    const stored = await log.loadCheckpoint(name)()
-    if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
-    const fold = Report.fold(options)
-    const start = stored.right === null ? undefined : readCheckpoint(stored.right)
-    const runner = ProjectionRunner.make(log, fold, start, 5_000)
+    const start = await resume(log, name, options)
+    const runner = ProjectionRunner.make(log, Report.fold(options), start, 5_000)
     const caught = await runner.catchUp()
     if (caught._tag === 'Left') throw new EventLog.EventLogFailure(caught.left)
-    if (runner.position() !== (start?.position ?? 0)) {
-      // Columns in v8's structured-clone format: typed arrays are copied as blocks of memory,
-      // several times faster than JSON for a large customer base.
-      const saved = await log.saveCheckpoint(name, {
-        position: runner.position(),
-        state: v8.serialize(LedgerColumns.toColumns(runner.state())),
-      })()
-      if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
-    }
+    // Structured clone (v8) copies the typed arrays of the columns as blocks of memory.
+    if (runner.position() !== start.position) await store(log, name, start, runner.position())
     return runner.result()
   } finally {
     await log.close()

@@ -32,12 +32,15 @@ export const customers = (state: Ledger.State): Customers => {
   let churned = 0
   let retained = 0
   const statusOf = Ledger.statusReader(state)
-  for (const facts of state.customers.values()) {
-    if (facts.firstPurchaseAt === null) continue
-    const status = statusOf(facts)
+  const c = state.customers
+  const firstPurchaseAt = c.numbers.firstPurchaseAt
+  for (let r = 0; r < c.size; r++) {
+    const first = firstPurchaseAt[r]!
+    if (Number.isNaN(first)) continue
+    const status = statusOf(r)
     if (status.activeAtFrom) s++
     if (status.activeAtTo) e++
-    if (facts.firstPurchaseAt >= from && facts.firstPurchaseAt < to) n++
+    if (first >= from && first < to) n++
     if (status.activeAtFrom && status.churnedInPeriod) churned++
     if (status.activeAtFrom && status.activeAtTo) retained++
   }

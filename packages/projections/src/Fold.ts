@@ -2,6 +2,7 @@
  * The fold algebra: a projection is an initial state, a step per event and a result. Folds
  * compose applicatively, so any number of metrics run in one pass over the log.
  */
+import { Buffer } from 'node:buffer'
 import type { Applicative1 } from 'fp-ts/lib/Applicative.js'
 import type { Functor1 } from 'fp-ts/lib/Functor.js'
 import type { LifecycleEvent as Events } from '@lifeline/core'
@@ -182,14 +183,23 @@ export const runAsync = async <S, A>(fold: Fold<S, A>, events: AsyncIterable<Lif
 // utils
 // -------------------------------------------------------------------------------------
 
+const TYPED = { Float64Array, Int32Array, Uint32Array, Uint8Array } as const
+type TypedName = keyof typeof TYPED
+
 /**
- * Serializes a fold state made of plain data, `Map`s and `Set`s to JSON text, so that a
- * checkpoint can be stored and the fold resumed later with `deserialize`.
+ * Serializes a fold state made of plain data, `Map`s, `Set`s and typed arrays (`Float64Array`,
+ * `Int32Array`, `Uint32Array`, `Uint8Array`, written as base64 of their bytes, NaN included) to
+ * JSON text, so that a checkpoint can be stored and the fold resumed later with `deserialize`.
  */
 export const serialize = (state: unknown): string =>
   JSON.stringify(state, (_key, value: unknown) => {
     if (value instanceof Map) return { $map: [...(value as Map<unknown, unknown>).entries()] }
     if (value instanceof Set) return { $set: [...(value as Set<unknown>).values()] }
+    if (ArrayBuffer.isView(value)) {
+      const name = value.constructor.name
+      if (!(name in TYPED)) throw new TypeError(`cannot serialize a ${name}`)
+      return { $typed: name, base64: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') }
+    }
     if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError(`cannot serialize ${value}`)
     return value
   })
@@ -200,6 +210,12 @@ export const deserialize = <S>(text: string): S =>
     if (typeof value === 'object' && value !== null) {
       if ('$map' in value) return new Map((value as { $map: [unknown, unknown][] }).$map)
       if ('$set' in value) return new Set((value as { $set: unknown[] }).$set)
+      if ('$typed' in value) {
+        const { $typed, base64 } = value as { $typed: TypedName; base64: string }
+        // A copy into a buffer of its own: decoded bytes may sit unaligned in a shared pool.
+        const bytes = new Uint8Array(Buffer.from(base64, 'base64'))
+        return new TYPED[$typed](bytes.buffer)
+      }
     }
     return value
   }) as S

@@ -56,101 +56,198 @@ export interface Lead {
   readonly revenue: Readonly<Record<string, number>> | null
 }
 
+/** Counts of a group of leads (a channel or a campaign). */
+export interface Group {
+  leads: number
+  converted: number
+  /** Sum of the acquisition costs on the group's first opt-ins; null when none carries one. */
+  cost: number | null
+  /** Revenue of the group's converted leads, all purchases before `to`, by currency. */
+  readonly revenue: Map<string, number>
+}
+
+/** Everything the lead metrics (and the per-channel figures) need, from one pass over the ledger. */
+export interface Summary {
+  /** |L| and what became of those leads. */
+  readonly leads: number
+  readonly converted: number
+  readonly repeat: number
+  readonly referred: number
+  readonly cost: number | null
+  readonly nurtured: { readonly leads: number; readonly converted: number }
+  readonly byChannel: ReadonlyMap<string, Group>
+  readonly byCampaign: ReadonlyMap<string, Group>
+  /** Days from opt-in to first purchase of the converted leads, in row order. */
+  readonly days: readonly number[]
+  /** Customers with an opt-in before `to`. */
+  readonly total: number
+}
+
 // -------------------------------------------------------------------------------------
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** The new leads of the period (L), with what became of each. */
-export function* leadsOf(state: Ledger.State): Generator<Lead> {
+/** The longest time from opt-in to first purchase that counts as converting, in ms. */
+const windowMs = (state: Ledger.State): number => {
   const window = state.options.conversionWindowDays
-  for (const [customerId, f] of state.customers) {
-    if (!f.newLead || f.optInAt === null) continue
-    const converted =
-      f.firstPurchaseAt !== null &&
-      f.firstPurchaseAt >= f.optInAt &&
-      (window === undefined || f.firstPurchaseAt - f.optInAt <= window * Timestamp.MS_PER_DAY)
-    const nurtureDeadline = f.firstPurchaseAt ?? Number.POSITIVE_INFINITY
+  return window === undefined ? Number.POSITIVE_INFINITY : window * Timestamp.MS_PER_DAY
+}
+
+/** A new lead converted (METRICS.md); NaN (never bought) fails every comparison. */
+const converts = (optIn: number, firstPurchase: number, window: number): boolean =>
+  firstPurchase >= optIn && firstPurchase - optIn <= window
+
+/** A new lead was nurtured: a `Nurtured` before its first purchase (or ever, if it never bought). */
+const nurtured = (firstNurtured: number, firstPurchase: number): boolean =>
+  firstNurtured < (Number.isNaN(firstPurchase) ? Number.POSITIVE_INFINITY : firstPurchase)
+
+/** The new leads of the period (L), with what became of each, one object per lead. */
+export function* leadsOf(state: Ledger.State): Generator<Lead> {
+  const c = state.customers
+  const { numbers, integers } = c
+  const window = windowMs(state)
+  for (let r = 0; r < c.size; r++) {
+    if ((integers.flags[r]! & Ledger.NEW_LEAD) === 0) continue
+    const optIn = numbers.optInAt[r]!
+    const first = numbers.firstPurchaseAt[r]!
+    const converted = converts(optIn, first, window)
     yield {
-      customerId,
-      channel: f.channel ?? '',
-      campaign: f.campaign,
-      acquisitionCostCents: f.acquisitionCostCents,
-      nurtured: f.firstNurturedAt !== null && f.firstNurturedAt < nurtureDeadline,
+      customerId: c.ids[r]!,
+      channel: Ledger.stringAt(c, integers.channel[r]!) ?? '',
+      campaign: Ledger.stringAt(c, integers.campaign[r]!),
+      acquisitionCostCents: Ledger.orNull(numbers.acquisitionCostCents[r]!),
+      nurtured: nurtured(numbers.firstNurturedAt[r]!, first),
       converted,
-      daysToConvert: converted ? (f.firstPurchaseAt! - f.optInAt) / Timestamp.MS_PER_DAY : null,
-      repeat: converted && f.purchases >= 2,
-      referred: converted && f.firstReferralAt !== null,
-      revenue: f.revenue,
+      daysToConvert: converted ? (first - optIn) / Timestamp.MS_PER_DAY : null,
+      repeat: converted && numbers.purchases[r]! >= 2,
+      referred: converted && !Number.isNaN(numbers.firstReferralAt[r]!),
+      revenue: Ledger.revenueOf(c, r),
     }
   }
 }
 
-const median = (values: number[]): number | null => {
+const median = (values: readonly number[]): number | null => {
   if (values.length === 0) return null
   const xs = Float64Array.from(values).sort()
   const mid = xs.length >> 1
   return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2
 }
 
-/** Counts of a group of leads. */
-interface Tally {
+/** A group's counts while summing, by dictionary index; revenue by currency index. */
+interface Counts {
   leads: number
   converted: number
+  cost: number | null
+  readonly revenue: Float64Array
+  /** 1 for each currency index some converted lead paid in (amounts may be 0). */
+  readonly paid: Uint8Array
+  /** Revenue in currencies after a customer's first, by name (rare). */
+  readonly more: Map<string, number>
 }
 
-const tally = (groups: Map<string, Tally>, key: string, converted: boolean): void => {
-  let t = groups.get(key)
-  if (t === undefined) groups.set(key, (t = { leads: 0, converted: 0 }))
-  t.leads++
-  if (converted) t.converted++
-}
-
-/** Everything the lead metrics need, in one pass over the leads. */
-const summarize = (list: readonly Lead[]) => {
-  const byChannel = new Map<string, Tally>()
-  const byCampaign = new Map<string, Tally>()
-  const nurtured: Tally = { leads: 0, converted: 0 }
+/** Everything the lead metrics need, in one pass over the ledger's columns. */
+export const summarize = (state: Ledger.State): Summary => {
+  const c = state.customers
+  const { numbers, integers } = c
+  const { optInAt, firstPurchaseAt, firstNurturedAt, acquisitionCostCents, purchases, firstReferralAt, revenueCents } =
+    numbers
+  const { flags, channel, campaign, currency } = integers
+  const window = windowMs(state)
+  // Groups by dictionary index (no string hashing and no allocation per lead), named at the end.
+  const channels: (Counts | undefined)[] = []
+  const campaigns: (Counts | undefined)[] = []
+  const groupOf = (groups: (Counts | undefined)[], key: number): Counts =>
+    (groups[key] ??= {
+      leads: 0,
+      converted: 0,
+      cost: null,
+      revenue: new Float64Array(c.strings.length),
+      paid: new Uint8Array(c.strings.length),
+      more: new Map(),
+    })
+  const count = (g: Counts, r: number, cost: number, converted: boolean): void => {
+    g.leads++
+    if (!Number.isNaN(cost)) g.cost = (g.cost ?? 0) + cost
+    if (!converted) return
+    g.converted++
+    g.revenue[currency[r]!]! += revenueCents[r]!
+    g.paid[currency[r]!] = 1
+    const more = c.moreRevenue.get(r)
+    for (const name in more) g.more.set(name, (g.more.get(name) ?? 0) + more[name]!)
+  }
+  const nurturedLeads = { leads: 0, converted: 0 }
+  let leads = 0
   let converted = 0
   let repeat = 0
   let referred = 0
   let cost: number | null = null
+  let total = 0
   const days: number[] = []
-  for (const lead of list) {
-    tally(byChannel, lead.channel, lead.converted)
-    if (lead.campaign !== null) tally(byCampaign, lead.campaign, lead.converted)
-    if (lead.nurtured) {
-      nurtured.leads++
-      if (lead.converted) nurtured.converted++
+  for (let r = 0; r < c.size; r++) {
+    const optIn = optInAt[r]!
+    if (!Number.isNaN(optIn)) total++
+    if ((flags[r]! & Ledger.NEW_LEAD) === 0) continue
+    leads++
+    const first = firstPurchaseAt[r]!
+    // NaN (never bought, never nurtured) fails every comparison.
+    const isConverted = converts(optIn, first, window)
+    const leadCost = acquisitionCostCents[r]!
+    count(groupOf(channels, channel[r]!), r, leadCost, isConverted)
+    if (campaign[r]! !== Ledger.NONE) count(groupOf(campaigns, campaign[r]!), r, leadCost, isConverted)
+    if (!Number.isNaN(leadCost)) cost = (cost ?? 0) + leadCost
+    if (nurtured(firstNurturedAt[r]!, first)) {
+      nurturedLeads.leads++
+      if (isConverted) nurturedLeads.converted++
     }
-    if (lead.converted) converted++
-    if (lead.repeat) repeat++
-    if (lead.referred) referred++
-    if (lead.acquisitionCostCents !== null) cost = (cost ?? 0) + lead.acquisitionCostCents
-    if (lead.daysToConvert !== null) days.push(lead.daysToConvert)
+    if (!isConverted) continue
+    converted++
+    days.push((first - optIn) / Timestamp.MS_PER_DAY)
+    if (purchases[r]! >= 2) repeat++
+    if (!Number.isNaN(firstReferralAt[r]!)) referred++
   }
-  return { leads: list.length, converted, repeat, referred, cost, nurtured, byChannel, byCampaign, days }
+  const named = (groups: (Counts | undefined)[]): Map<string, Group> => {
+    const out = new Map<string, Group>()
+    groups.forEach((g, key) => {
+      if (g === undefined) return
+      const revenue = new Map<string, number>()
+      g.revenue.forEach((cents, i) => {
+        if (g.paid[i] === 1) revenue.set(c.strings[i]!, cents)
+      })
+      for (const [name, cents] of g.more) revenue.set(name, (revenue.get(name) ?? 0) + cents)
+      out.set(Ledger.stringAt(c, key) ?? '', { leads: g.leads, converted: g.converted, cost: g.cost, revenue })
+    })
+    return out
+  }
+  return {
+    leads,
+    converted,
+    repeat,
+    referred,
+    cost,
+    nurtured: nurturedLeads,
+    byChannel: named(channels),
+    byCampaign: named(campaigns),
+    days,
+    total,
+  }
 }
 
-/** `leads` from the ledger (pass the leads when they are already listed). */
-export const leads = (state: Ledger.State, list: readonly Lead[] = [...leadsOf(state)]): Leads => {
-  const sum = summarize(list)
-  let total = 0
-  for (const f of state.customers.values()) if (f.optInAt !== null) total++
-  const counts = (groups: Map<string, Tally>) => sorted([...groups].map(([k, t]) => [k, t.leads] as const))
+/** `leads` from the ledger (pass the summary when it is already made). */
+export const leads = (state: Ledger.State, sum: Summary = summarize(state)): Leads => {
+  const counts = (groups: ReadonlyMap<string, Group>) => sorted([...groups].map(([k, t]) => [k, t.leads] as const))
   return {
     new: sum.leads,
     newByChannel: counts(sum.byChannel),
     newByCampaign: counts(sum.byCampaign),
-    total,
+    total: sum.total,
     costPerLeadCents: sum.cost === null ? null : Ledger.rate(sum.cost, sum.leads),
     cac: sum.cost === null ? null : Ledger.rate(sum.cost, sum.converted),
   }
 }
 
 /** `conversion` from the ledger. */
-export const conversion = (_state: Ledger.State, list: readonly Lead[] = [...leadsOf(_state)]): Conversion => {
-  const sum = summarize(list)
-  const rates = (groups: Map<string, Tally>) =>
+export const conversion = (state: Ledger.State, sum: Summary = summarize(state)): Conversion => {
+  const rates = (groups: ReadonlyMap<string, Group>) =>
     sorted([...groups].map(([k, t]) => [k, Ledger.rate(t.converted, t.leads)] as const))
   return {
     leadToCustomer: Ledger.rate(sum.converted, sum.leads),
@@ -163,8 +260,7 @@ export const conversion = (_state: Ledger.State, list: readonly Lead[] = [...lea
 }
 
 /** The funnel over L: optedIn, nurtured, converted, repeat, referred. */
-export const funnel = (_state: Ledger.State, list: readonly Lead[] = [...leadsOf(_state)]): readonly FunnelStep[] => {
-  const sum = summarize(list)
+export const funnel = (state: Ledger.State, sum: Summary = summarize(state)): readonly FunnelStep[] => {
   const step = (name: FunnelStep['step'], count: number, parent: number): FunnelStep => ({
     step: name,
     count,

@@ -3,6 +3,12 @@
  * aggregates that cannot be derived from per-customer facts at the end (monthly activity,
  * revenue by month). Each metric module reads it; folded once, it serves the whole report.
  *
+ * The per-customer facts are kept as columns (one typed array per fact, one row per customer,
+ * strings as dictionary indexes), not as one object per customer: reading every customer for a
+ * result is a scan of a few arrays, and a checkpoint of a million customers is written and read
+ * back as blocks of memory (see `LedgerCheckpoint`), so resuming a report costs little more than
+ * the new events.
+ *
  * Precondition: each customer's events arrive in time order (same-instant events in log order),
  * which every EventLog guarantees through the lifecycle rules. Customers may interleave freely.
  */
@@ -29,42 +35,79 @@ export interface Options {
   readonly conversionWindowDays?: number
 }
 
-/** What the ledger knows of one customer. Instants are UTC ms; `null` is "never". */
-export interface CustomerFacts {
+/** The per-customer facts held as numbers (UTC ms instants, counts, cents); NaN is "never". */
+export const NUMBER_FACTS = [
   /** First `OptedIn`. */
-  optInAt: number | null
-  channel: string | null
-  campaign: string | null
-  acquisitionCostCents: number | null
-  /** First opt-in in [from, to) with no purchase before it: a new lead of the period. */
-  newLead: boolean
-  firstNurturedAt: number | null
-  firstPurchaseAt: number | null
-  lastPurchaseAt: number | null
-  purchases: number
-  firstReferralAt: number | null
+  'optInAt',
+  /** On the first opt-in. */
+  'acquisitionCostCents',
+  'firstNurturedAt',
+  'firstPurchaseAt',
+  'lastPurchaseAt',
+  'purchases',
+  'firstReferralAt',
   /** Earliest `Referred` in [from, to) naming this customer as the referred person. */
-  referredInPeriodAt: number | null
-  /** Revenue by currency, all purchases before `to`. */
-  revenue: Record<string, number> | null
-  /** Latest Purchased/Churned is a Purchased (explicit and materialized implicit churns). */
-  active: boolean
+  'referredInPeriodAt',
   /** Start of the current active stretch. */
-  activeSince: number
-  /** Latest Purchased/Churned before `from`: 'P', 'C' or null. */
-  beforeFrom: 'P' | 'C' | null
-  /** A churn (explicit or implicit) in [from, to). */
-  churnedInPeriod: boolean
+  'activeSince',
   /** The implicit churn that happens unless a purchase comes first (inactivityDays). */
-  pendingChurnAt: number | null
-  cohort: Month.Month | null
-  lastPurchaseMonth: Month.Month | null
+  'pendingChurnAt',
+  /** Cents paid in the customer's first currency (`currency`), before `to`. */
+  'revenueCents',
+] as const
+
+/** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
+export const INTEGER_FACTS = [
+  /** Month of the first purchase. */
+  'cohort',
+  'lastPurchaseMonth',
+  /** Channel and campaign of the first opt-in, and the first currency paid in. */
+  'channel',
+  'campaign',
+  'currency',
+  /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN`. */
+  'flags',
+] as const
+
+/** First opt-in in [from, to) with no purchase before it: a new lead of the period. */
+export const NEW_LEAD = 1
+/** Latest Purchased/Churned is a Purchased (explicit and materialized implicit churns). */
+export const ACTIVE = 2
+/** A churn (explicit or implicit) in [from, to). */
+export const CHURNED_IN_PERIOD = 4
+/** Latest Purchased/Churned before `from` is a Purchased. */
+export const BEFORE_FROM_PURCHASE = 8
+/** Latest Purchased/Churned before `from` is a Churned. */
+export const BEFORE_FROM_CHURN = 16
+
+/** No month, channel, campaign or currency. */
+export const NONE = -1
+
+/**
+ * The customers as columns: row `r` is the customer `ids[r]`. Arrays may be longer than `size`
+ * (room to grow); rows from `size` on mean nothing.
+ */
+export interface Customers {
+  size: number
+  readonly ids: string[]
+  readonly numbers: Record<(typeof NUMBER_FACTS)[number], Float64Array>
+  readonly integers: Record<(typeof INTEGER_FACTS)[number], Int32Array>
+  /** Rows changed since the last full checkpoint: 1 when changed (see `LedgerCheckpoint`). */
+  touched: Uint8Array
+  /** Cents paid in currencies after a customer's first one: row -> currency -> cents. */
+  readonly moreRevenue: Map<number, Record<string, number>>
+  /** The dictionary of channel, campaign and currency names. */
+  readonly strings: string[]
+  /** Row of each customer id; rebuilt from `ids` when missing (after a checkpoint is read). */
+  index: Map<string, number> | null
+  /** Index of each string in `strings`; rebuilt when missing. */
+  stringIndex: Map<string, number> | null
 }
 
 /** The ledger's state. */
 export interface State {
   readonly options: Options
-  readonly customers: Map<string, CustomerFacts>
+  readonly customers: Customers
   minOccurredAt: number | null
   maxOccurredAt: number | null
   /** Purchases before `to`, by currency: count and sum (AOV, historic CLV). */
@@ -86,36 +129,55 @@ export interface State {
   readonly monthRevenue: Map<string, number>
 }
 
+/** What the ledger knows of one customer, as one object (`factsOf`); null is "never" or "none". */
+export interface CustomerFacts {
+  readonly optInAt: number | null
+  readonly channel: string | null
+  readonly campaign: string | null
+  readonly acquisitionCostCents: number | null
+  readonly newLead: boolean
+  readonly firstNurturedAt: number | null
+  readonly firstPurchaseAt: number | null
+  readonly lastPurchaseAt: number | null
+  readonly purchases: number
+  readonly firstReferralAt: number | null
+  readonly referredInPeriodAt: number | null
+  /** Revenue by currency, all purchases before `to`; null when none. */
+  readonly revenue: Readonly<Record<string, number>> | null
+  readonly active: boolean
+  readonly activeSince: number
+  /** Latest Purchased/Churned before `from`: 'P', 'C' or null. */
+  readonly beforeFrom: 'P' | 'C' | null
+  readonly churnedInPeriod: boolean
+  readonly pendingChurnAt: number | null
+  readonly cohort: Month.Month | null
+  readonly lastPurchaseMonth: Month.Month | null
+}
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
-const newFacts = (): CustomerFacts => ({
-  optInAt: null,
-  channel: null,
-  campaign: null,
-  acquisitionCostCents: null,
-  newLead: false,
-  firstNurturedAt: null,
-  firstPurchaseAt: null,
-  lastPurchaseAt: null,
-  purchases: 0,
-  firstReferralAt: null,
-  referredInPeriodAt: null,
-  revenue: null,
-  active: false,
-  activeSince: 0,
-  beforeFrom: null,
-  churnedInPeriod: false,
-  pendingChurnAt: null,
-  cohort: null,
-  lastPurchaseMonth: null,
+const columns = <K extends string, A>(names: readonly K[], make: (name: K) => A): Record<K, A> =>
+  Object.fromEntries(names.map((name) => [name, make(name)])) as Record<K, A>
+
+/** Empty customer columns with room for `capacity` rows. */
+export const emptyCustomers = (capacity = 1024): Customers => ({
+  size: 0,
+  ids: [],
+  numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
+  integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
+  touched: new Uint8Array(capacity),
+  moreRevenue: new Map(),
+  strings: [],
+  index: new Map(),
+  stringIndex: new Map(),
 })
 
 /** An empty ledger for the options. */
 export const initial = (options: Options): State => ({
   options,
-  customers: new Map(),
+  customers: emptyCustomers(),
   minOccurredAt: null,
   maxOccurredAt: null,
   sales: new Map(),
@@ -131,6 +193,113 @@ export const initial = (options: Options): State => ({
 })
 
 // -------------------------------------------------------------------------------------
+// rows
+// -------------------------------------------------------------------------------------
+
+const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T => {
+  const bigger = new (array.constructor as new (n: number) => T)(capacity)
+  bigger.set(array)
+  return bigger
+}
+
+/** Makes room for `rows` rows. */
+export const reserve = (c: Customers, rows: number): void => {
+  const capacity = c.touched.length
+  if (rows <= capacity) return
+  const next = Math.max(rows, capacity * 2)
+  for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next)
+  for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
+  c.touched = grow(c.touched, next)
+}
+
+/** The row of a customer id, or undefined. */
+export const rowOf = (c: Customers, customerId: string): number | undefined => {
+  if (c.index === null) {
+    const index = new Map<string, number>()
+    for (let r = 0; r < c.size; r++) index.set(c.ids[r]!, r)
+    c.index = index
+  }
+  return c.index.get(customerId)
+}
+
+/** The row of a customer id, added with no facts if new; marked as touched. */
+const rowFor = (c: Customers, customerId: string): number => {
+  let r = rowOf(c, customerId)
+  if (r === undefined) {
+    r = c.size++
+    reserve(c, c.size)
+    c.ids.push(customerId)
+    c.index!.set(customerId, r)
+    const n = c.numbers
+    n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
+    n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
+    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = Number.NaN
+    n.purchases[r] = n.activeSince[r] = n.revenueCents[r] = 0
+    const i = c.integers
+    i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
+    i.flags[r] = 0
+  }
+  c.touched[r] = 1
+  return r
+}
+
+/** The dictionary index of a string. */
+export const intern = (c: Customers, s: string): number => {
+  if (c.stringIndex === null) c.stringIndex = new Map(c.strings.map((x, i) => [x, i]))
+  let i = c.stringIndex.get(s)
+  if (i === undefined) {
+    i = c.strings.push(s) - 1
+    c.stringIndex.set(s, i)
+  }
+  return i
+}
+
+/** The string at a dictionary index, or null for `NONE`. */
+export const stringAt = (c: Customers, i: number): string | null => (i === NONE ? null : c.strings[i]!)
+
+/** A fact that may be "never": NaN as null. */
+export const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
+
+/** A customer's revenue by currency (all purchases before `to`), or null when none. */
+export const revenueOf = (c: Customers, r: number): Record<string, number> | null => {
+  const first = c.integers.currency[r]!
+  if (first === NONE) return null
+  return { [c.strings[first]!]: c.numbers.revenueCents[r]!, ...c.moreRevenue.get(r) }
+}
+
+/** What the ledger knows of one customer, or undefined for an unknown id. */
+export const factsOf = (state: State, customerId: string): CustomerFacts | undefined => {
+  const c = state.customers
+  const r = rowOf(c, customerId)
+  if (r === undefined) return undefined
+  const n = c.numbers
+  const i = c.integers
+  const flags = i.flags[r]!
+  const month = (m: number): number | null => (m === NONE ? null : m)
+  return {
+    optInAt: orNull(n.optInAt[r]!),
+    channel: stringAt(c, i.channel[r]!),
+    campaign: stringAt(c, i.campaign[r]!),
+    acquisitionCostCents: orNull(n.acquisitionCostCents[r]!),
+    newLead: (flags & NEW_LEAD) !== 0,
+    firstNurturedAt: orNull(n.firstNurturedAt[r]!),
+    firstPurchaseAt: orNull(n.firstPurchaseAt[r]!),
+    lastPurchaseAt: orNull(n.lastPurchaseAt[r]!),
+    purchases: n.purchases[r]!,
+    firstReferralAt: orNull(n.firstReferralAt[r]!),
+    referredInPeriodAt: orNull(n.referredInPeriodAt[r]!),
+    revenue: revenueOf(c, r),
+    active: (flags & ACTIVE) !== 0,
+    activeSince: n.activeSince[r]!,
+    beforeFrom: (flags & BEFORE_FROM_PURCHASE) !== 0 ? 'P' : (flags & BEFORE_FROM_CHURN) !== 0 ? 'C' : null,
+    churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0,
+    pendingChurnAt: orNull(n.pendingChurnAt[r]!),
+    cohort: month(i.cohort[r]!),
+    lastPurchaseMonth: month(i.lastPurchaseMonth[r]!),
+  }
+}
+
+// -------------------------------------------------------------------------------------
 // step
 // -------------------------------------------------------------------------------------
 
@@ -141,39 +310,54 @@ const add = <K>(map: Map<K, number>, key: K, n: number): void => {
 /** Cohort cell key. */
 export const cellKey = (cohort: Month.Month, k: number): number => cohort * 100_000 + k
 
+/** Sets or clears flag bits of a row. */
+const setFlag = (c: Customers, r: number, bits: number, on: boolean): void => {
+  const flags = c.integers.flags
+  flags[r] = on ? flags[r]! | bits : flags[r]! & ~bits
+}
+
+/** The latest Purchased/Churned before `from` of a row. */
+const beforeFrom = (c: Customers, r: number, kind: 'P' | 'C'): void => {
+  setFlag(c, r, BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN, false)
+  setFlag(c, r, kind === 'P' ? BEFORE_FROM_PURCHASE : BEFORE_FROM_CHURN, true)
+}
+
 /** A customer's churn at `t` (explicit, or implicit at `purchase + D`). */
-const churnAt = (state: State, facts: CustomerFacts, t: number, from: number, to: number): void => {
-  if (t < from) facts.beforeFrom = 'C'
-  else if (t < to) facts.churnedInPeriod = true
-  if (facts.active) {
+const churnAt = (state: State, r: number, t: number, from: number, to: number): void => {
+  const c = state.customers
+  if (t < from) beforeFrom(c, r, 'C')
+  else if (t < to) setFlag(c, r, CHURNED_IN_PERIOD, true)
+  if ((c.integers.flags[r]! & ACTIVE) !== 0) {
     const month = Month.of(t)
-    if (facts.activeSince < Month.start(month)) add(state.monthChurns, month, 1)
+    if (c.numbers.activeSince[r]! < Month.start(month)) add(state.monthChurns, month, 1)
     add(state.activeDelta, month + 1, -1)
-    facts.active = false
+    setFlag(c, r, ACTIVE, false)
   }
 }
 
-const purchaseAt = (
-  state: State,
-  facts: CustomerFacts,
-  t: number,
-  amountCents: number,
-  currency: string,
-  from: number,
-): void => {
-  if (t < from) facts.beforeFrom = 'P'
+const purchaseAt = (state: State, r: number, t: number, amountCents: number, currency: string, from: number): void => {
+  const c = state.customers
+  const n = c.numbers
+  const i = c.integers
+  if (t < from) beforeFrom(c, r, 'P')
   else add(state.periodRevenue, currency, amountCents)
   const month = Month.of(t)
-  if (!facts.active) {
-    facts.active = true
-    facts.activeSince = t
+  if ((i.flags[r]! & ACTIVE) === 0) {
+    setFlag(c, r, ACTIVE, true)
+    n.activeSince[r] = t
     add(state.activeDelta, month + 1, 1)
   }
-  facts.purchases++
-  if (facts.firstPurchaseAt === null) facts.firstPurchaseAt = t
-  facts.lastPurchaseAt = t
-  const revenue = (facts.revenue ??= {})
-  revenue[currency] = (revenue[currency] ?? 0) + amountCents
+  n.purchases[r]!++
+  if (Number.isNaN(n.firstPurchaseAt[r]!)) n.firstPurchaseAt[r] = t
+  n.lastPurchaseAt[r] = t
+  const code = intern(c, currency)
+  if (i.currency[r] === NONE) i.currency[r] = code
+  if (i.currency[r] === code) n.revenueCents[r]! += amountCents
+  else {
+    let more = c.moreRevenue.get(r)
+    if (more === undefined) c.moreRevenue.set(r, (more = {}))
+    more[currency] = (more[currency] ?? 0) + amountCents
+  }
   const sales = state.sales.get(currency)
   if (sales === undefined) state.sales.set(currency, { count: 1, cents: amountCents })
   else {
@@ -181,27 +365,19 @@ const purchaseAt = (
     sales.cents += amountCents
   }
   add(state.monthRevenue, `${month}:${currency}`, amountCents)
-  if (facts.cohort === null) {
-    facts.cohort = month
-    facts.lastPurchaseMonth = month
+  const cohort = i.cohort[r]!
+  if (cohort === NONE) {
+    i.cohort[r] = month
+    i.lastPurchaseMonth[r] = month
     add(state.buyers, month, 1)
     add(state.newBuyers, month, 1)
     add(state.cohortCells, cellKey(month, 0), 1)
-  } else if (facts.lastPurchaseMonth !== month) {
+  } else if (i.lastPurchaseMonth[r] !== month) {
     add(state.buyers, month, 1)
-    if (facts.lastPurchaseMonth === month - 1) add(state.returning, month, 1)
-    add(state.cohortCells, cellKey(facts.cohort, month - facts.cohort), 1)
-    facts.lastPurchaseMonth = month
+    if (i.lastPurchaseMonth[r] === month - 1) add(state.returning, month, 1)
+    add(state.cohortCells, cellKey(cohort, month - cohort), 1)
+    i.lastPurchaseMonth[r] = month
   }
-}
-
-const factsOf = (state: State, customerId: string): CustomerFacts => {
-  let facts = state.customers.get(customerId)
-  if (facts === undefined) {
-    facts = newFacts()
-    state.customers.set(customerId, facts)
-  }
-  return facts
 }
 
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
@@ -212,44 +388,50 @@ export const step = (state: State, event: LifecycleEvent): State => {
   if (t >= to) return state
   if (state.minOccurredAt === null || t < state.minOccurredAt) state.minOccurredAt = t
   if (state.maxOccurredAt === null || t > state.maxOccurredAt) state.maxOccurredAt = t
-  const facts = factsOf(state, event.customerId)
+  const c = state.customers
+  const n = c.numbers
+  const r = rowFor(c, event.customerId)
   // An implicit churn due at or before this event happens first; a purchase by its due time
   // (at or before purchase + D) cancels it.
-  const pending = facts.pendingChurnAt
-  if (pending !== null && (pending < t || (pending === t && event.type !== 'Purchased'))) {
-    churnAt(state, facts, pending, from, to)
-    facts.pendingChurnAt = null
+  const pending = n.pendingChurnAt[r]!
+  if (pending < t || (pending === t && event.type !== 'Purchased')) {
+    churnAt(state, r, pending, from, to)
+    n.pendingChurnAt[r] = Number.NaN
   }
   switch (event.type) {
     case 'OptedIn':
-      if (facts.optInAt === null) {
-        facts.optInAt = t
-        facts.channel = event.channel
-        facts.campaign = event.campaign !== undefined && event.campaign !== '' ? event.campaign : null
-        facts.acquisitionCostCents = event.acquisitionCostCents ?? null
-        facts.newLead = t >= from && t < to && !(facts.firstPurchaseAt !== null && facts.firstPurchaseAt < t)
+      if (Number.isNaN(n.optInAt[r]!)) {
+        const i = c.integers
+        n.optInAt[r] = t
+        i.channel[r] = intern(c, event.channel)
+        i.campaign[r] = event.campaign !== undefined && event.campaign !== '' ? intern(c, event.campaign) : NONE
+        n.acquisitionCostCents[r] = event.acquisitionCostCents ?? Number.NaN
+        // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
+        setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
       }
       break
     case 'Nurtured':
-      if (facts.firstNurturedAt === null) facts.firstNurturedAt = t
+      if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
       break
     case 'Purchased':
-      purchaseAt(state, facts, t, event.amountCents, event.currency, from)
+      purchaseAt(state, r, t, event.amountCents, event.currency, from)
       if (state.options.inactivityDays !== undefined) {
-        facts.pendingChurnAt = t + state.options.inactivityDays * Timestamp.MS_PER_DAY
+        n.pendingChurnAt[r] = t + state.options.inactivityDays * Timestamp.MS_PER_DAY
       }
       break
     case 'Referred': {
-      if (facts.firstReferralAt === null) facts.firstReferralAt = t
+      if (Number.isNaN(n.firstReferralAt[r]!)) n.firstReferralAt[r] = t
       if (t >= from) {
         state.referralsInPeriod++
-        const referred = factsOf(state, event.referredCustomerId)
-        if (referred.referredInPeriodAt === null || t < referred.referredInPeriodAt) referred.referredInPeriodAt = t
+        const referred = rowFor(c, event.referredCustomerId)
+        // A new row may have replaced the columns: read them again.
+        const at = c.numbers.referredInPeriodAt
+        if (!(at[referred]! <= t)) at[referred] = t
       }
       break
     }
     case 'Churned':
-      churnAt(state, facts, t, from, to)
+      churnAt(state, r, t, from, to)
       break
   }
   return state
@@ -278,10 +460,7 @@ export const period = (state: State): Period => ({
   to: state.options.to ?? (state.maxOccurredAt === null ? null : state.maxOccurredAt + 1),
 })
 
-/**
- * A customer's status as of `to`, with an implicit churn still pending (due before `to`)
- * applied, without changing the state.
- */
+/** A customer's status as of `to`, with an implicit churn still pending (due before `to`) applied. */
 export interface AsOf {
   readonly activeAtFrom: boolean
   readonly activeAtTo: boolean
@@ -290,23 +469,27 @@ export interface AsOf {
   readonly pendingChurnAt: number | null
 }
 
-/** The instant of an implicit churn still pending but due before `to`, or null. */
-export const pendingBefore = (facts: CustomerFacts, to: number): number | null =>
-  facts.pendingChurnAt !== null && facts.pendingChurnAt < to ? facts.pendingChurnAt : null
+/** The instant of a row's implicit churn still pending but due before `to`, or null. */
+export const pendingBefore = (c: Customers, r: number, to: number): number | null => {
+  const pending = c.numbers.pendingChurnAt[r]!
+  return pending < to ? pending : null
+}
 
 /**
- * Reads customers' status as of the period's end. The period is resolved once, so reading every
- * customer costs no allocation beyond the answers.
+ * Reads rows' status as of the period's end, without changing the state. The period is resolved
+ * once, so reading every customer costs no allocation beyond the answers.
  */
-export const statusReader = (state: State): ((facts: CustomerFacts) => AsOf) => {
+export const statusReader = (state: State): ((r: number) => AsOf) => {
+  const c = state.customers
   const from = state.options.from ?? Number.NEGATIVE_INFINITY
   const to = period(state).to ?? Number.POSITIVE_INFINITY
-  return (facts) => {
-    const pending = pendingBefore(facts, to)
+  return (r) => {
+    const pending = pendingBefore(c, r, to)
+    const flags = c.integers.flags[r]!
     return {
-      activeAtFrom: pending !== null && pending < from ? false : facts.beforeFrom === 'P',
-      activeAtTo: pending !== null ? false : facts.active,
-      churnedInPeriod: facts.churnedInPeriod || (pending !== null && pending >= from),
+      activeAtFrom: pending !== null && pending < from ? false : (flags & BEFORE_FROM_PURCHASE) !== 0,
+      activeAtTo: pending !== null ? false : (flags & ACTIVE) !== 0,
+      churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0 || (pending !== null && pending >= from),
       pendingChurnAt: pending,
     }
   }

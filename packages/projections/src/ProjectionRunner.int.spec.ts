@@ -2,6 +2,7 @@ import { EventLog, InMemoryEventLog } from '@lifeline/core'
 import { Fixtures } from '@lifeline/core/testing'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
+import * as Ledger from './Ledger.js'
 import * as ProjectionRunner from './ProjectionRunner.js'
 import * as Report from './Report.js'
 
@@ -55,6 +56,6 @@ describe('ProjectionRunner', () => {
     await following
     expect(seen).toEqual([1, 2])
     expect(runner.result().customers.active).toBe(1)
-    expect(runner.state().customers.has(cid('a'))).toBe(true)
+    expect(Ledger.factsOf(runner.state(), cid('a'))?.purchases).toBe(1)
   })
 })

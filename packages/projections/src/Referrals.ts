@@ -37,50 +37,24 @@ export interface Channel {
 
 /** `referrals` from the ledger. */
 export const referrals = (state: Ledger.State): Referrals => {
+  const c = state.customers
+  const { firstPurchaseAt, firstReferralAt, referredInPeriodAt, lastPurchaseAt } = c.numbers
   let buyers = 0
   let referrers = 0
   let converted = 0
-  for (const facts of state.customers.values()) {
-    if (facts.firstPurchaseAt !== null) {
+  for (let r = 0; r < c.size; r++) {
+    if (!Number.isNaN(firstPurchaseAt[r]!)) {
       buyers++
-      if (facts.firstReferralAt !== null) referrers++
+      if (!Number.isNaN(firstReferralAt[r]!)) referrers++
     }
-    if (
-      facts.referredInPeriodAt !== null &&
-      facts.lastPurchaseAt !== null &&
-      facts.lastPurchaseAt >= facts.referredInPeriodAt
-    ) {
-      converted++
-    }
+    // NaN (never referred, never bought) fails the comparison.
+    if (lastPurchaseAt[r]! >= referredInPeriodAt[r]!) converted++
   }
   return { count: state.referralsInPeriod, rate: Ledger.rate(referrers, buyers), converted }
 }
 
-interface Group {
-  leads: number
-  converted: number
-  cost: number | null
-  readonly revenue: Map<string, number>
-}
-
-const byKey = (
-  leads: Iterable<Leads.Lead>,
-  key: (lead: Leads.Lead) => string | null,
-): Readonly<Record<string, Channel>> => {
-  const groups = new Map<string, Group>()
-  for (const lead of leads) {
-    const k = key(lead)
-    if (k === null) continue
-    let g = groups.get(k)
-    if (g === undefined) groups.set(k, (g = { leads: 0, converted: 0, cost: null, revenue: new Map() }))
-    g.leads++
-    if (lead.acquisitionCostCents !== null) g.cost = (g.cost ?? 0) + lead.acquisitionCostCents
-    if (!lead.converted) continue
-    g.converted++
-    for (const currency in lead.revenue)
-      g.revenue.set(currency, (g.revenue.get(currency) ?? 0) + lead.revenue[currency]!)
-  }
-  return sorted(
+const byKey = (groups: ReadonlyMap<string, Leads.Group>): Readonly<Record<string, Channel>> =>
+  sorted(
     [...groups].map(([k, g]) => {
       const revenue = g.revenue.size === 0 ? 0 : g.revenue.values().next().value!
       const roi = g.cost === null || g.cost === 0 || g.revenue.size > 1 ? null : (revenue - g.cost) / g.cost
@@ -95,19 +69,18 @@ const byKey = (
       return [k, channel] as const
     }),
   )
-}
 
 /** `channels`: keyed by the channel of the first opt-in of the leads in L. */
 export const channels = (
   state: Ledger.State,
-  leads: Iterable<Leads.Lead> = Leads.leadsOf(state),
-): Readonly<Record<string, Channel>> => byKey(leads, (l) => l.channel)
+  summary: Leads.Summary = Leads.summarize(state),
+): Readonly<Record<string, Channel>> => byKey(summary.byChannel)
 
 /** `campaigns`: keyed by the campaign named on the first opt-in of the leads in L. */
 export const campaigns = (
   state: Ledger.State,
-  leads: Iterable<Leads.Lead> = Leads.leadsOf(state),
-): Readonly<Record<string, Channel>> => byKey(leads, (l) => l.campaign)
+  summary: Leads.Summary = Leads.summarize(state),
+): Readonly<Record<string, Channel>> => byKey(summary.byCampaign)
 
 // -------------------------------------------------------------------------------------
 // folds

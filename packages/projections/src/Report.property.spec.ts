@@ -4,7 +4,7 @@ import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
 import type * as Ledger from './Ledger.js'
-import * as LedgerColumns from './LedgerColumns.js'
+import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Report from './Report.js'
 
 type Event = LifecycleEvent.LifecycleEvent
@@ -109,17 +109,58 @@ describe('report properties', () => {
     )
   })
 
-  it('stores a state as columns and reads it back equal, so the resumed report is the same', () => {
+  it('restores a snapshot equal, through structured clone and through JSON', () => {
     fc.assert(
       fc.property(histories, picks, fc.nat(), options, (lists, p, cut, opts) => {
         const log = interleave(lists, p)
         const k = log.length === 0 ? 0 : cut % (log.length + 1)
         const fold = Report.fold(opts)
         const state = Fold.feed(fold, fold.initial(), log.slice(0, k))
-        const back = LedgerColumns.fromColumns(structuredClone(LedgerColumns.toColumns(state)))
-        expect(back).toEqual(state)
-        expect(fold.result(Fold.feed(fold, back, log.slice(k)))).toEqual(Fold.run(fold, log))
+        const snapshot = LedgerCheckpoint.snapshot(state)
+        const cloned = LedgerCheckpoint.restore(structuredClone(snapshot))
+        const json = LedgerCheckpoint.restore(Fold.deserialize(Fold.serialize(snapshot)))
+        expect(LedgerCheckpoint.snapshot(cloned)).toEqual(snapshot)
+        expect(LedgerCheckpoint.snapshot(json)).toEqual(snapshot)
+        const whole = Fold.run(fold, log)
+        expect(fold.result(Fold.feed(fold, cloned, log.slice(k)))).toEqual(whole)
+        expect(fold.result(Fold.feed(fold, json, log.slice(k)))).toEqual(whole)
       }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('restores a snapshot plus a delta (taken once, or again after a restore) equal to the state', () => {
+    fc.assert(
+      fc.property(
+        histories,
+        picks,
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        options,
+        (lists, p, cuts, opts) => {
+          const log = interleave(lists, p)
+          const [k, j, m] = cuts.map((x) => (log.length === 0 ? 0 : x % (log.length + 1))).sort((a, b) => a - b) as [
+            number,
+            number,
+            number,
+          ]
+          const fold = Report.fold(opts)
+          const at = (n: number) => Fold.feed(fold, fold.initial(), log.slice(0, n))
+          const state = at(k)
+          const base = structuredClone(LedgerCheckpoint.snapshot(state))
+          LedgerCheckpoint.markSaved(state)
+          expect(LedgerCheckpoint.changedRows(state)).toBe(0)
+          Fold.feed(fold, state, log.slice(k, j))
+          const first = structuredClone(LedgerCheckpoint.delta(state, base.ids.length))
+          const resumed = LedgerCheckpoint.restore(structuredClone(base), first)
+          expect(LedgerCheckpoint.snapshot(resumed)).toEqual(LedgerCheckpoint.snapshot(at(j)))
+          // The second delta, from the restored state, still holds the rows of the first.
+          Fold.feed(fold, resumed, log.slice(j, m))
+          const second = structuredClone(LedgerCheckpoint.delta(resumed, base.ids.length))
+          const again = LedgerCheckpoint.restore(structuredClone(base), second)
+          expect(LedgerCheckpoint.snapshot(again)).toEqual(LedgerCheckpoint.snapshot(at(m)))
+          expect(fold.result(Fold.feed(fold, again, log.slice(m)))).toEqual(Fold.run(fold, log))
+        },
+      ),
       { numRuns: 200 },
     )
   })

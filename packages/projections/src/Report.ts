@@ -9,6 +9,7 @@ import * as Customers from './Customers.js'
 import * as Fold from './Fold.js'
 import * as Leads from './Leads.js'
 import * as Ledger from './Ledger.js'
+import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Referrals from './Referrals.js'
 import * as Revenue from './Revenue.js'
 
@@ -52,7 +53,7 @@ export const fromLedger = (state: Ledger.State): Report => {
   const period = Ledger.period(state)
   const people = Customers.customers(state)
   const money = Revenue.revenue(state)
-  const leads = [...Leads.leadsOf(state)]
+  const leads = Leads.summarize(state)
   return {
     period: {
       from: period.from === null ? null : Timestamp.format(period.from),
@@ -89,7 +90,11 @@ export const fold = (options: Ledger.Options = {}): Fold.Fold<Ledger.State, Repo
 // -------------------------------------------------------------------------------------
 
 /** Serializes a checkpoint (state and position) to JSON text. */
-export const serializeCheckpoint = (checkpoint: Checkpoint): string => Fold.serialize(checkpoint)
+export const serializeCheckpoint = (checkpoint: Checkpoint): string =>
+  Fold.serialize({ position: checkpoint.position, snapshot: LedgerCheckpoint.snapshot(checkpoint.state) })
 
 /** Reads a checkpoint written by `serializeCheckpoint`. */
-export const deserializeCheckpoint = (text: string): Checkpoint => Fold.deserialize<Checkpoint>(text)
+export const deserializeCheckpoint = (text: string): Checkpoint => {
+  const { position, snapshot } = Fold.deserialize<{ position: number; snapshot: LedgerCheckpoint.Snapshot }>(text)
+  return { position, state: LedgerCheckpoint.restore(snapshot) }
+}

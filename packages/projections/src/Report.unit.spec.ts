@@ -317,4 +317,42 @@ describe('edge cases', () => {
     expect(r.campaigns).toEqual({})
     expect(r.leads.newByCampaign).toEqual({})
   })
+
+  it('a free order (0 cents) is revenue in its currency: the channel shows USD 0, ROI -1', () => {
+    const r = report([
+      optedIn('a', '2025-01-02T10:00:00Z', { acquisitionCostCents: 300 }),
+      purchased('a', '2025-01-03T10:00:00Z', 'o', 0),
+    ])
+    expect(r.channels['seo']).toEqual({
+      leads: 1,
+      converted: 1,
+      leadToCustomer: 1,
+      costCents: 300,
+      revenueCents: { USD: 0 },
+      roi: -1,
+    })
+    expect(r.clv.historicAverageCents).toEqual({ USD: 0 })
+  })
+
+  it('reads one customer back as an object of facts', () => {
+    const state = Fold.run(Ledger.fold(), [
+      optedIn('a', '2025-01-02T10:00:00Z', { campaign: 'spring' }),
+      purchased('a', '2025-01-03T10:00:00Z', 'o1', 100),
+      purchased('a', '2025-02-03T10:00:00Z', 'o2', 250, 'EUR'),
+    ])
+    expect(Ledger.factsOf(state, Fixtures.cid('a'))).toMatchObject({
+      optInAt: at('2025-01-02T10:00:00Z'),
+      channel: 'seo',
+      campaign: 'spring',
+      newLead: true,
+      firstPurchaseAt: at('2025-01-03T10:00:00Z'),
+      lastPurchaseAt: at('2025-02-03T10:00:00Z'),
+      purchases: 2,
+      revenue: { USD: 100, EUR: 250 },
+      active: true,
+      cohort: 2025 * 12,
+      lastPurchaseMonth: 2025 * 12 + 1,
+    })
+    expect(Ledger.factsOf(state, Fixtures.cid('nobody'))).toBeUndefined()
+  })
 })

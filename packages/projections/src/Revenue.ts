@@ -28,8 +28,10 @@ export interface Revenue {
 
 /** Each customer's historic value: revenue of all its purchases before `to`, per currency. */
 export function* historicValues(state: Ledger.State): Generator<readonly [string, PerCurrency]> {
-  for (const [customerId, facts] of state.customers) {
-    if (facts.revenue !== null) yield [customerId, sorted(Object.entries(facts.revenue))]
+  const c = state.customers
+  for (let r = 0; r < c.size; r++) {
+    const revenue = Ledger.revenueOf(c, r)
+    if (revenue !== null) yield [c.ids[r]!, sorted(Object.entries(revenue))]
   }
 }
 
@@ -41,11 +43,12 @@ const monthlyActivity = (state: Ledger.State) => {
   const delta = new Map(state.activeDelta)
   const churns = new Map(state.monthChurns)
   const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
-  for (const facts of state.customers.values()) {
-    const pendingChurnAt = Ledger.pendingBefore(facts, to)
-    if (pendingChurnAt === null || !facts.active) continue
+  const c = state.customers
+  for (let r = 0; r < c.size; r++) {
+    const pendingChurnAt = Ledger.pendingBefore(c, r, to)
+    if (pendingChurnAt === null || (c.integers.flags[r]! & Ledger.ACTIVE) === 0) continue
     const month = Month.of(pendingChurnAt)
-    if (facts.activeSince < Month.start(month)) churns.set(month, (churns.get(month) ?? 0) + 1)
+    if (c.numbers.activeSince[r]! < Month.start(month)) churns.set(month, (churns.get(month) ?? 0) + 1)
     delta.set(month + 1, (delta.get(month + 1) ?? 0) - 1)
   }
   const activeAtStart = (month: Month.Month): number => {
@@ -87,12 +90,24 @@ export const formulaClv = (state: Ledger.State): PerCurrency<number | null> => {
 export const revenue = (state: Ledger.State): Revenue => {
   let buyers = 0
   let repeatBuyers = 0
-  const payers = new Map<string, number>()
-  for (const facts of state.customers.values()) {
-    if (facts.purchases === 0) continue
+  const c = state.customers
+  const { purchases } = c.numbers
+  const firstCurrency = c.integers.currency
+  // Payers per currency: by dictionary index for each customer's first currency, then the rest.
+  const payersAt = new Float64Array(c.strings.length)
+  for (let r = 0; r < c.size; r++) {
+    const count = purchases[r]!
+    if (count === 0) continue
     buyers++
-    if (facts.purchases >= 2) repeatBuyers++
-    for (const currency in facts.revenue) payers.set(currency, (payers.get(currency) ?? 0) + 1)
+    if (count >= 2) repeatBuyers++
+    payersAt[firstCurrency[r]!]!++
+  }
+  const payers = new Map<string, number>()
+  payersAt.forEach((n, i) => {
+    if (n > 0) payers.set(c.strings[i]!, n)
+  })
+  for (const more of c.moreRevenue.values()) {
+    for (const currency in more) payers.set(currency, (payers.get(currency) ?? 0) + 1)
   }
   const sales = [...state.sales]
   return {
