@@ -198,6 +198,52 @@ describe('lifeline import', () => {
     expect(resumed.stdout).not.toBe(first.stdout)
   })
 
+  it('after a few new events stores a delta beside the snapshot, then a new snapshot once many changed', async () => {
+    const db = path('db.sqlite')
+    const events = [...Generator.generate({ customers: 300, start: Date.UTC(2025, 0, 1), days: 365, seed: 11 })].map(
+      LifecycleEvent.encode,
+    )
+    const base = events.length - 60
+    await run(['import', write('base.jsonl', events.slice(0, base)), '--db', db])
+    const options = ['--inactivity-days', '30', '--json']
+    const checkpoints = () => rows(db, "SELECT name LIKE '% delta' AS delta, position FROM checkpoints ORDER BY name")
+    expect((await run(['report', '--db', db, ...options])).status).toBe(0)
+    expect(checkpoints()).toEqual([{ delta: 0, position: base }])
+    // Three rounds of 20 events: each touches far fewer than an eighth of the 300 customers.
+    for (const end of [base + 20, base + 40, base + 60]) {
+      await run(['import', write(`to-${end}.jsonl`, events.slice(0, end)), '--db', db])
+      const resumed = await run(['report', '--db', db, ...options])
+      expect(checkpoints()).toEqual([
+        { delta: 0, position: base },
+        { delta: 1, position: end },
+      ])
+      const fromFile = await run(['report', '--events', write(`all-${end}.jsonl`, events.slice(0, end)), ...options])
+      expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse(fromFile.stdout))
+    }
+    // A damaged delta is ignored: the report folds on from the snapshot and gives the same figures.
+    const conn = new Database(db)
+    conn.prepare("UPDATE checkpoints SET state = x'00ff00' WHERE name LIKE '% delta'").run()
+    conn.close()
+    const all = write('all.jsonl', events)
+    const afterDamage = await run(['report', '--db', db, ...options])
+    expect(JSON.parse(afterDamage.stdout)).toEqual(
+      JSON.parse((await run(['report', '--events', all, ...options])).stdout),
+    )
+    // 300 new customers change far more than an eighth: a new snapshot replaces the old one.
+    const more = [
+      ...Generator.generate({ customers: 300, start: Date.UTC(2025, 0, 1), days: 365, seed: 12, idPrefix: 'n-' }),
+    ].map(LifecycleEvent.encode)
+    await run(['import', write('more.jsonl', more), '--db', db])
+    const total = events.length + more.length
+    const last = await run(['report', '--db', db, ...options])
+    expect(checkpoints()).toEqual([
+      { delta: 0, position: total },
+      { delta: 1, position: events.length },
+    ])
+    const both = write('both.jsonl', [...events, ...more])
+    expect(JSON.parse(last.stdout)).toEqual(JSON.parse((await run(['report', '--events', both, ...options])).stdout))
+  })
+
   it('refolds from the start when the stored checkpoint cannot be read', async () => {
     const db = path('db.sqlite')
     await run(['import', write('cp.jsonl', valid), '--db', db])
