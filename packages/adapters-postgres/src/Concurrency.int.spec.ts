@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { EventLog, LifecycleEvent, type RecordedEvent } from '@lifeline/core'
 import { Fixtures } from '@lifeline/core/testing'
-import { Fold, ProjectionRunner, Report } from '@lifeline/projections'
+import { Fold, LedgerCheckpoint, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as OwnedProjection from './OwnedProjection.js'
@@ -156,9 +156,9 @@ describe.skipIf(!ok)('PostgreSQL under concurrency', () => {
         {
           name: 'report',
           fold: Report.fold() as never,
-          encode: (s) => Fold.serialize(s),
+          encode: (s) => LedgerCheckpoint.serialize(s as Ledger.State),
           decode: (stored) =>
-            Fold.deserialize(typeof stored === 'string' ? stored : Buffer.from(stored).toString('utf8')),
+            LedgerCheckpoint.deserialize(typeof stored === 'string' ? stored : Buffer.from(stored).toString('utf8')),
           checkpointEvery: 30,
           claimRetryMs: 20,
           onChange: (runner) => {

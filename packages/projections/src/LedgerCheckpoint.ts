@@ -10,6 +10,7 @@
  * snapshot when the delta has grown large. `restore(snapshot, delta)` equals the state the delta
  * was taken from (a property test checks it).
  */
+import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
 
 // -------------------------------------------------------------------------------------
@@ -172,3 +173,13 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
   }
   return { options: base.options, customers, ...aggregates }
 }
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** A snapshot of the state as JSON text (typed arrays as base64), for stores that keep text. */
+export const serialize = (state: Ledger.State): string => Fold.serialize(snapshot(state))
+
+/** The state back from `serialize`'s text. */
+export const deserialize = (text: string): Ledger.State => restore(Fold.deserialize<Snapshot>(text))

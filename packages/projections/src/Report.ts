@@ -91,10 +91,10 @@ export const fold = (options: Ledger.Options = {}): Fold.Fold<Ledger.State, Repo
 
 /** Serializes a checkpoint (state and position) to JSON text. */
 export const serializeCheckpoint = (checkpoint: Checkpoint): string =>
-  Fold.serialize({ position: checkpoint.position, snapshot: LedgerCheckpoint.snapshot(checkpoint.state) })
+  Fold.serialize({ position: checkpoint.position, state: LedgerCheckpoint.snapshot(checkpoint.state) })
 
 /** Reads a checkpoint written by `serializeCheckpoint`. */
 export const deserializeCheckpoint = (text: string): Checkpoint => {
-  const { position, snapshot } = Fold.deserialize<{ position: number; snapshot: LedgerCheckpoint.Snapshot }>(text)
-  return { position, state: LedgerCheckpoint.restore(snapshot) }
+  const { position, state } = Fold.deserialize<{ position: number; state: LedgerCheckpoint.Snapshot }>(text)
+  return { position, state: LedgerCheckpoint.restore(state) }
 }
