@@ -229,6 +229,15 @@ describe('lifeline import', () => {
     expect(JSON.parse(afterDamage.stdout)).toEqual(
       JSON.parse((await run(['report', '--events', all, ...options])).stdout),
     )
+    // It went on from the snapshot (still at `base`, not refolded from the start) and wrote a
+    // readable delta again.
+    expect(checkpoints()).toEqual([
+      { delta: 0, position: base },
+      { delta: 1, position: events.length },
+    ])
+    expect(rows(db, "SELECT length(state) > 3 AS rewritten FROM checkpoints WHERE name LIKE '% delta'")).toEqual([
+      { rewritten: 1 },
+    ])
     // 300 new customers change far more than an eighth: a new snapshot replaces the old one.
     const more = [
       ...Generator.generate({ customers: 300, start: Date.UTC(2025, 0, 1), days: 365, seed: 12, idPrefix: 'n-' }),

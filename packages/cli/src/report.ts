@@ -90,28 +90,35 @@ interface Resume extends ProjectionRunner.Start<Ledger.State> {
   readonly base: { readonly position: number; readonly size: number } | null
 }
 
-const bytes = (state: string | Uint8Array): Uint8Array => {
-  if (typeof state === 'string') throw new RangeError('not a binary checkpoint')
-  return state
+/** A stored checkpoint's bytes in v8's format, or null when it cannot be read. */
+const decode = <A>(state: string | Uint8Array): A | null => {
+  try {
+    return typeof state === 'string' ? null : (v8.deserialize(state) as A)
+  } catch {
+    return null
+  }
 }
 
 /**
- * The stored snapshot with the stored delta applied when it builds on that snapshot, or a fold
- * from the start when there is none or it cannot be read (written by another version of
- * Lifeline or of Node): a checkpoint only saves time, never changes a figure.
+ * The stored snapshot with the stored delta applied when it builds on that snapshot. A delta
+ * that cannot be read, or belongs to an older snapshot, is left out (the events since the
+ * snapshot are folded again); a snapshot that cannot be read (written by another version of
+ * Lifeline or of Node, or damaged) means a fold from the start: a checkpoint only saves time,
+ * never changes a figure.
  */
 const resume = async (log: OpenLog, name: string, options: Ledger.Options): Promise<Resume> => {
   const fresh: Resume = { position: 0, state: Report.fold(options).initial(), base: null }
   const stored = await log.loadCheckpoint(name)()
   if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
-  if (stored.right === null) return fresh
+  const snapshot = stored.right === null ? null : decode<LedgerCheckpoint.Snapshot>(stored.right.state)
+  if (stored.right === null || snapshot === null || !Array.isArray(snapshot.ids)) return fresh
+  const base = { position: stored.right.position, size: snapshot.ids.length }
   const storedDelta = await log.loadCheckpoint(`${name} delta`)()
   if (storedDelta._tag === 'Left') throw new EventLog.EventLogFailure(storedDelta.left)
+  const change = storedDelta.right === null ? null : decode<StoredDelta>(storedDelta.right.state)
+  const applies = change !== null && change.basePosition === base.position && change.delta?.baseSize === base.size
   try {
-    const snapshot = v8.deserialize(bytes(stored.right.state)) as LedgerCheckpoint.Snapshot
-    const base = { position: stored.right.position, size: snapshot.ids.length }
-    const change = storedDelta.right === null ? null : (v8.deserialize(bytes(storedDelta.right.state)) as StoredDelta)
-    if (change !== null && change.basePosition === base.position && change.delta.baseSize === base.size) {
+    if (applies) {
       return { position: storedDelta.right!.position, state: LedgerCheckpoint.restore(snapshot, change.delta), base }
     }
     return { position: base.position, state: LedgerCheckpoint.restore(snapshot), base }
