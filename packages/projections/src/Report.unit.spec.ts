@@ -3,6 +3,7 @@ import type { LifecycleEvent } from '@lifeline/core'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
 import * as Report from './Report.js'
+import * as Leads from './Leads.js'
 import * as Ledger from './Ledger.js'
 import * as Revenue from './Revenue.js'
 
@@ -64,6 +65,29 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
       unnurtured: 1 / 3, // {b, f, g}: b converted
       medianDaysToConvert: 6.5,
     })
+  })
+
+  it('lists each lead of L with what became of it', () => {
+    const state = Fold.run(Ledger.fold({ from: at('2025-01-01T00:00:00Z'), to: at('2025-02-01T00:00:00Z') }), events)
+    const lead = (id: string, channel: string, campaign: string | null, cost: number | null) => ({
+      customerId: Fixtures.cid(id),
+      channel,
+      campaign,
+      acquisitionCostCents: cost,
+    })
+    expect([...Leads.leadsOf(state)]).toEqual([
+      // prettier-ignore
+      { ...lead('a', 'webinar', 'spring', 1000), nurtured: true, converted: true, daysToConvert: 3, repeat: true, referred: true, revenue: { USD: 8000 } },
+      // prettier-ignore
+      { ...lead('b', 'webinar', null, 3000), nurtured: false, converted: true, daysToConvert: 10, repeat: false, referred: false, revenue: { EUR: 2000 } },
+      // prettier-ignore
+      { ...lead('c', 'seo', 'spring', null), nurtured: true, converted: false, daysToConvert: null, repeat: false, referred: false, revenue: null },
+      // f bought only after `to`: the ledger ignores that purchase.
+      // prettier-ignore
+      { ...lead('f', 'paid-social', null, 500), nurtured: false, converted: false, daysToConvert: null, repeat: false, referred: false, revenue: null },
+      // prettier-ignore
+      { ...lead('g', 'seo', null, null), nurtured: false, converted: false, daysToConvert: null, repeat: false, referred: false, revenue: null },
+    ])
   })
 
   it('builds the funnel with overall and relative rates', () => {
