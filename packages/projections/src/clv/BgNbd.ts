@@ -3,7 +3,7 @@
  * a Poisson process with gamma-distributed rates (r, alpha); after each purchase a customer drops
  * out with a beta-distributed probability (a, b). Fitted by maximum likelihood in log space.
  */
-import { maximizePositive } from './Optimize.js'
+import { maximizePositive, type FitQuality } from './Optimize.js'
 import type { Unit } from './Rfm.js'
 import { betaln, gammaln, hyp2f1, logAddExp } from './Special.js'
 
@@ -23,14 +23,10 @@ export interface Rfm {
 }
 
 /** A fitted model. */
-export interface Fitted {
+export interface Fitted extends FitQuality {
   readonly name: 'bgnbd'
   readonly unit: Unit
   readonly params: Params
-  readonly logLikelihood: number
-  readonly converged: boolean
-  readonly iterations: number
-  readonly evaluations: number
 }
 
 /** One customer's log-likelihood. */

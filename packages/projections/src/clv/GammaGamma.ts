@@ -3,7 +3,7 @@
  * transaction values are gamma(p, nu) with nu gamma(q, gamma) across customers. Fitted on
  * customers with at least one repeat purchase, from their repeat count and mean repeat spend.
  */
-import { maximizePositive } from './Optimize.js'
+import { maximizePositive, type FitQuality } from './Optimize.js'
 import { gammaln } from './Special.js'
 
 /** The fitted parameters; `gamma` is in the same money unit as the spends (minor units). */
@@ -14,12 +14,8 @@ export interface Params {
 }
 
 /** A fitted spend model. */
-export interface Fitted {
+export interface Fitted extends FitQuality {
   readonly params: Params
-  readonly logLikelihood: number
-  readonly converged: boolean
-  readonly iterations: number
-  readonly evaluations: number
   /** Customers it was fitted on. */
   readonly customers: number
 }

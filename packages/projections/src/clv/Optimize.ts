@@ -110,14 +110,18 @@ export const nelderMead = (
   return { x: best.x, value: best.value, iterations, evaluations, converged: best.converged }
 }
 
-/** A maximum-likelihood fit of positive parameters. */
-export interface PositiveFit {
-  /** The parameters, in the order given. */
-  readonly values: readonly number[]
+/** How a maximum-likelihood fit went: every fitted model carries these. */
+export interface FitQuality {
   readonly logLikelihood: number
   readonly converged: boolean
   readonly iterations: number
   readonly evaluations: number
+}
+
+/** A maximum-likelihood fit of positive parameters. */
+export interface PositiveFit extends FitQuality {
+  /** The parameters, in the order given. */
+  readonly values: readonly number[]
 }
 
 /**

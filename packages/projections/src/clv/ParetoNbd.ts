@@ -3,7 +3,7 @@
  * (r, alpha) and exponential lifetimes with gamma rates (s, beta). The likelihood needs the Gauss
  * hypergeometric function; it is computed in log space as lifetimes does.
  */
-import { maximizePositive } from './Optimize.js'
+import { maximizePositive, type FitQuality } from './Optimize.js'
 import type { Unit } from './Rfm.js'
 import type { Rfm } from './BgNbd.js'
 import { gammaln, hyp2f1, logAddExp, logSubExp } from './Special.js'
@@ -17,14 +17,10 @@ export interface Params {
 }
 
 /** A fitted model. */
-export interface Fitted {
+export interface Fitted extends FitQuality {
   readonly name: 'paretonbd'
   readonly unit: Unit
   readonly params: Params
-  readonly logLikelihood: number
-  readonly converged: boolean
-  readonly iterations: number
-  readonly evaluations: number
 }
 
 /** ln A0 of the likelihood (the integral over the unobserved dropout time). */

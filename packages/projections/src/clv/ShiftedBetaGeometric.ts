@@ -3,7 +3,7 @@
  * in a contractual setting each customer renews each period with a constant probability, beta
  * (alpha, beta) distributed across customers. Fitted on a cohort's survivor counts.
  */
-import { maximizePositive } from './Optimize.js'
+import { maximizePositive, type FitQuality } from './Optimize.js'
 import { betaln, hyp2f1 } from './Special.js'
 
 /** The fitted parameters. */
@@ -13,12 +13,8 @@ export interface Params {
 }
 
 /** A fitted model. */
-export interface Fitted {
+export interface Fitted extends FitQuality {
   readonly params: Params
-  readonly logLikelihood: number
-  readonly converged: boolean
-  readonly iterations: number
-  readonly evaluations: number
 }
 
 /** P(T = t): the share that churns at the end of period t (t >= 1). */
