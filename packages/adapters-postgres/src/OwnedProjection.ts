@@ -5,14 +5,14 @@
  * dies, its connection (and so its lock) goes with it, and another instance takes over from the
  * last checkpoint.
  */
-import { EventLog } from '@lifeline/core'
-import { ProjectionRunner, type Fold } from '@lifeline/projections'
+import { EventLog, ProjectionRunner } from '@lifeline/core'
 import type { PostgresEventLog } from './PostgresEventLog.js'
 
 /** How to run an owned projection. */
 export interface Options<S, A> {
   readonly name: string
-  readonly fold: Fold.Fold<S, A>
+  /** The fold to run: any `Fold` of `@lifeline/projections` (such as `Report.fold()`). */
+  readonly fold: ProjectionRunner.Projection<S, A>
   /** Serializes the state for the checkpoint. */
   readonly encode: (state: S) => string | Uint8Array
   /** Reads a checkpoint's state back. */
