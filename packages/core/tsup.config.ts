@@ -7,6 +7,11 @@ const base = { ...common, external: ['vitest', 'fast-check'] }
 // The main entry ships as ESM and CJS. The testing entry is ESM only, like vitest it runs in,
 // and is built with the main ESM entry so that both share one copy of core's code (chunks).
 export default defineConfig([
-  { ...base, entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }, format: ['esm'], splitting: true },
+  {
+    ...base,
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    format: ['esm'],
+    splitting: true,
+  },
   { ...base, entry: { index: 'src/index.ts' }, format: ['cjs'] },
 ])
