@@ -10,6 +10,8 @@ export const common = {
   sourcemap: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
+  // import.meta.url in the CJS builds (the adapters resolve their drivers from their own folder).
+  shims: true,
 } as const satisfies Options
 
 /** A library entry built as ESM and CJS. */

@@ -21,4 +21,6 @@ export interface PoolClient extends Queryable {
 /** A connection pool (`new pg.Pool(...)`). */
 export interface Pool extends Queryable {
   connect(): Promise<PoolClient>
+  /** Closes every connection (the log's `close()` calls it). */
+  end(): Promise<void>
 }

@@ -16,7 +16,7 @@ export interface Options<S, A> {
   /** Serializes the state for the checkpoint. */
   readonly encode: (state: S) => string | Uint8Array
   /** Reads a checkpoint's state back. */
-  readonly decode: (stored: string | Uint8Array) => S
+  readonly decode: (stored: Uint8Array) => S
   /** Save a checkpoint after this many new events; default 1,000. */
   readonly checkpointEvery?: number
   /** How often to try to claim the projection while another instance owns it, ms; default 500. */
