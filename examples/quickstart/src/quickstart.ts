@@ -72,6 +72,7 @@ export const journeys: readonly Decider.Command[] = [
   { type: 'OptIn', customerId: id('linus'), occurredAt: at('2025-01-20T11:00:00Z'), channel: 'paid-social' },
   // Rejected: Margaret churned, so she may not be marketed to.
   { type: 'Nurture', customerId: id('margaret'), occurredAt: at('2025-03-02T00:00:00Z'), touch: 'email' },
+  // #endregion
 ]
 
 /** Runs the story and returns the lines it prints. */
