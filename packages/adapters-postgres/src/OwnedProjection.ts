@@ -39,7 +39,21 @@ const orThrow = async <A>(
   return result.right
 }
 
-/** Runs the projection until `signal` aborts; resolves once it has saved and handed over. */
+/**
+ * Runs the projection until `signal` aborts; resolves once it has saved and handed over.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController()
+ * const running = OwnedProjection.run(log, {
+ *   name: 'report',
+ *   fold: Report.fold(),
+ *   encode: LedgerCheckpoint.serialize,
+ *   decode: (stored) => LedgerCheckpoint.deserialize(new TextDecoder().decode(stored)),
+ *   onChange: (runner) => publish(runner.result()),
+ * }, stop.signal)
+ * ```
+ */
 export const run = async <S, A>(log: PostgresEventLog, options: Options<S, A>, signal: AbortSignal): Promise<void> => {
   let claim: { readonly release: () => Promise<void> } | null = null
   while (claim === null && !signal.aborted) {

@@ -29,15 +29,20 @@ export interface Options {
 /** A stored projection checkpoint. */
 export type StoredCheckpoint = EventLog.StoredCheckpoint
 
+/** A projection claimed by this instance. */
+export interface Claim {
+  /** Hands the projection over: unlocks it and returns the connection to the pool. */
+  readonly release: () => Promise<void>
+}
+
 /** The PostgreSQL log: the EventLog port, checkpoints, and projection ownership. */
 export interface PostgresEventLog extends EventLog.EventLog, EventLog.CheckpointStore {
   /**
    * Claims a projection for this instance with a session advisory lock: `null` when another
    * instance holds it. Release it (or lose the connection, e.g. in a crash) to hand it over.
    */
-  readonly claimProjection: (
-    name: string,
-  ) => TE.TaskEither<EventLog.StorageFailed, { readonly release: () => Promise<void> } | null>
+  readonly claimProjection: (name: string) => TE.TaskEither<EventLog.StorageFailed, Claim | null>
+  /** The schema holding the log's tables. */
   readonly schema: string
   /** Stops waiting readers and closes the pool the log was opened on. */
   readonly close: () => Promise<void>

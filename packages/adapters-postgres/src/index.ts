@@ -1,5 +1,7 @@
 /**
  * @lifeline/adapters-postgres: the EventLog on PostgreSQL.
+ *
+ * @module @lifeline/adapters-postgres
  */
 export * as OwnedProjection from './OwnedProjection.js'
 export * as PostgresEventLog from './PostgresEventLog.js'

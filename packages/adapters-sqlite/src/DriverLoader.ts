@@ -37,7 +37,8 @@ const projectOf = (file: string): string => {
   return at < 0 ? process.cwd() : file.slice(0, at)
 }
 
-const BINDING = /Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header|did not self-register|wrong ELF class/
+const BINDING =
+  /Could not locate the bindings file|NODE_MODULE_VERSION|invalid ELF header|did not self-register|wrong ELF class/
 
 // -------------------------------------------------------------------------------------
 // constructors

@@ -5,7 +5,9 @@
 
 /** Where a command writes. */
 export interface Io {
+  /** Writes to standard output (the result: a report, JSON, exported events). */
   readonly stdout: (text: string) => void
+  /** Writes to standard error (progress, messages, errors). */
   readonly stderr: (text: string) => void
   /** True when stderr is a terminal (progress bars); plain lines otherwise. */
   readonly isTty: boolean

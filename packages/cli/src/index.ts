@@ -1,5 +1,7 @@
 /**
  * @lifeline/cli: the `lifeline` command, callable in-process.
+ *
+ * @module @lifeline/cli
  */
 export { main, help } from './cli.js'
 export { EXIT, OutputClosed, UsageError, processIo, type Io } from './Io.js'

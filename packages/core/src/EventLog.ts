@@ -164,6 +164,11 @@ export const storageFailed = (cause: unknown): StorageFailed => ({ _tag: 'Storag
 /**
  * Every event after `options.after`, in global order, one page at a time: memory stays bounded
  * by the page size however long the log is. Throws `EventLogFailure` if the log fails.
+ *
+ * @example
+ * ```ts
+ * for await (const event of EventLog.readAll(log, { after: checkpoint })) console.log(event.type)
+ * ```
  */
 export async function* readAll(log: EventLog, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
   const pageSize = options.pageSize ?? 500

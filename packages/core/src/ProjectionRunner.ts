@@ -17,8 +17,11 @@ import type { LifecycleEvent } from './LifecycleEvent.js'
  * `Fold` of `@lifeline/projections`, whose rules apply (`step` may update the state it is given).
  */
 export interface Projection<S, A> {
+  /** A fresh state for one run. */
   readonly initial: () => S
+  /** Folds one event into the state (pure; may update the state it is given and return it). */
   readonly step: (state: S, event: LifecycleEvent) => S
+  /** Reads the result from the state without changing it. */
   readonly result: (state: S) => A
 }
 

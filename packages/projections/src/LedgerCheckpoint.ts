@@ -17,9 +17,12 @@ import * as Ledger from './Ledger.js'
 // model
 // -------------------------------------------------------------------------------------
 
-type NumberColumns = Ledger.Customers['numbers']
-type IntegerColumns = Ledger.Customers['integers']
-type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
+/** The ledger's columns of floating-point values, one row per customer. */
+export type NumberColumns = Ledger.Customers['numbers']
+/** The ledger's columns of whole numbers, one row per customer. */
+export type IntegerColumns = Ledger.Customers['integers']
+/** Everything of a ledger state but its options and its customers: the running totals. */
+export type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {

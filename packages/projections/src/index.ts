@@ -1,5 +1,7 @@
 /**
  * @lifeline/projections: every lifecycle metric as a pure fold, the whole report in one pass.
+ *
+ * @module @lifeline/projections
  */
 export * as Cohorts from './Cohorts.js'
 export * from './clv/index.js'

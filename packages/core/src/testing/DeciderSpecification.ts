@@ -26,8 +26,11 @@ import type { Either } from 'fp-ts/lib/Either.js'
  * of `@lifeline/core` is one.
  */
 export interface Decider<Command, Event, State, Error> {
+  /** The events a command records in a state, or why it is rejected. */
   readonly decide: (command: Command, state: State) => Either<Error, readonly Event[]>
+  /** The state after an event. */
   readonly evolve: (state: State, event: Event) => State
+  /** The state before any event. */
   readonly initialState: State
 }
 

@@ -1,6 +1,8 @@
 /**
  * @lifeline/core/testing: the EventLog contract suite, a given/when/then specification for
  * deciders, a wait for projections, and event builders and arbitraries for tests.
+ *
+ * @module @lifeline/core/testing
  */
 export { describeEventLogContract, type ContractSubject } from './EventLogContract.js'
 export * as DeciderSpecification from './DeciderSpecification.js'

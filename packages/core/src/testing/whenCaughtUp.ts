@@ -6,6 +6,7 @@
 
 /** What `whenCaughtUp` needs of a runner: the last log position it folded (a `ProjectionRunner` has it). */
 export interface Positioned {
+  /** The last log position folded in. */
   readonly position: () => number
 }
 
