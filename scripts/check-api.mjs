@@ -43,7 +43,9 @@ let stale = [...new Set([...generated, ...files(committed)])].filter(
 )
 rmSync(out, { recursive: true, force: true })
 if (stale.length > 0) {
-  console.error(`docs/api is out of date (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run pnpm docs:api`)
+  console.error(
+    `docs/api is out of date (${stale.length} files differ, e.g. ${stale.slice(0, 3).join(', ')}): run pnpm docs:api`,
+  )
   process.exit(1)
 }
 console.log(`the API reference is complete and docs/api is current (${generated.size} pages)`)
