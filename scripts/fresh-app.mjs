@@ -114,8 +114,9 @@ try {
   const vitest = run(join(app.dir, 'node_modules', '.bin', 'vitest'), ['run', 'contract.spec.ts', 'testing.spec.ts'], {
     cwd: app.dir,
     capture: true,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   })
-  const tests = vitest.match(/Tests\s+(\d+) passed/)
+  const tests = vitest.replace(/\u001b\[[0-9;]*m/g, '').match(/Tests\s+(\d+) passed/)
   if (tests === null) fail(`vitest printed ${vitest}`)
   step(`the contract-suite sample of docs/event-log.md and the testing-entry test pass (${tests[1]} tests)`)
 

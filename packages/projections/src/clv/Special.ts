@@ -157,6 +157,14 @@ export const betaln = (a: number, b: number): number => {
   const q = Math.max(a, b)
   if (p === 0) return Number.POSITIVE_INFINITY
   if (q === Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY
+  const n = Number.isInteger(p) && p < 10 ? p : Number.isInteger(q) && q < 10 ? q : 0
+  if (n > 0) {
+    // B(n, x) = (n − 1)! / (x (x + 1) ... (x + n − 1)): exact for n = 1 (ln B(1, x) = −ln x).
+    const x = n === p ? q : p
+    let sum = 0
+    for (let k = 0; k < n; k++) sum += Math.log(x + k)
+    return gammaln(n) - sum
+  }
   if (p >= 10) {
     // Both large: the Stirling parts of the three log-gammas cancel analytically.
     const correction = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q)
