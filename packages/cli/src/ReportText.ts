@@ -112,11 +112,12 @@ const cohortTable = (cohorts: Report.Report['cohorts']): string => {
 /** The whole report as text. */
 export const render = (r: Report.Report): string => {
   const out: string[] = []
-  out.push(
-    `Lifeline report  ${r.period.from ?? '—'} .. ${r.period.to ?? '—'}` +
-      (r.options.inactivityDays === null ? '' : `  (implicit churn after ${r.options.inactivityDays} days)`) +
-      (r.options.conversionWindowDays === null ? '' : `  (conversion window ${r.options.conversionWindowDays} days)`),
-  )
+  out.push(`Lifeline report  ${r.period.from ?? '—'} .. ${r.period.to ?? '—'}`)
+  const notes = [
+    ...(r.options.inactivityDays === null ? [] : [`implicit churn after ${r.options.inactivityDays} days`]),
+    ...(r.options.conversionWindowDays === null ? [] : [`conversion window ${r.options.conversionWindowDays} days`]),
+  ]
+  if (notes.length > 0) out.push(`(${notes.join('; ')})`)
   out.push('')
   out.push(
     section(
