@@ -1,11 +1,22 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
+//   node scripts/bench.mjs [report|sqlite|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+// `--before` also folds the report with the build of another commit (a checkout DIR already
+// built, or a COMMIT checked out and built once under the system's temporary folder), on that
+// commit's own generated workload, alternating the two builds for N rounds (default 5).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 
+const root = resolve(import.meta.dirname, '..')
 const worker = resolve(import.meta.dirname, 'bench-worker.mjs')
-const only = process.argv[2]
+const { positionals, values: flags } = parseArgs({
+  allowPositionals: true,
+  options: { before: { type: 'string' }, rounds: { type: 'string', default: '5' } },
+})
+const only = positionals[0]
 const run = (...args) =>
   JSON.parse(
     execFileSync(process.execPath, ['--max-old-space-size=4096', worker, ...args], { encoding: 'utf8' })
@@ -15,10 +26,14 @@ const run = (...args) =>
   )
 
 const fmt = (n) => Math.round(n).toLocaleString('en')
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 const rows = []
-const compare = (label, source, events) => {
-  const base = run('baseline', source, String(events))
-  const full = run('report', source, String(events))
+const compare = (label, source, events, ...extra) => {
+  const base = run('baseline', source, String(events), ...extra)
+  const full = run('report', source, String(events), ...extra)
   rows.push({
     case: label,
     events: fmt(full.events),
@@ -31,12 +46,77 @@ const compare = (label, source, events) => {
   console.log(
     `${label}: report ${fmt(full.eventsPerSecond)} ev/s vs baseline ${fmt(base.eventsPerSecond)} ev/s = ${(full.eventsPerSecond / base.eventsPerSecond).toFixed(3)}; peak RSS ${full.peakRssMiB.toFixed(0)} MiB`,
   )
+  if (source === 'array') console.log(`  events by type: ${JSON.stringify(full.types)}`)
+}
+
+/** The checkout of `--before`, built: a directory as given, or a commit checked out and built once. */
+const beforeBuild = (before) => {
+  if (existsSync(join(before, 'packages', 'projections', 'dist', 'index.js'))) return resolve(before)
+  const commit = execFileSync('git', ['rev-parse', '--short', before], { cwd: root, encoding: 'utf8' }).trim()
+  const dir = join(tmpdir(), `lifeline-bench-${commit}`)
+  if (!existsSync(join(dir, 'packages', 'projections', 'dist', 'index.js'))) {
+    console.log(`building ${commit} in ${dir} (once)`)
+    if (!existsSync(dir)) execFileSync('git', ['worktree', 'add', '--detach', dir, commit], { cwd: root })
+    const pnpm = (...args) => execFileSync('npx', ['-y', 'pnpm@10', ...args], { cwd: dir, stdio: 'ignore' })
+    try {
+      pnpm('install', '--offline')
+    } catch {
+      pnpm('install')
+    }
+    pnpm('-r', '--filter', './packages/**', 'run', 'build')
+  }
+  return dir
+}
+
+/**
+ * The report fold of this build beside the build of `--before`, both on the workload that
+ * commit's generator makes (the same events), alternating the two for `rounds` rounds, each
+ * fold in a fresh process. The ratio is the median over the rounds of this build's throughput
+ * over the other's, on the first fold of each process (what a command pays), by the process's
+ * CPU time (other processes on a shared machine disturb it less than wall-clock time, which is
+ * given beside it).
+ */
+const beforeAndAfter = (dir, events, rounds) => {
+  const name = flags.before
+  const args = ['report', 'array', String(events), '--generator', dir, '--folds', '3']
+  const pairs = []
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? ['before', 'after'] : ['after', 'before']
+    const got = {}
+    for (const which of order) got[which] = run(...args, ...(which === 'before' ? ['--build', dir] : []))
+    pairs.push(got)
+  }
+  const ratios = (pick) => pairs.map((p) => pick(p.after) / pick(p.before))
+  const cpu = ratios((r) => r.cpuFolds[0])
+  const wall = ratios((r) => r.folds[0])
+  const warm = ratios((r) => median(r.cpuFolds.slice(1)))
+  const ratio = median(cpu)
+  rows.push({
+    case: `report fold, ${name}'s 1M-event workload in memory: this build / ${name} (CPU time)`,
+    events: fmt(pairs[0].after.events),
+    'baseline ev/s': fmt(median(pairs.map((p) => p.before.cpuFolds[0]))),
+    'report ev/s': fmt(median(pairs.map((p) => p.after.cpuFolds[0]))),
+    'report / baseline': ratio.toFixed(3),
+    'baseline peak RSS MiB': median(pairs.map((p) => p.before.peakRssMiB)).toFixed(0),
+    'report peak RSS MiB': median(pairs.map((p) => p.after.peakRssMiB)).toFixed(0),
+  })
+  const list = (xs) => xs.map((x) => x.toFixed(3)).join(', ')
+  console.log(
+    `report fold on ${name}'s workload, this build / ${name}: ${ratio.toFixed(3)} by CPU time (target >= 0.9); ` +
+      `median of ${rounds} rounds: ${list(cpu)}; by wall-clock time ${median(wall).toFixed(3)} (${list(wall)}); ` +
+      `folded twice more in the same process ${median(warm).toFixed(3)}`,
+  )
 }
 
 if (only === undefined || only === 'report') {
-  compare('report, 1M events in memory', 'array', 1_000_000)
-  compare('report, 1M events streamed', 'stream', 1_000_000)
-  compare('report, 10M events streamed', 'stream', 10_000_000)
+  if (flags.before !== undefined) {
+    const dir = beforeBuild(flags.before)
+    beforeAndAfter(dir, 1_000_000, Number(flags.rounds))
+    compare(`report, ${flags.before}'s 1M-event workload in memory`, 'array', 1_000_000, '--generator', dir)
+  }
+  compare('report, 1M events v2 (refunds, surveys, categories) in memory', 'array', 1_000_000)
+  compare('report, 1M events v2 streamed', 'stream', 1_000_000)
+  compare('report, 10M events v2 streamed', 'stream', 10_000_000)
 }
 if (only === undefined || only === 'sqlite') {
   // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and

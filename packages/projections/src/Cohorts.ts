@@ -54,27 +54,22 @@ export const cohorts = (state: Ledger.State): readonly Cohort[] => {
   const months = [...state.newBuyers.keys()].filter((m) => m <= last).sort((a, b) => a - b)
   return months.map((cohort) => {
     const size = state.newBuyers.get(cohort)!
-    const retention: number[] = []
-    const curves = new Map<string, number[]>()
-    for (let k = 0; cohort + k <= last; k++) {
-      const key = Ledger.cellKey(cohort, k)
-      retention.push((state.cohortCells.get(key) ?? 0) / size)
-      for (const [currency, cents] of state.cohortRevenue.get(key) ?? []) {
-        let sums = curves.get(currency)
-        if (sums === undefined) curves.set(currency, (sums = Array.from({ length: last - cohort + 1 }, () => 0)))
-        sums[k]! += cents
-      }
-    }
+    const cells = state.cohortCells.get(cohort) ?? []
+    const width = last - cohort + 1
+    const retention = Array.from({ length: width }, (_, k) => (cells[k] ?? 0) / size)
     // Cumulative net revenue over the cohort's size.
-    const curve = (sums: number[]): number[] => {
+    const curve = (cents: readonly number[]): number[] => {
       let total = 0
-      return sums.map((cents) => (total += cents) / size)
+      return Array.from({ length: width }, (_, k) => (total += cents[k] ?? 0) / size)
     }
+    const curves = [...(state.cohortRevenue.get(cohort) ?? [])].map(
+      ([currency, cents]) => [currency, curve(cents)] as const,
+    )
     return {
       month: Month.format(cohort),
       size,
       retention,
-      netRevenuePerCustomerCents: sorted([...curves].map(([currency, sums]) => [currency, curve(sums)] as const)),
+      netRevenuePerCustomerCents: sorted(curves),
     }
   })
 }

@@ -159,19 +159,19 @@ export interface State {
   readonly buyers: Map<Month.Month, number>
   readonly newBuyers: Map<Month.Month, number>
   readonly returning: Map<Month.Month, number>
-  /** Cohort cells: key `cohort * 100000 + k` -> customers of the cohort buying in month k. */
-  readonly cohortCells: Map<number, number>
+  /** Cohort cells: cohort -> customers of the cohort buying in its month k, at index k. */
+  readonly cohortCells: Map<Month.Month, number[]>
   /** Difference array of active customers at the start of each month. */
   readonly activeDelta: Map<Month.Month, number>
   /** Customers active at a month's start who churned during it. */
   readonly monthChurns: Map<Month.Month, number>
   /**
-   * Net revenue per month, by currency: key `${month}:${currency}`; a key is there when the
-   * month has a purchase or a refund in that currency.
+   * Net revenue per month, by currency: month -> currency -> cents; a currency is there when the
+   * month has a purchase or a refund in it.
    */
-  readonly monthRevenue: Map<string, number>
-  /** Net revenue of each cohort in its k-th month: cohort cell key -> currency -> cents. */
-  readonly cohortRevenue: Map<number, Map<string, number>>
+  readonly monthRevenue: Map<Month.Month, Map<string, number>>
+  /** Net revenue of each cohort in its month k: cohort -> currency -> cents at index k. */
+  readonly cohortRevenue: Map<Month.Month, Map<string, number[]>>
 }
 
 /** What the ledger knows of one customer, as one object (`factsOf`); null is "never" or "none". */
@@ -217,12 +217,42 @@ export interface CustomerFacts {
 const columns = <K extends string, A>(names: readonly K[], make: (name: K) => A): Record<K, A> =>
   Object.fromEntries(names.map((name) => [name, make(name)])) as Record<K, A>
 
+/**
+ * What a fact is before it is known, in every row not yet written: "never" (NaN) or "none"
+ * (`NONE`), or 0 for counts, sums and flags. Columns are filled with it as they grow, so a new
+ * row costs no writes.
+ */
+const DEFAULTS: { readonly [K in (typeof NUMBER_FACTS)[number] | (typeof INTEGER_FACTS)[number]]: number } = {
+  optInAt: Number.NaN,
+  acquisitionCostCents: Number.NaN,
+  firstNurturedAt: Number.NaN,
+  firstPurchaseAt: Number.NaN,
+  lastPurchaseAt: Number.NaN,
+  purchases: 0,
+  firstReferralAt: Number.NaN,
+  referredInPeriodAt: Number.NaN,
+  activeSince: 0,
+  pendingChurnAt: Number.NaN,
+  revenueCents: 0,
+  firstAmountCents: Number.NaN,
+  cohort: NONE,
+  lastPurchaseMonth: NONE,
+  channel: NONE,
+  campaign: NONE,
+  currency: NONE,
+  category: NONE,
+  churnReason: NONE,
+  nps: NONE,
+  csat: NONE,
+  flags: 0,
+}
+
 /** Empty customer columns with room for `capacity` rows. */
 export const emptyCustomers = (capacity = 1024): Customers => ({
   size: 0,
   ids: [],
-  numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
-  integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
+  numbers: columns(NUMBER_FACTS, (name) => new Float64Array(capacity).fill(DEFAULTS[name])),
+  integers: columns(INTEGER_FACTS, (name) => new Int32Array(capacity).fill(DEFAULTS[name])),
   touched: new Uint8Array(capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
@@ -260,9 +290,11 @@ export const initial = (options: Options): State => ({
 // rows
 // -------------------------------------------------------------------------------------
 
-const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T => {
+/** A copy of a column with room for `capacity` rows, the new ones holding `empty`. */
+const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number, empty = 0): T => {
   const bigger = new (array.constructor as new (n: number) => T)(capacity)
   bigger.set(array)
+  if (empty !== 0) bigger.fill(empty, array.length)
   return bigger
 }
 
@@ -271,8 +303,8 @@ export const reserve = (c: Customers, rows: number): void => {
   const capacity = c.touched.length
   if (rows <= capacity) return
   const next = Math.max(rows, capacity * 2)
-  for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next)
-  for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
+  for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next, DEFAULTS[name])
+  for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next, DEFAULTS[name])
   c.touched = grow(c.touched, next)
 }
 
@@ -293,16 +325,8 @@ const rowFor = (c: Customers, customerId: string): number => {
     r = c.size++
     reserve(c, c.size)
     c.ids.push(customerId)
+    // Rows past the size hold every fact's default (`DEFAULTS`): nothing to write.
     c.index!.set(customerId, r)
-    const n = c.numbers
-    n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
-    n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
-    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
-    n.purchases[r] = n.activeSince[r] = n.revenueCents[r] = 0
-    const i = c.integers
-    i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
-    i.category[r] = i.churnReason[r] = i.nps[r] = i.csat[r] = NONE
-    i.flags[r] = 0
   }
   c.touched[r] = 1
   return r
@@ -389,8 +413,18 @@ const addIn = <K, L>(map: Map<K, Map<L, number>>, outer: K, inner: L, n: number)
   m.set(inner, (m.get(inner) ?? 0) + n)
 }
 
-/** Cohort cell key. */
-export const cellKey = (cohort: Month.Month, k: number): number => cohort * 100_000 + k
+/** Adds `n` at index `k` of a list of numbers, growing it with zeros. */
+const addAt = (list: number[], k: number, n: number): void => {
+  while (list.length <= k) list.push(0)
+  list[k]! += n
+}
+
+/** Adds `n` to month `k` of a cohort's cells (indexes, not big numeric keys: cheap to hash). */
+const addCell = (cells: Map<Month.Month, number[]>, cohort: Month.Month, k: number, n: number): void => {
+  let list = cells.get(cohort)
+  if (list === undefined) cells.set(cohort, (list = []))
+  addAt(list, k, n)
+}
 
 /** The reason an implicit churn counts under in `churn.byReason`. */
 export const INACTIVE = 'inactive'
@@ -425,20 +459,32 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number, r
   }
 }
 
-/** Adds (or, for a refund, takes off) cents of a row in a currency: its revenue, its month's, its cohort's. */
-const addRevenue = (state: State, r: number, month: Month.Month, currency: string, cents: number): void => {
+/**
+ * Adds (or, for a refund, takes off) cents of a row in a currency (`code` is its dictionary
+ * index): to its revenue, its month's and its cohort's.
+ */
+const addRevenue = (
+  state: State,
+  r: number,
+  month: Month.Month,
+  currency: string,
+  code: number,
+  cents: number,
+): void => {
   const c = state.customers
-  const code = intern(c, currency)
-  if (c.integers.currency[r] === NONE) c.integers.currency[r] = code
   if (c.integers.currency[r] === code) c.numbers.revenueCents[r]! += cents
   else {
     let more = c.moreRevenue.get(r)
     if (more === undefined) c.moreRevenue.set(r, (more = {}))
     more[currency] = (more[currency] ?? 0) + cents
   }
-  add(state.monthRevenue, `${month}:${currency}`, cents)
+  addIn(state.monthRevenue, month, currency, cents)
   const cohort = c.integers.cohort[r]!
-  addIn(state.cohortRevenue, cellKey(cohort, month - cohort), currency, cents)
+  let byCurrency = state.cohortRevenue.get(cohort)
+  if (byCurrency === undefined) state.cohortRevenue.set(cohort, (byCurrency = new Map<string, number[]>()))
+  let list = byCurrency.get(currency)
+  if (list === undefined) byCurrency.set(currency, (list = []))
+  addAt(list, month - cohort, cents)
 }
 
 const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased, from: number): void => {
@@ -464,19 +510,24 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     n.activeSince[r] = t
     add(state.activeDelta, month + 1, 1)
   }
+  const code = intern(c, currency)
   const first = n.purchases[r]! === 0
   n.purchases[r]!++
   if (first) {
     n.firstPurchaseAt[r] = t
     n.firstAmountCents[r] = amountCents
+    i.currency[r] = code
+  } else if (amountCents > n.firstAmountCents[r]! && i.currency[r] === code) {
+    // A later order in the first order's currency, for more than the first.
+    setFlag(c, r, UPSOLD, true)
   }
   n.lastPurchaseAt[r] = t
   if (category !== undefined) {
-    const code = intern(c, category)
-    if (i.category[r] === NONE) i.category[r] = code
+    const line = intern(c, category)
+    if (i.category[r] === NONE) i.category[r] = line
     else {
       setFlag(c, r, CATEGORIZED_TWICE, true)
-      if (i.category[r] !== code) setFlag(c, r, CROSS_SOLD, true)
+      if (i.category[r] !== line) setFlag(c, r, CROSS_SOLD, true)
     }
   }
   const sales = state.sales.get(currency)
@@ -491,24 +542,20 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     i.lastPurchaseMonth[r] = month
     add(state.buyers, month, 1)
     add(state.newBuyers, month, 1)
-    add(state.cohortCells, cellKey(month, 0), 1)
+    addCell(state.cohortCells, month, 0, 1)
   } else if (i.lastPurchaseMonth[r] !== month) {
     add(state.buyers, month, 1)
     if (i.lastPurchaseMonth[r] === month - 1) add(state.returning, month, 1)
-    add(state.cohortCells, cellKey(cohort, month - cohort), 1)
+    addCell(state.cohortCells, cohort, month - cohort, 1)
     i.lastPurchaseMonth[r] = month
   }
-  // After the first purchase set the row's first currency: an upsell is in that currency.
-  if (!first && amountCents > n.firstAmountCents[r]! && i.currency[r] === intern(c, currency)) {
-    setFlag(c, r, UPSOLD, true)
-  }
-  addRevenue(state, r, month, currency, amountCents)
+  addRevenue(state, r, month, currency, code, amountCents)
 }
 
 const refundAt = (state: State, r: number, t: number, event: Events.Refunded, from: number): void => {
   const c = state.customers
   const { amountCents, currency, orderId } = event
-  addRevenue(state, r, Month.of(t), currency, -amountCents)
+  addRevenue(state, r, Month.of(t), currency, intern(c, currency), -amountCents)
   add(state.refundedBefore, currency, amountCents)
   // A refund before `from` is of an order bought before `from`: not one of the period's.
   if (t < from) return

@@ -102,7 +102,7 @@ export const formulaClv = (state: Ledger.State): PerCurrency<number | null> => {
   const out: [string, number | null][] = []
   for (const currency of state.sales.keys()) {
     // Every refund is of an order paid in, so the currencies sold in hold every currency of M.
-    const net = state.monthRevenue.get(`${m}:${currency}`)
+    const net = state.monthRevenue.get(m)?.get(currency)
     if (net === undefined) continue
     const arpa = Ledger.rate(net, active)
     out.push([currency, arpa === null || arpa < 0 || meanChurn === null || meanChurn === 0 ? null : arpa / meanChurn])
