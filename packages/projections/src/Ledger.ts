@@ -217,42 +217,12 @@ export interface CustomerFacts {
 const columns = <K extends string, A>(names: readonly K[], make: (name: K) => A): Record<K, A> =>
   Object.fromEntries(names.map((name) => [name, make(name)])) as Record<K, A>
 
-/**
- * What a fact is before it is known, in every row not yet written: "never" (NaN) or "none"
- * (`NONE`), or 0 for counts, sums and flags. Columns are filled with it as they grow, so a new
- * row costs no writes.
- */
-const DEFAULTS: { readonly [K in (typeof NUMBER_FACTS)[number] | (typeof INTEGER_FACTS)[number]]: number } = {
-  optInAt: Number.NaN,
-  acquisitionCostCents: Number.NaN,
-  firstNurturedAt: Number.NaN,
-  firstPurchaseAt: Number.NaN,
-  lastPurchaseAt: Number.NaN,
-  purchases: 0,
-  firstReferralAt: Number.NaN,
-  referredInPeriodAt: Number.NaN,
-  activeSince: 0,
-  pendingChurnAt: Number.NaN,
-  revenueCents: 0,
-  firstAmountCents: Number.NaN,
-  cohort: NONE,
-  lastPurchaseMonth: NONE,
-  channel: NONE,
-  campaign: NONE,
-  currency: NONE,
-  category: NONE,
-  churnReason: NONE,
-  nps: NONE,
-  csat: NONE,
-  flags: 0,
-}
-
 /** Empty customer columns with room for `capacity` rows. */
 export const emptyCustomers = (capacity = 1024): Customers => ({
   size: 0,
   ids: [],
-  numbers: columns(NUMBER_FACTS, (name) => new Float64Array(capacity).fill(DEFAULTS[name])),
-  integers: columns(INTEGER_FACTS, (name) => new Int32Array(capacity).fill(DEFAULTS[name])),
+  numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
+  integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
@@ -290,11 +260,13 @@ export const initial = (options: Options): State => ({
 // rows
 // -------------------------------------------------------------------------------------
 
-/** A copy of a column with room for `capacity` rows, the new ones holding `empty`. */
-const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number, empty = 0): T => {
+/**
+ * A copy of a column with room for `capacity` rows. The new rows are left as zeros, not filled
+ * with the facts' "never": untouched zero pages take no memory until rows are added.
+ */
+const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T => {
   const bigger = new (array.constructor as new (n: number) => T)(capacity)
   bigger.set(array)
-  if (empty !== 0) bigger.fill(empty, array.length)
   return bigger
 }
 
@@ -303,8 +275,8 @@ export const reserve = (c: Customers, rows: number): void => {
   const capacity = c.touched.length
   if (rows <= capacity) return
   const next = Math.max(rows, capacity * 2)
-  for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next, DEFAULTS[name])
-  for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next, DEFAULTS[name])
+  for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next)
+  for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
 }
 
@@ -325,8 +297,15 @@ const rowFor = (c: Customers, customerId: string): number => {
     r = c.size++
     reserve(c, c.size)
     c.ids.push(customerId)
-    // Rows past the size hold every fact's default (`DEFAULTS`): nothing to write.
     c.index!.set(customerId, r)
+    const n = c.numbers
+    n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
+    n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
+    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
+    // purchases, activeSince, revenueCents and flags start at 0, as the new rows of a column do.
+    const i = c.integers
+    i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
+    i.category[r] = i.churnReason[r] = i.nps[r] = i.csat[r] = NONE
   }
   c.touched[r] = 1
   return r
