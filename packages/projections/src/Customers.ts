@@ -39,7 +39,7 @@ export const customers = (state: Ledger.State): Customers => {
   let n = 0
   let churned = 0
   let retained = 0
-  const statusOf = Ledger.statusReader(state)
+  const statusOf = Ledger.statusBitsReader(state)
   const c = state.customers
   const firstPurchaseAt = c.numbers.firstPurchaseAt
   const churnReason = c.integers.churnReason
@@ -50,17 +50,18 @@ export const customers = (state: Ledger.State): Customers => {
     const first = firstPurchaseAt[r]!
     if (Number.isNaN(first)) continue
     const status = statusOf(r)
-    if (status.activeAtFrom) s++
-    if (status.activeAtTo) e++
+    const atFrom = (status & Ledger.AT_FROM) !== 0
+    if (atFrom) s++
+    if ((status & Ledger.AT_TO) !== 0) e++
     if (first >= from && first < to) n++
-    if (status.activeAtFrom && status.churnedInPeriod) {
+    if (atFrom && (status & Ledger.CHURNED) !== 0) {
       churned++
       // No churn folded in the period: its first is an implicit one still pending.
       const reason = churnReason[r]!
       if (reason === Ledger.NONE) pendingInactive++
       else byReason[reason]!++
     }
-    if (status.activeAtFrom && status.activeAtTo) retained++
+    if (atFrom && (status & Ledger.AT_TO) !== 0) retained++
   }
   const reasons = new Map<string, number>()
   byReason.forEach((count, i) => {

@@ -656,22 +656,51 @@ export const pendingBefore = (c: Customers, r: number, to: number): number | nul
   return pending < to ? pending : null
 }
 
+/** Bits of `statusBitsReader`: active at `from`, active at `to`, churned in the period. */
+export const AT_FROM = 1
+export const AT_TO = 2
+export const CHURNED = 4
+
 /**
- * Reads rows' status as of the period's end, without changing the state. The period is resolved
- * once, so reading every customer costs no allocation beyond the answers.
+ * Reads rows' status as of the period's end as bits (`AT_FROM | AT_TO | CHURNED`), without
+ * changing the state and without allocating: what a scan of every customer uses.
  */
-export const statusReader = (state: State): ((r: number) => AsOf) => {
+export const statusBitsReader = (state: State): ((r: number) => number) => {
   const c = state.customers
   const from = state.options.from ?? Number.NEGATIVE_INFINITY
   const to = period(state).to ?? Number.POSITIVE_INFINITY
+  const { pendingChurnAt } = c.numbers
+  const { flags } = c.integers
   return (r) => {
-    const pending = pendingBefore(c, r, to)
-    const flags = c.integers.flags[r]!
+    const f = flags[r]!
+    const pending = pendingChurnAt[r]!
+    // An implicit churn due before `to` but not folded yet (NaN, none, fails every comparison).
+    if (pending < to) {
+      return (
+        (pending >= from && (f & BEFORE_FROM_PURCHASE) !== 0 ? AT_FROM : 0) |
+        (pending >= from || (f & CHURNED_IN_PERIOD) !== 0 ? CHURNED : 0)
+      )
+    }
+    return (
+      ((f & BEFORE_FROM_PURCHASE) !== 0 ? AT_FROM : 0) |
+      ((f & ACTIVE) !== 0 ? AT_TO : 0) |
+      ((f & CHURNED_IN_PERIOD) !== 0 ? CHURNED : 0)
+    )
+  }
+}
+
+/** Reads rows' status as of the period's end, as objects, without changing the state. */
+export const statusReader = (state: State): ((r: number) => AsOf) => {
+  const c = state.customers
+  const to = period(state).to ?? Number.POSITIVE_INFINITY
+  const bits = statusBitsReader(state)
+  return (r) => {
+    const b = bits(r)
     return {
-      activeAtFrom: pending !== null && pending < from ? false : (flags & BEFORE_FROM_PURCHASE) !== 0,
-      activeAtTo: pending !== null ? false : (flags & ACTIVE) !== 0,
-      churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0 || (pending !== null && pending >= from),
-      pendingChurnAt: pending,
+      activeAtFrom: (b & AT_FROM) !== 0,
+      activeAtTo: (b & AT_TO) !== 0,
+      churnedInPeriod: (b & CHURNED) !== 0,
+      pendingChurnAt: pendingBefore(c, r, to),
     }
   }
 }
