@@ -31,22 +31,35 @@ const median = (xs) => {
   return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 const rows = []
-const compare = (label, source, events, ...extra) => {
-  const base = run('baseline', source, String(events), ...extra)
-  const full = run('report', source, String(events), ...extra)
+/**
+ * The report fold beside the baseline loop on the same events, each in a fresh process,
+ * alternating for `rounds` rounds; the ratio is the median over the rounds (the machine is
+ * shared: one pair alone can be off by a factor of two).
+ */
+const compare = (label, source, events, rounds, ...extra) => {
+  const pairs = []
+  for (let i = 0; i < rounds; i++) {
+    const base = i % 2 === 0 ? run('baseline', source, String(events), ...extra) : null
+    const full = run('report', source, String(events), ...extra)
+    pairs.push({ base: base ?? run('baseline', source, String(events), ...extra), full })
+  }
+  const ratios = pairs.map((p) => p.full.eventsPerSecond / p.base.eventsPerSecond)
+  const ratio = median(ratios)
+  const mid = (pick) => median(pairs.map(pick))
   rows.push({
     case: label,
-    events: fmt(full.events),
-    'baseline ev/s': fmt(base.eventsPerSecond),
-    'report ev/s': fmt(full.eventsPerSecond),
-    'report / baseline': (full.eventsPerSecond / base.eventsPerSecond).toFixed(3),
-    'baseline peak RSS MiB': base.peakRssMiB.toFixed(0),
-    'report peak RSS MiB': full.peakRssMiB.toFixed(0),
+    events: fmt(pairs[0].full.events),
+    'baseline ev/s': fmt(mid((p) => p.base.eventsPerSecond)),
+    'report ev/s': fmt(mid((p) => p.full.eventsPerSecond)),
+    'report / baseline': ratio.toFixed(3),
+    'baseline peak RSS MiB': mid((p) => p.base.peakRssMiB).toFixed(0),
+    'report peak RSS MiB': mid((p) => p.full.peakRssMiB).toFixed(0),
   })
   console.log(
-    `${label}: report ${fmt(full.eventsPerSecond)} ev/s vs baseline ${fmt(base.eventsPerSecond)} ev/s = ${(full.eventsPerSecond / base.eventsPerSecond).toFixed(3)}; peak RSS ${full.peakRssMiB.toFixed(0)} MiB`,
+    `${label}: report ${fmt(mid((p) => p.full.eventsPerSecond))} ev/s vs baseline ${fmt(mid((p) => p.base.eventsPerSecond))} ev/s = ${ratio.toFixed(3)}` +
+      `${rounds > 1 ? ` (median of ${rounds}: ${ratios.map((x) => x.toFixed(3)).join(', ')})` : ''}; peak RSS ${mid((p) => p.full.peakRssMiB).toFixed(0)} MiB`,
   )
-  if (source === 'array') console.log(`  events by type: ${JSON.stringify(full.types)}`)
+  if (source === 'array') console.log(`  events by type: ${JSON.stringify(pairs[0].full.types)}`)
 }
 
 /** The checkout of `--before`, built: a directory as given, or a commit checked out and built once. */
@@ -112,11 +125,11 @@ if (only === undefined || only === 'report') {
   if (flags.before !== undefined) {
     const dir = beforeBuild(flags.before)
     beforeAndAfter(dir, 1_000_000, Number(flags.rounds))
-    compare(`report, ${flags.before}'s 1M-event workload in memory`, 'array', 1_000_000, '--generator', dir)
+    compare(`report, ${flags.before}'s 1M-event workload in memory`, 'array', 1_000_000, 3, '--generator', dir)
   }
-  compare('report, 1M events v2 (refunds, surveys, categories) in memory', 'array', 1_000_000)
-  compare('report, 1M events v2 streamed', 'stream', 1_000_000)
-  compare('report, 10M events v2 streamed', 'stream', 10_000_000)
+  compare('report, 1M events v2 (refunds, surveys, categories) in memory', 'array', 1_000_000, 3)
+  compare('report, 1M events v2 streamed', 'stream', 1_000_000, 3)
+  compare('report, 10M events v2 streamed', 'stream', 10_000_000, 1)
 }
 if (only === undefined || only === 'sqlite') {
   // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and
