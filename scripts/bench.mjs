@@ -83,41 +83,34 @@ const beforeBuild = (before) => {
 
 /**
  * The report fold of this build beside the build of `--before`, both on the workload that
- * commit's generator makes (the same events), alternating the two for `rounds` rounds, each
- * fold in a fresh process. The ratio is the median over the rounds of this build's throughput
- * over the other's, on the first fold of each process (what a command pays), by the process's
- * CPU time (other processes on a shared machine disturb it less than wall-clock time, which is
- * given beside it).
+ * commit's generator makes (the same events). In each of `rounds` fresh processes, the two
+ * builds fold the events five times each, alternating, so that both meet the same load of a
+ * shared machine. The ratio is the median over all pairs but each process's first (JIT warm-up)
+ * of this build's throughput over the other's, by CPU time of the process (other processes
+ * disturb it less than wall-clock time, given beside it); the first pairs' median is given too.
  */
 const beforeAndAfter = (dir, events, rounds) => {
   const name = flags.before
-  const args = ['report', 'array', String(events), '--generator', dir, '--folds', '3']
-  const pairs = []
-  for (let i = 0; i < rounds; i++) {
-    const order = i % 2 === 0 ? ['before', 'after'] : ['after', 'before']
-    const got = {}
-    for (const which of order) got[which] = run(...args, ...(which === 'before' ? ['--build', dir] : []))
-    pairs.push(got)
-  }
-  const ratios = (pick) => pairs.map((p) => pick(p.after) / pick(p.before))
-  const cpu = ratios((r) => r.cpuFolds[0])
-  const wall = ratios((r) => r.folds[0])
-  const warm = ratios((r) => median(r.cpuFolds.slice(1)))
-  const ratio = median(cpu)
+  const runs = []
+  for (let i = 0; i < rounds; i++)
+    runs.push(run('report', 'array', String(events), '--generator', dir, '--folds', '5', '--against', dir))
+  const ratio = (pair, key) => pair.before[key] / pair.after[key]
+  const warm = runs.flatMap((r) => r.pairs.slice(1))
+  const cpu = median(warm.map((p) => ratio(p, 'cpu')))
+  const wall = median(warm.map((p) => ratio(p, 'wall')))
+  const cold = median(runs.map((r) => ratio(r.pairs[0], 'cpu')))
+  const speed = (key, which) => events / median(warm.map((p) => p[which][key]))
   rows.push({
     case: `report fold, ${name}'s 1M-event workload in memory: this build / ${name} (CPU time)`,
-    events: fmt(pairs[0].after.events),
-    'baseline ev/s': fmt(median(pairs.map((p) => p.before.cpuFolds[0]))),
-    'report ev/s': fmt(median(pairs.map((p) => p.after.cpuFolds[0]))),
-    'report / baseline': ratio.toFixed(3),
-    'baseline peak RSS MiB': median(pairs.map((p) => p.before.peakRssMiB)).toFixed(0),
-    'report peak RSS MiB': median(pairs.map((p) => p.after.peakRssMiB)).toFixed(0),
+    events: fmt(runs[0].events),
+    'baseline ev/s': fmt(speed('cpu', 'before')),
+    'report ev/s': fmt(speed('cpu', 'after')),
+    'report / baseline': cpu.toFixed(3),
   })
-  const list = (xs) => xs.map((x) => x.toFixed(3)).join(', ')
   console.log(
-    `report fold on ${name}'s workload, this build / ${name}: ${ratio.toFixed(3)} by CPU time (target >= 0.9); ` +
-      `median of ${rounds} rounds: ${list(cpu)}; by wall-clock time ${median(wall).toFixed(3)} (${list(wall)}); ` +
-      `folded twice more in the same process ${median(warm).toFixed(3)}`,
+    `report fold on ${name}'s workload, this build / ${name}: ${cpu.toFixed(3)} by CPU time (target >= 0.9), ` +
+      `median of ${warm.length} alternating pairs in ${rounds} processes; by wall-clock time ${wall.toFixed(3)}; ` +
+      `first fold of each process (JIT warm-up) ${cold.toFixed(3)}`,
   )
 }
 

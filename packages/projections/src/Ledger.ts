@@ -125,7 +125,7 @@ export interface Customers {
    * answer needs order ids: a customer's refunds can come in any order, long after the orders.
    */
   readonly refundOrders: Map<number, Set<string>>
-  /** The dictionary of channel, campaign and currency names. */
+  /** The dictionary of names: channels, campaigns, currencies, categories and churn reasons. */
   readonly strings: string[]
   /** Row of each customer id; rebuilt from `ids` when missing (after a checkpoint is read). */
   index: Map<string, number> | null
