@@ -1,24 +1,17 @@
 // One benchmark case in its own process, so that its peak RSS is its own. Prints one JSON line.
-//   node bench-worker.mjs KIND SOURCE EVENTS [--build DIR] [--generator DIR] [--folds N] [--against DIR]
+//   node bench-worker.mjs KIND SOURCE EVENTS [--build DIR] [--generator DIR] [--folds N]
 // KIND is `baseline` (a hand-written loop) or `report` (the full report fold); SOURCE is `array`
 // (events generated first, then timed) or `stream` (generated while folding). `--build DIR`
 // folds with the @lifeline/projections built in the checkout DIR (another commit, for a
 // before/after comparison); `--generator DIR` generates with the @lifeline/cli built in DIR (the
 // workload of that commit). `--folds N` folds the same array N times and reports each.
-// `--against DIR` folds the array N times with this build and N times with the build in DIR,
-// alternating (so that both meet the same load of a shared machine), and reports each pair.
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: {
-    build: { type: 'string' },
-    generator: { type: 'string' },
-    folds: { type: 'string', default: '1' },
-    against: { type: 'string' },
-  },
+  options: { build: { type: 'string' }, generator: { type: 'string' }, folds: { type: 'string', default: '1' } },
 })
 const [kind, source, eventsArg] = positionals
 const built = (dir, pkg) => pathToFileURL(resolve(dir, 'packages', pkg, 'dist', 'index.js')).href
@@ -60,30 +53,6 @@ const report = (stream) => {
   })()
   const r = Fold.run(Report.fold(), source === 'array' ? stream : counted)
   return { n: source === 'array' ? stream.length : n, leads: r.leads.new, customers: r.customers.active }
-}
-
-/** Folds the array with the projections `m`: wall-clock and CPU seconds. */
-const timedFold = (m) => {
-  const start = process.hrtime.bigint()
-  const used = process.cpuUsage()
-  m.Fold.run(m.Report.fold(), materialized)
-  const { user, system } = process.cpuUsage(used)
-  return { wall: Number(process.hrtime.bigint() - start) / 1e9, cpu: (user + system) / 1e6 }
-}
-
-if (values.against !== undefined) {
-  const other = await import(built(values.against, 'projections'))
-  const self = { Fold, Report }
-  const pairs = []
-  for (let i = 0; i < Number(values.folds); i++) {
-    const pair = {}
-    for (const which of i % 2 === 0 ? ['before', 'after'] : ['after', 'before']) {
-      pair[which] = timedFold(which === 'before' ? other : self)
-    }
-    pairs.push(pair)
-  }
-  console.log(JSON.stringify({ events: materialized.length, pairs }))
-  process.exit(0)
 }
 
 // Wall-clock seconds, and CPU seconds of this process (less disturbed by other processes on a
