@@ -5,6 +5,7 @@
  */
 export * as Cohorts from './Cohorts.js'
 export * from './clv/index.js'
+export * as CrossSell from './CrossSell.js'
 export * as Customers from './Customers.js'
 export * as Fold from './Fold.js'
 export * as Leads from './Leads.js'
@@ -17,3 +18,4 @@ export { ProjectionRunner } from '@lifeline/core'
 export * as Referrals from './Referrals.js'
 export * as Report from './Report.js'
 export * as Revenue from './Revenue.js'
+export * as Satisfaction from './Satisfaction.js'
