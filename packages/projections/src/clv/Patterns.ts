@@ -1,0 +1,61 @@
+/**
+ * Customers with the same (frequency, recency, T) have the same likelihood: the count models
+ * are fitted on the distinct patterns with their counts, and for whole-number frequencies the
+ * log-gamma differences lnΓ(r + x) - lnΓ(r) are running sums of ln(r + k), computed once per
+ * likelihood evaluation up to the largest x.
+ */
+
+/** One customer's data for a count model, in the model's unit. */
+export interface Rfm {
+  /** Repeat purchase periods (whole number). */
+  readonly frequency: number
+  /** From the first to the last purchase. */
+  readonly recency: number
+  /** From the first purchase to the end of the calibration period. */
+  readonly T: number
+}
+
+/** A distinct pattern and how many customers share it. */
+export interface Pattern extends Rfm {
+  readonly n: number
+}
+
+/** The distinct patterns of a population. */
+export interface Patterns {
+  readonly rows: readonly Pattern[]
+  readonly maxX: number
+  readonly customers: number
+  readonly repeatBuyers: number
+}
+
+/** Groups customers by pattern; frequencies must be whole numbers >= 0. */
+export const group = (data: readonly Rfm[]): Patterns => {
+  const counts = new Map<string, { frequency: number; recency: number; T: number; n: number }>()
+  let maxX = 0
+  let repeatBuyers = 0
+  for (const c of data) {
+    if (!(Number.isInteger(c.frequency) && c.frequency >= 0))
+      throw new RangeError(`frequency ${c.frequency} is not a whole number >= 0`)
+    const key = `${c.frequency}:${c.recency}:${c.T}`
+    const row = counts.get(key)
+    if (row === undefined) counts.set(key, { frequency: c.frequency, recency: c.recency, T: c.T, n: 1 })
+    else row.n++
+    maxX = Math.max(maxX, c.frequency)
+    if (c.frequency > 0) repeatBuyers++
+  }
+  return { rows: [...counts.values()], maxX, customers: data.length, repeatBuyers }
+}
+
+/** sums[k] = sum of ln(v + j) for j < k, and reciprocals[k] = sum of 1 / (v + j), for k = 0..upTo. */
+export const runningLogs = (
+  v: number,
+  upTo: number,
+): { readonly sums: Float64Array; readonly reciprocals: Float64Array } => {
+  const sums = new Float64Array(upTo + 1)
+  const reciprocals = new Float64Array(upTo + 1)
+  for (let k = 0; k < upTo; k++) {
+    sums[k + 1] = sums[k]! + Math.log(v + k)
+    reciprocals[k + 1] = reciprocals[k]! + 1 / (v + k)
+  }
+  return { sums, reciprocals }
+}
