@@ -67,11 +67,31 @@ export const journeys: readonly Decider.Command[] = [
     amountCents: 2_500,
     currency: 'USD',
   },
+  // Part of Grace's second order comes back; she says how likely she is to recommend us.
+  {
+    type: 'Refund',
+    customerId: id('grace'),
+    occurredAt: at('2025-02-24T09:00:00Z'),
+    orderId: 'G-2',
+    amountCents: 1_000,
+    currency: 'EUR',
+    reason: 'damaged',
+  },
+  { type: 'AnswerSurvey', customerId: id('grace'), occurredAt: at('2025-02-25T09:00:00Z'), survey: 'nps', score: 9 },
   { type: 'Churn', customerId: id('margaret'), occurredAt: at('2025-03-01T00:00:00Z'), reason: 'cancelled' },
   // Rejected: Linus already opted in and has not churned since.
   { type: 'OptIn', customerId: id('linus'), occurredAt: at('2025-01-20T11:00:00Z'), channel: 'paid-social' },
   // Rejected: Margaret churned, so she may not be marketed to.
   { type: 'Nurture', customerId: id('margaret'), occurredAt: at('2025-03-02T00:00:00Z'), touch: 'email' },
+  // Rejected: G-2 was 3,000 cents and 1,000 came back already: 2,500 more is too much.
+  {
+    type: 'Refund',
+    customerId: id('grace'),
+    occurredAt: at('2025-03-03T09:00:00Z'),
+    orderId: 'G-2',
+    amountCents: 2_500,
+    currency: 'EUR',
+  },
 ]
 
 /** Runs the story and returns the lines it prints. */

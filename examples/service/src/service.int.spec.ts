@@ -122,6 +122,46 @@ describe('the service, end to end on a free localhost port', () => {
     expect((await post(event, '?expectedVersion=2')).status).toBe(201)
   })
 
+  it('accepts refunds and survey answers, and answers 409 naming the id when an id already names another event', async () => {
+    const refund = {
+      type: 'Refunded',
+      customerId: 'ada',
+      occurredAt: '2025-06-12T10:00:00Z',
+      orderId: 'A1',
+      amountCents: 900,
+      currency: 'EUR',
+    }
+    const answer = {
+      type: 'SurveyAnswered',
+      customerId: 'ada',
+      occurredAt: '2025-06-12T11:00:00Z',
+      survey: 'nps',
+      score: 10,
+    }
+    const accepted = await post(lines(refund, answer))
+    expect(accepted.status).toBe(201)
+    expect((accepted.body['appended'] as { type: string }[]).map((a) => a.type)).toEqual(['Refunded', 'SurveyAnswered'])
+    const id = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'
+    expect(
+      (await post(JSON.stringify({ ...adaBuys, orderId: 'A7', occurredAt: '2025-07-01T10:00:00Z', eventId: id })))
+        .status,
+    ).toBe(201)
+    const reused = await post(
+      JSON.stringify({ ...adaBuys, orderId: 'A8', occurredAt: '2025-07-02T10:00:00Z', eventId: id }),
+    )
+    expect(reused.status).toBe(409)
+    expect(reused.body['rejected']).toEqual([
+      {
+        line: 1,
+        error: expect.stringMatching(
+          new RegExp(
+            `^IdReused: Purchased for customer "ada" at 2025-07-02T10:00:00.000Z: eventId ${id} already names another event \\(stored at position \\d+\\)$`,
+          ),
+        ) as unknown,
+      },
+    ])
+  })
+
   it('refuses a body over the limit with 413', async () => {
     const res = await fetch(`${service.url}/events`, { method: 'POST', body: 'x'.repeat(5000) })
     expect(res.status).toBe(413)

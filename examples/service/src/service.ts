@@ -19,7 +19,9 @@ import {
   LifecycleError,
   LifecycleEvent,
   Timestamp,
+  type RecordedEvent,
 } from '@lifeline/core'
+import type * as E from 'fp-ts/lib/Either.js'
 import { ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import Database from 'better-sqlite3'
 
@@ -142,18 +144,35 @@ export const start = async (options: Options): Promise<Service> => {
     const { events, errors } = parseEvents(await readBody(req, limit))
     const customers = new Set(events.map((e) => e.event.customerId))
     const states = new Map<string, Customer.CustomerState>()
-    const known = new Set<string>()
-    for (const customerId of customers) {
-      const stored = await log.readStream(customerId)()
-      if (stored._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(stored.left) })
-      states.set(customerId, Customer.fromEvents(stored.right))
-      for (const e of stored.right) known.add(e.eventId)
+    const known = new Map<string, RecordedEvent.RecordedEvent>()
+    const orFail = <A>(result: E.Either<EventLog.EventLogError, A>): A => {
+      if (result._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(result.left) })
+      return result.right
     }
-    const admitted = History.admit(events, { states: (id) => states.get(id), isKnown: (id) => known.has(id) })
+    for (const customerId of customers) {
+      const stored = orFail(await log.readStream(customerId)())
+      states.set(customerId, Customer.fromEvents(stored))
+      for (const e of stored) known.set(e.eventId, e)
+    }
+    // Ids the body names that may be stored under another customer.
+    const named = events.flatMap(({ event }) =>
+      event.eventId !== undefined && !known.has(event.eventId) ? [event.eventId] : [],
+    )
+    for (const e of orFail(await log.readByIds(named)())) known.set(e.eventId, e)
+    const admitted = History.admit(events, {
+      states: (id) => states.get(id),
+      stored: (id) => {
+        const e = known.get(id)
+        return e === undefined ? undefined : EventLog.storedId(e)
+      },
+    })
     const rejected = [
       ...errors,
       ...admitted.rejected.map((r) => ({ line: r.source, error: LifecycleError.format(r.error) })),
     ].sort((a, b) => a.line - b.line)
+    // An id that already names another event is a conflict with what is stored: 409, naming it.
+    const reused = admitted.rejected.filter((r) => r.error._tag === 'IdReused')
+    if (reused.length > 0) return [409, { appended: [], rejected }]
     if (rejected.length > 0) return [400, { appended: [], rejected }]
     const expected = url.searchParams.get('expectedVersion')
     if (expected !== null && (customers.size !== 1 || !/^\d+$/.test(expected))) {
@@ -180,7 +199,9 @@ export const start = async (options: Options): Promise<Service> => {
     const result = await log.appendMany(batches)()
     if (result._tag === 'Left') {
       const error = result.left
-      if (error._tag === 'VersionConflict') return [409, { error: EventLog.formatError(error) }]
+      if (error._tag === 'VersionConflict' || error._tag === 'IdReused') {
+        return [409, { error: EventLog.formatError(error) }]
+      }
       if (error._tag === 'InvalidEvent') return [400, { error: EventLog.formatError(error) }]
       throw new HttpError(503, { error: EventLog.formatError(error) })
     }

@@ -84,8 +84,14 @@ const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
     recordedAt: Number(row['recorded_at']),
   }) as RecordedEvent.RecordedEvent
 
-const isConflict = (error: unknown): error is { code: string; detail: string } =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'LL001'
+const hasCode = (error: unknown, code: string): error is { code: string; detail: string } =>
+  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code
+
+/** The version conflict raised by `lifeline_append`. */
+const isConflict = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL001')
+
+/** The reused event id raised by `lifeline_is_stored`. */
+const isIdReused = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL002')
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -154,6 +160,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const invalid = EventLog.validateBatch(batch)
         if (invalid !== null) return E.left(invalid)
       }
+      // An id on two different events of this append; stored ids are checked by the database.
+      const reused = EventLog.reusedWithin(batches)
+      if (reused !== null) return E.left(reused)
       let client: PoolClient | undefined
       try {
         client = await pool.connect()
@@ -164,6 +173,13 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         return E.right(results)
       } catch (error) {
         await client?.query('ROLLBACK').catch(() => undefined)
+        if (isIdReused(error)) {
+          const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
+          const event = batches
+            .flatMap((b) => b.events.map((e) => LifecycleEvent.withId(e)))
+            .find((e) => e.eventId === eventId)!
+          return E.left(EventLog.idReused(event, { _tag: 'Stored', globalPosition: Number(position) }))
+        }
         if (isConflict(error)) {
           const { stream, actual } = JSON.parse(error.detail) as { stream: string; actual: number }
           const failed = batches.find((b) => b.streamId === stream && b.expectedVersion !== undefined)!
@@ -185,6 +201,14 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
           await pool.query(`SELECT * FROM ${schema}.events WHERE stream_id = $1 ORDER BY stream_version`, [streamId])
         ).rows.map(fromRow),
       ),
+    readByIds: (ids) =>
+      attempt(async () => {
+        const { rows } = await pool.query(
+          `SELECT * FROM ${schema}.events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position`,
+          [[...new Set(ids)]],
+        )
+        return rows.map(fromRow)
+      }),
     readPage: (after, limit) =>
       attempt(async () => {
         const { rows } = await pool.query(

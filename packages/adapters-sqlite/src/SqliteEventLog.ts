@@ -93,6 +93,16 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
       TE.fromIOEither(() => E.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendManySync([batch]))),
     appendMany: (batches) => TE.fromIOEither(() => appendManySync(batches)),
     readStream: (streamId: CustomerId) => attempt(() => (read.stream.all(streamId) as EventRow[]).map(fromRow)),
+    readByIds: (ids) =>
+      attempt(() => {
+        const unique = [...new Set(ids)]
+        const rows: EventRow[] = []
+        for (let i = 0; i < unique.length; i += Read.IDS_PER_QUERY) {
+          const chunk = unique.slice(i, i + Read.IDS_PER_QUERY)
+          rows.push(...(read.byIds(chunk.length).all(...chunk) as EventRow[]))
+        }
+        return rows.sort((a, b) => a.global_position - b.global_position).map(fromRow)
+      }),
     readPage: (after, limit) =>
       attempt(() => {
         const events = (read.page.all(after, limit) as EventRow[]).map(fromRow)

@@ -12,6 +12,7 @@ import {
   LifecycleError,
   LifecycleEvent,
   type EventId,
+  type RecordedEvent,
 } from '@lifeline/core'
 import type { Line } from './EventFile.js'
 
@@ -90,18 +91,29 @@ export const importLines = async (
     else decoded.push({ source: line.line, event: line.event })
   }
 
-  // What the log already holds for these customers: their states and their event ids.
+  // What the log already holds for these customers: their states and their events by id; and
+  // the stored events whose ids the input names (an id may be stored under another customer).
   const states = new Map<string, Customer.CustomerState>()
-  const known = new Set<EventId>()
+  const known = new Map<EventId, RecordedEvent.RecordedEvent>()
   if ((await orThrow(log.headPosition())) > 0) {
     for (const customerId of new Set(decoded.map((d) => d.event.customerId))) {
       const stored = await orThrow(log.readStream(customerId))
       if (stored.length === 0) continue
       states.set(customerId, Customer.fromEvents(stored))
-      for (const event of stored) known.add(event.eventId)
+      for (const event of stored) known.set(event.eventId, event)
     }
+    const named = decoded.flatMap((d) =>
+      d.event.eventId !== undefined && !known.has(d.event.eventId) ? [d.event.eventId] : [],
+    )
+    for (const event of await orThrow(log.readByIds(named))) known.set(event.eventId, event)
   }
-  const admitted = History.admit(decoded, { states: (id) => states.get(id), isKnown: (id) => known.has(id) })
+  const admitted = History.admit(decoded, {
+    states: (id) => states.get(id),
+    stored: (id) => {
+      const event = known.get(id)
+      return event === undefined ? undefined : EventLog.storedId(event)
+    },
+  })
   for (const r of admitted.rejected) {
     rejected.push({ line: r.source, reason: LifecycleError.format(r.error), input: LifecycleEvent.encode(r.event) })
   }

@@ -19,12 +19,13 @@ import { openLog } from './Database.js'
 export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S] [--json]
 
 Generates a realistic year (2025) of a small business — several channels and campaigns, nurture
-series, one-time and repeat buyers, referrals, churn and reactivation — imports it into a SQLite
-log through the lifecycle rules, and prints the report of the second half of the year.
+series, one-time and repeat buyers in four product lines, refunds, satisfaction surveys,
+referrals, churn and reactivation — imports it into a SQLite log through the lifecycle rules,
+and prints the report of the second half of the year.
 
 Options:
   --db PATH          the SQLite database (default: a new file in a temporary folder)
-  --customers N      customers arriving over the year (default 400; referred friends come on top)
+  --customers N      customers arriving over the year (default 1000; referred friends come on top)
   --seed S           the generator's seed (default 2025): the same seed, the same business
   --json             print the report as one JSON document
   -h, --help         this help
@@ -54,7 +55,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     io.stdout(help)
     return EXIT.ok
   }
-  const customers = positiveInt('customers', values.customers, 400)
+  const customers = positiveInt('customers', values.customers, 1_000)
   const seed = positiveInt('seed', values.seed, 2025)
   const db = values.db ?? join(mkdtempSync(join(tmpdir(), 'lifeline-demo-')), 'demo.db')
   io.stderr(`generating a year of ${customers} customers (seed ${seed}) into ${db}\n`)

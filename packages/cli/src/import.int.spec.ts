@@ -38,6 +38,15 @@ const valid = [
   { type: 'OptedIn', customerId: 'bob', occurredAt: '2025-01-07T09:00:00Z', channel: 'seo' },
 ]
 
+const refundOf = (orderId: string, amountCents: number) => ({
+  type: 'Refunded',
+  customerId: 'ada',
+  occurredAt: '2025-01-11T09:00:00Z',
+  orderId,
+  amountCents,
+  currency: 'EUR',
+})
+
 describe('lifeline import', () => {
   it('imports a file, then importing it again appends nothing and rejects nothing', async () => {
     const db = path('db.sqlite')
@@ -176,6 +185,193 @@ describe('lifeline import', () => {
         metadata: '{"source":"shop"}',
       },
     ])
+  })
+
+  it('imports refunds, survey answers and categories, and rejects each broken rule with its line', async () => {
+    const db = path('db.sqlite')
+    const file = write('v2.jsonl', [
+      ...valid,
+      { ...refundOf('A1', 900), reason: 'damaged' },
+      { type: 'SurveyAnswered', customerId: 'ada', occurredAt: '2025-01-12T09:00:00Z', survey: 'csat', score: 5 },
+      { type: 'SurveyAnswered', customerId: 'zoe', occurredAt: '2025-01-12T09:00:00Z', survey: 'nps', score: 9 },
+      refundOf('A2', 100),
+      { ...refundOf('A1', 100), currency: 'USD' },
+      refundOf('A1', 4_001), // 900 + 4,001 = 4,901 > 4,900
+      { type: 'SurveyAnswered', customerId: 'ada', occurredAt: '2025-01-13T09:00:00Z', survey: 'csat', score: 9 },
+      {
+        type: 'Purchased',
+        customerId: 'bob',
+        occurredAt: '2025-01-14T09:00:00Z',
+        orderId: 'B1',
+        amountCents: 1000,
+        currency: 'USD',
+        category: 'books',
+      },
+    ])
+    const { status, stderr } = await run(['import', file, '--db', db])
+    expect(status).toBe(1)
+    expect(stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+      'line 6: NotACustomer: SurveyAnswered for customer "zoe" at 2025-01-12T09:00:00.000Z: only someone who opted in or purchased earlier can answer a survey',
+      'line 7: UnknownOrder: Refunded for customer "ada" at 2025-01-11T09:00:00.000Z: orderId "A2" is no earlier order of this customer',
+      'line 8: CurrencyMismatch: Refunded for customer "ada" at 2025-01-11T09:00:00.000Z: order "A1" was paid in EUR, not USD',
+      `line 9: OverRefund: Refunded for customer "ada" at 2025-01-11T09:00:00.000Z: 4001 EUR more would refund 4901 of order "A1"'s 4900 (900 refunded before)`,
+      'line 10: score: 9 is not an integer from 1 to 5 (csat)',
+    ])
+    expect(
+      rows(
+        db,
+        "SELECT type, data FROM events WHERE type IN ('Refunded', 'SurveyAnswered') OR data LIKE '%books%' ORDER BY global_position",
+      ),
+    ).toEqual([
+      { type: 'Refunded', data: '{"orderId":"A1","amountCents":900,"currency":"EUR","reason":"damaged"}' },
+      { type: 'SurveyAnswered', data: '{"survey":"csat","score":5}' },
+      { type: 'Purchased', data: '{"orderId":"B1","amountCents":1000,"currency":"USD","category":"books"}' },
+    ])
+  })
+
+  it('rejects an event whose id already names another event, in the file or in the log, naming where the first is', async () => {
+    const db = path('db.sqlite')
+    const id = '9b2c4d6e-8f10-4a12-b314-c516d718e920'
+    const buy = { ...valid[1]!, eventId: id }
+    await run(['import', write('first.jsonl', [valid[0], buy]), '--db', db])
+    const stored = rows(db, `SELECT global_position AS p FROM events WHERE event_id = '${id}'`) as { p: number }[]
+    const file = write('reused.jsonl', [
+      // The same event again (other metadata): already stored, not an error.
+      { ...buy, metadata: { source: 'retry' } },
+      // Another order of ada's under the same id: a different event.
+      { ...buy, orderId: 'A9', occurredAt: '2025-01-20T10:00:00Z' },
+      { type: 'OptedIn', customerId: 'cy', occurredAt: '2025-01-03T09:00:00Z', channel: 'seo', eventId: id },
+      { type: 'OptedIn', customerId: 'dee', occurredAt: '2025-01-03T09:00:00Z', channel: 'seo' },
+      { ...valid[2]!, eventId: '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5' },
+      { ...valid[2]!, occurredAt: '2025-01-08T09:00:00Z', eventId: '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5' },
+    ])
+    const { status, stderr } = await run(['import', file, '--db', db])
+    expect(status).toBe(1)
+    expect(stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+      `line 2: IdReused: Purchased for customer "ada" at 2025-01-20T10:00:00.000Z: eventId ${id} already names another event (stored at position ${stored[0]!.p})`,
+      `line 3: IdReused: OptedIn for customer "cy" at 2025-01-03T09:00:00.000Z: eventId ${id} already names another event (stored at position ${stored[0]!.p})`,
+      'line 6: IdReused: OptedIn for customer "bob" at 2025-01-08T09:00:00.000Z: eventId 0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5 already names another event (line 5)',
+    ])
+    expect(stderr).toContain('imported 2 event(s) from 6 line(s); 1 already stored')
+    expect(rows(db, 'SELECT stream_id FROM events ORDER BY global_position')).toEqual(
+      ['ada', 'ada', 'dee', 'bob'].map((stream_id) => ({ stream_id })),
+    )
+  })
+
+  it('rejects lines that are not valid UTF-8 whole, in JSON Lines and CSV, and keeps the lines around them', async () => {
+    const db = path('db.sqlite')
+    const jsonl = path('latin1.jsonl')
+    const line = (id: Buffer) =>
+      Buffer.concat([
+        Buffer.from('{"type":"OptedIn","customerId":"'),
+        id,
+        Buffer.from('","occurredAt":"2025-01-01T00:00:00Z","channel":"seo"}\n'),
+      ])
+    // "é" in UTF-8 (c3 a9) is fine; in Latin-1 (e9) it is no UTF-8, and must not become U+FFFD.
+    writeFileSync(
+      jsonl,
+      Buffer.concat([
+        line(Buffer.from('ren\xc3\xa9', 'latin1')),
+        line(Buffer.from([0x72, 0x65, 0x6e, 0xe9])),
+        line(Buffer.from('ana')),
+      ]),
+    )
+    const { status, stderr } = await run(['import', jsonl, '--db', db])
+    expect(status).toBe(1)
+    expect(stderr).toContain('line 2: not valid UTF-8 (the line is rejected whole: fix the encoding of the file)')
+    expect(rows(db, 'SELECT stream_id FROM events ORDER BY global_position')).toEqual([
+      { stream_id: 'rené' },
+      { stream_id: 'ana' },
+    ])
+    const rejects = readFileSync(`${db}.rejects.jsonl`, 'utf8').trim().split('\n')
+    expect(rejects).toHaveLength(1)
+    expect(JSON.parse(rejects[0]!)).toMatchObject({
+      line: 2,
+      input: {
+        base64: line(Buffer.from([0x72, 0x65, 0x6e, 0xe9]))
+          .subarray(0, -1)
+          .toString('base64'),
+      },
+    })
+
+    const csv = path('latin1.csv')
+    writeFileSync(
+      csv,
+      Buffer.concat([
+        Buffer.from('type,customerId,occurredAt,channel\nOptedIn,b\xc3\xa9a,2025-01-01T00:00:00Z,seo\n', 'latin1'),
+        Buffer.from([0x4f, 0x70, 0x74, 0x65, 0x64, 0x49, 0x6e, 0x2c, 0x62, 0xe9, 0x61, 0x2c]),
+        Buffer.from('2025-01-01T00:00:00Z,seo\nOptedIn,cat,2025-01-01T00:00:00Z,seo\n'),
+      ]),
+    )
+    const second = await run(['import', csv, '--db', path('db.sqlite')])
+    expect(second.stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+      'line 3: not valid UTF-8 (the line is rejected whole: fix the encoding of the file)',
+    ])
+    expect(second.stderr).toContain('imported 2 event(s) from 3 line(s)')
+  })
+
+  it.each([
+    ['type,customerId,occurredAt,channel,channel', 'the header names the column "channel" twice'],
+    ['type,customerId,occurredAt,chanel', `the header's column "chanel" is no event field (nor metadata.KEY)`],
+    [
+      'type,customerId,occurredAt,channel,metadata.',
+      `the header's column "metadata." is no event field (nor metadata.KEY)`,
+    ],
+  ])('rejects the whole CSV file when its header is %j, naming the column', async (header, reason) => {
+    const db = path('db.sqlite')
+    const file = path('header.csv')
+    writeFileSync(file, `${header}\nOptedIn,ada,2025-01-06T09:00:00Z,webinar,seo\n`)
+    const { status, stderr } = await run(['import', file, '--db', db])
+    expect({ status, stderr }).toEqual({
+      status: 2,
+      stderr: `lifeline import: ${file}: ${reason}; nothing of the file was read\n`,
+    })
+    expect(rows(db, 'SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 0 }])
+  })
+
+  it('imports a CSV of refunds and survey answers, scores and amounts as numbers', async () => {
+    const db = path('db.sqlite')
+    const file = path('v2.csv')
+    writeFileSync(
+      file,
+      [
+        'type,customerId,occurredAt,channel,orderId,amountCents,currency,category,reason,survey,score,campaign',
+        'Purchased,ada,2025-01-10T10:00:00Z,,A1,4900,EUR,courses,,,,',
+        'Refunded,ada,2025-01-11T10:00:00Z,,A1,900,EUR,,"damaged, box",,,',
+        'SurveyAnswered,ada,2025-01-12T10:00:00Z,,,,,,,nps,10,q1',
+        'SurveyAnswered,ada,2025-01-12T11:00:00Z,,,,,,,nps,ten,',
+      ].join('\n') + '\n',
+    )
+    const { stderr } = await run(['import', file, '--db', db])
+    expect(stderr).toContain('line 5: score: "ten" is not an integer from 0 to 10 (nps)')
+    expect(rows(db, 'SELECT type, data FROM events ORDER BY global_position')).toEqual([
+      { type: 'Purchased', data: '{"orderId":"A1","amountCents":4900,"currency":"EUR","category":"courses"}' },
+      { type: 'Refunded', data: '{"orderId":"A1","amountCents":900,"currency":"EUR","reason":"damaged, box"}' },
+      { type: 'SurveyAnswered', data: '{"survey":"nps","score":10,"campaign":"q1"}' },
+    ])
+  })
+
+  it('exports every event type with its id, and the export imported elsewhere is the same log', async () => {
+    const events = [...Generator.generate({ customers: 200, start: Date.UTC(2025, 0, 1), days: 365, seed: 5 })]
+    expect(new Set(events.map((e) => e.type)).size).toBe(7)
+    const source = path('source.sqlite')
+    await run([
+      'import',
+      write(
+        'all.jsonl',
+        events.map((e) => LifecycleEvent.encode(e)),
+      ),
+      '--db',
+      source,
+    ])
+    const out = path('export.jsonl')
+    const exported = await run(['export', '--db', source, '--out', out])
+    expect(exported.stderr).toBe(`exported ${events.length.toLocaleString('en')} event(s)\n`)
+    const copy = path('copy.sqlite')
+    expect((await run(['import', out, '--db', copy])).status).toBe(0)
+    const sql =
+      'SELECT event_id, stream_id, stream_version, type, data, metadata, occurred_at FROM events ORDER BY global_position'
+    expect(rows(copy, sql)).toEqual(rows(source, sql))
   })
 
   it('reports from the database, resuming from its checkpoint, exactly as from the whole file', async () => {

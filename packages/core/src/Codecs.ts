@@ -38,12 +38,52 @@ export const cents: t.Type<number, number, unknown> = rule(
   (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0,
 )
 
-/** A plain object whose values are all strings. */
-export const stringMap: t.Type<Readonly<Record<string, string>>, Readonly<Record<string, string>>, unknown> = rule(
-  'StringMap',
-  'is not an object of string values',
-  (u): u is Readonly<Record<string, string>> =>
-    isPlainObject(u) && Object.values(u).every((v) => typeof v === 'string'),
+/** The longest free-text field (`channel`, `campaign`, `category`, `reason`) and metadata value. */
+export const MAX_TEXT = 256
+
+/** The most keys a `metadata` object may hold. */
+export const MAX_METADATA_KEYS = 32
+
+const TEXT_RULE = `is not a string of 1 to ${MAX_TEXT} characters`
+
+/** A free-text field: a string of 1 to 256 characters (EVENTS.md, "Limits"). */
+export const text: t.Type<string, string, unknown> = nonEmptyString(MAX_TEXT)
+
+/**
+ * Event metadata: a plain object of at most 32 keys whose values are strings of 1 to 256
+ * characters. A bad value is reported at its own path (`metadata.source`).
+ */
+export const stringMap: t.Type<
+  Readonly<Record<string, string>>,
+  Readonly<Record<string, string>>,
+  unknown
+> = new t.Type<Readonly<Record<string, string>>, Readonly<Record<string, string>>, unknown>(
+  'Metadata',
+  (u): u is Readonly<Record<string, string>> => {
+    if (!isPlainObject(u)) return false
+    let keys = 0
+    for (const key in u) {
+      if (!Object.hasOwn(u, key)) continue
+      if (++keys > MAX_METADATA_KEYS || !text.is(u[key])) return false
+    }
+    return true
+  },
+  (u, c) => {
+    if (!isPlainObject(u)) return t.failure(u, c, 'is not an object of string values')
+    const keys = Object.keys(u)
+    if (keys.length > MAX_METADATA_KEYS) {
+      return t.failure(u, c, `has ${keys.length} keys, more than the ${MAX_METADATA_KEYS} allowed`)
+    }
+    const errors: t.ValidationError[] = []
+    for (const key of keys) {
+      const value = u[key]
+      if (!text.is(value)) {
+        errors.push({ value, context: t.appendContext(c, key, text, value), message: TEXT_RULE })
+      }
+    }
+    return errors.length > 0 ? t.failures(errors) : t.success(u as Readonly<Record<string, string>>)
+  },
+  t.identity,
 )
 
 /** Output type of a strict object codec: required props, plus optional props that may be absent. */

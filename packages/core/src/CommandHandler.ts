@@ -58,7 +58,10 @@ export const handle =
 
 /** True when the failure came from the log rather than from the lifecycle rules. */
 export const isEventLogError = (error: HandleError): error is EventLog.EventLogError =>
-  error._tag === 'VersionConflict' || error._tag === 'InvalidEvent' || error._tag === 'StorageFailed'
+  error._tag === 'VersionConflict' ||
+  error._tag === 'InvalidEvent' ||
+  error._tag === 'StorageFailed' ||
+  error._tag === 'IdReused'
 
 /** One line for either kind of failure. */
 export const formatError = (error: HandleError): string =>

@@ -20,14 +20,22 @@ export interface CustomerState {
   readonly consent: boolean
   /** Number of purchases. */
   readonly purchases: number
-  /** Order ids used so far. */
-  readonly orderIds: ReadonlySet<string>
+  /** The customer's orders by id: amount, currency and what was refunded of each. */
+  readonly orders: ReadonlyMap<string, Order>
   /** Number of referrals sent. */
   readonly referrals: number
   /** The latest of its `OptedIn` / `Purchased` / `Churned` events, which decides `churned`. */
   readonly lastStatus: 'OptedIn' | 'Purchased' | 'Churned' | null
   /** The latest of its `Purchased` / `Churned` events, which decides `active`. */
   readonly lastActivity: 'Purchased' | 'Churned' | null
+}
+
+/** What the rules need to know of one order: its amount and currency, and its refunds so far. */
+export interface Order {
+  readonly amountCents: number
+  readonly currency: string
+  /** The sum of the order's refunds so far. */
+  readonly refundedCents: number
 }
 
 /** A customer's stage (EVENTS.md), with the customer sub-stages as flags. */
@@ -48,7 +56,7 @@ export const initial: CustomerState = {
   everOptedIn: false,
   consent: false,
   purchases: 0,
-  orderIds: new Set(),
+  orders: new Map(),
   referrals: 0,
   lastStatus: null,
   lastActivity: null,
@@ -70,12 +78,25 @@ export const evolve = (state: CustomerState, event: LifecycleEvent): CustomerSta
       return {
         ...next,
         purchases: state.purchases + 1,
-        orderIds: new Set(state.orderIds).add(event.orderId),
+        orders: new Map(state.orders).set(event.orderId, {
+          amountCents: event.amountCents,
+          currency: event.currency,
+          refundedCents: 0,
+        }),
         lastStatus: 'Purchased',
         lastActivity: 'Purchased',
       }
+    case 'Refunded': {
+      // The decider admits refunds of known orders only; an unknown one leaves the orders as they are.
+      const order = state.orders.get(event.orderId)
+      if (order === undefined) return next
+      const refunded = { ...order, refundedCents: order.refundedCents + event.amountCents }
+      return { ...next, orders: new Map(state.orders).set(event.orderId, refunded) }
+    }
     case 'Referred':
       return { ...next, referrals: state.referrals + 1 }
+    case 'SurveyAnswered':
+      return next
     case 'Churned':
       return { ...next, consent: false, lastStatus: 'Churned', lastActivity: 'Churned' }
   }

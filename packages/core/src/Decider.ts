@@ -16,7 +16,9 @@ export const COMMAND_OF = {
   OptedIn: 'OptIn',
   Nurtured: 'Nurture',
   Purchased: 'Purchase',
+  Refunded: 'Refund',
   Referred: 'Refer',
+  SurveyAnswered: 'AnswerSurvey',
   Churned: 'Churn',
 } as const satisfies Record<EventType, string>
 
@@ -32,7 +34,9 @@ const EVENT_OF = {
   OptIn: 'OptedIn',
   Nurture: 'Nurtured',
   Purchase: 'Purchased',
+  Refund: 'Refunded',
   Refer: 'Referred',
+  AnswerSurvey: 'SurveyAnswered',
   Churn: 'Churned',
 } as const satisfies Record<Command['type'], EventType>
 
@@ -79,10 +83,36 @@ export const check = (event: LifecycleEvent, state: Customer.CustomerState): Lif
     case 'Nurtured':
       return state.consent ? null : reject('NoConsent')
     case 'Purchased':
-      return state.orderIds.has(event.orderId) ? { ...reject('DuplicateOrder'), orderId: event.orderId } : null
+      return state.orders.has(event.orderId) ? { ...reject('DuplicateOrder'), orderId: event.orderId } : null
+    case 'Refunded': {
+      const order = state.orders.get(event.orderId)
+      if (order === undefined) return { ...reject('UnknownOrder'), orderId: event.orderId }
+      if (order.currency !== event.currency) {
+        return {
+          ...reject('CurrencyMismatch'),
+          orderId: event.orderId,
+          expected: order.currency,
+          actual: event.currency,
+        }
+      }
+      if (order.refundedCents + event.amountCents > order.amountCents) {
+        return {
+          ...reject('OverRefund'),
+          orderId: event.orderId,
+          orderCents: order.amountCents,
+          refundedCents: order.refundedCents,
+          amountCents: event.amountCents,
+          currency: event.currency,
+        }
+      }
+      return null
+    }
     case 'Referred':
       if (event.referredCustomerId === event.customerId) return reject('SelfReferral')
       return engaged ? null : reject('NotAnAdvocate')
+    case 'SurveyAnswered':
+      // Exit surveys: a churned customer may answer.
+      return state.everOptedIn || state.purchases > 0 ? null : reject('NotACustomer')
     case 'Churned':
       return engaged ? null : reject('NotActive')
   }

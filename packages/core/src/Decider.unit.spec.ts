@@ -7,7 +7,7 @@ import type { LifecycleEvent } from './LifecycleEvent.js'
 import * as LifecycleError from './LifecycleError.js'
 import { Arbitraries, Fixtures } from './testing/index.js'
 
-const { optedIn, nurtured, purchased, referred, churned } = Fixtures
+const { optedIn, nurtured, purchased, refunded, referred, surveyed, churned } = Fixtures
 
 /** Runs events through the decider in order; returns the state, or the first rejection's message. */
 const replay = (events: readonly LifecycleEvent[]): Customer.CustomerState => {
@@ -150,6 +150,72 @@ describe('the lifecycle decider', () => {
     })
   })
 
+  describe('Refunded', () => {
+    const order = purchased('c', '2025-01-05T00:00:00Z', 'o1', 5_000, 'EUR')
+    it('rejects an order id the customer never used as UnknownOrder', () => {
+      expect(rejection([order], refunded('c', '2025-01-06T00:00:00Z', 'o2', 100, 'EUR'))).toBe(
+        'UnknownOrder: Refunded for customer "c" at 2025-01-06T00:00:00.000Z: orderId "o2" is no earlier order of this customer',
+      )
+    })
+    it('rejects a refund in another currency than its order as CurrencyMismatch', () => {
+      expect(rejection([order], refunded('c', '2025-01-06T00:00:00Z', 'o1', 100, 'USD'))).toBe(
+        'CurrencyMismatch: Refunded for customer "c" at 2025-01-06T00:00:00.000Z: order "o1" was paid in EUR, not USD',
+      )
+    })
+    it('admits refunds up to the order amount, counting every earlier refund of it, and rejects more as OverRefund', () => {
+      // 3,000 + 2,000 = 5,000: the whole order; one cent more is too much.
+      const history = [order, refunded('c', '2025-01-06T00:00:00Z', 'o1', 3_000, 'EUR')]
+      expect(rejection(history, refunded('c', '2025-01-07T00:00:00Z', 'o1', 2_000, 'EUR'))).toBeNull()
+      expect(
+        rejection(
+          [...history, refunded('c', '2025-01-07T00:00:00Z', 'o1', 2_000, 'EUR')],
+          refunded('c', '2025-01-08T00:00:00Z', 'o1', 1, 'EUR'),
+        ),
+      ).toBe(
+        `OverRefund: Refunded for customer "c" at 2025-01-08T00:00:00.000Z: 1 EUR more would refund 5001 of order "o1"'s 5000 (5000 refunded before)`,
+      )
+    })
+    it('admits a refund after a churn, and one at the instant of its order later in the log', () => {
+      expect(
+        rejection(
+          [order, churned('c', '2025-02-01T00:00:00Z')],
+          refunded('c', '2025-02-02T00:00:00Z', 'o1', 10, 'EUR'),
+        ),
+      ).toBeNull()
+      expect(rejection([order], refunded('c', '2025-01-05T00:00:00Z', 'o1', 10, 'EUR'))).toBeNull()
+    })
+    it('rejects a refund of an order that comes later in the stream as UnknownOrder', () => {
+      expect(rejection([], refunded('c', '2025-01-05T00:00:00Z', 'o1', 10, 'EUR'))).toMatch(/^UnknownOrder/)
+    })
+    it('leaves the stage as it is', () => {
+      expect(Customer.stageName(replay([order, refunded('c', '2025-01-06T00:00:00Z', 'o1', 5_000, 'EUR')]))).toBe(
+        'customer',
+      )
+    })
+  })
+
+  describe('SurveyAnswered', () => {
+    it('rejects a stranger as NotACustomer', () => {
+      expect(rejection([], surveyed('c', '2025-01-01T00:00:00Z', 'nps', 9))).toBe(
+        'NotACustomer: SurveyAnswered for customer "c" at 2025-01-01T00:00:00.000Z: only someone who opted in or purchased earlier can answer a survey',
+      )
+    })
+    it('accepts a lead, a direct customer, and a churned customer (exit survey), the stage unchanged', () => {
+      expect(
+        rejection([optedIn('c', '2025-01-01T00:00:00Z')], surveyed('c', '2025-01-01T00:00:00Z', 'csat', 4)),
+      ).toBeNull()
+      expect(
+        rejection([purchased('c', '2025-01-01T00:00:00Z', 'o1', 1)], surveyed('c', '2025-01-02T00:00:00Z', 'nps', 0)),
+      ).toBeNull()
+      const exit = [
+        optedIn('c', '2025-01-01T00:00:00Z'),
+        churned('c', '2025-01-03T00:00:00Z', 'cancelled'),
+        surveyed('c', '2025-01-03T00:00:00Z', 'nps', 3, 'exit'),
+      ]
+      expect(Customer.stageName(replay(exit))).toBe('churned')
+    })
+  })
+
   describe('any event', () => {
     it('rejects an event earlier than the latest as OutOfOrder, before any other rule', () => {
       expect(rejection([optedIn('c', '2025-01-05T00:00:00Z')], optedIn('c', '2025-01-04T00:00:00Z'))).toBe(
@@ -221,8 +287,19 @@ const spec = (history: readonly LifecycleEvent[], e: LifecycleEvent): string | n
       return standingOptIn ? null : 'NoConsent'
     case 'Purchased':
       return history.some((x) => x.type === 'Purchased' && x.orderId === e.orderId) ? 'DuplicateOrder' : null
+    case 'Refunded': {
+      const order = history.find((x) => x.type === 'Purchased' && x.orderId === e.orderId)
+      if (order?.type !== 'Purchased') return 'UnknownOrder'
+      if (order.currency !== e.currency) return 'CurrencyMismatch'
+      const before = history
+        .filter((x) => x.type === 'Refunded' && x.orderId === e.orderId)
+        .reduce((sum, x) => sum + (x.type === 'Refunded' ? x.amountCents : 0), 0)
+      return before + e.amountCents > order.amountCents ? 'OverRefund' : null
+    }
     case 'Referred':
       return e.referredCustomerId === e.customerId ? 'SelfReferral' : engaged ? null : 'NotAnAdvocate'
+    case 'SurveyAnswered':
+      return history.some((x) => x.type === 'OptedIn' || x.type === 'Purchased') ? null : 'NotACustomer'
     case 'Churned':
       return engaged ? null : 'NotActive'
   }

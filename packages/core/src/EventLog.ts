@@ -3,10 +3,12 @@
  * global order. Every adapter (in-memory, SQLite, PostgreSQL) implements it and passes the
  * contract suite in `@lifeline/core/testing`.
  */
+import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as DecodeError from './DecodeError.js'
 import * as ExpectedVersion from './ExpectedVersion.js'
 import type { CustomerId, EventId } from './Ids.js'
+import * as LifecycleError from './LifecycleError.js'
 import * as LifecycleEvent from './LifecycleEvent.js'
 import type { GlobalPosition, RecordedEvent } from './RecordedEvent.js'
 
@@ -37,8 +39,14 @@ export interface StorageFailed {
   readonly cause: unknown
 }
 
+/**
+ * An event's id already names another event (stored, or earlier in the same append) with other
+ * content: nothing was appended. The same id with the same content is an idempotent repeat.
+ */
+export type IdReused = LifecycleError.IdReused
+
 /** Every way an EventLog operation can fail. */
-export type EventLogError = VersionConflict | InvalidEvent | StorageFailed
+export type EventLogError = VersionConflict | InvalidEvent | StorageFailed | IdReused
 
 /** A batch for one customer's stream. */
 export interface StreamBatch {
@@ -84,14 +92,20 @@ export interface SubscribeOptions extends ReadAllOptions {
 export interface EventLog {
   /**
    * Appends a batch to one customer's stream, all or nothing, after checking the expected
-   * version. Events whose id is already stored are skipped and reported in `alreadyStored`;
-   * a batch made only of such events is a no-op and is not checked against the version.
+   * version. Events already stored (same id, same content) are skipped and reported in
+   * `alreadyStored`; a batch made only of such events is a no-op and is not checked against the
+   * version. An id already stored with other content is `IdReused`, and nothing is appended.
    */
   readonly append: (batch: StreamBatch) => TE.TaskEither<EventLogError, AppendResult>
   /** Appends batches for many streams in one atomic step: all of them, or none. */
   readonly appendMany: (batches: readonly StreamBatch[]) => TE.TaskEither<EventLogError, readonly AppendResult[]>
   /** One customer's events in stream order (empty for an unknown customer). */
   readonly readStream: (streamId: CustomerId) => TE.TaskEither<EventLogError, readonly RecordedEvent[]>
+  /**
+   * The stored events among the given ids, in global order (ids not stored are left out): to
+   * tell, before appending, which incoming events repeat a stored one and which reuse its id.
+   */
+  readonly readByIds: (ids: readonly EventId[]) => TE.TaskEither<EventLogError, readonly RecordedEvent[]>
   /** Up to `limit` events after position `after`, in global order. */
   readonly readPage: (after: GlobalPosition, limit: number) => TE.TaskEither<EventLogError, Page>
   /** The position of the last stored event; 0 for an empty log. */
@@ -199,6 +213,8 @@ export const formatError = (error: EventLogError): string => {
       return `InvalidEvent: stream ${JSON.stringify(error.streamId)}, event ${error.index}: ${DecodeError.format(error.errors)}`
     case 'StorageFailed':
       return `StorageFailed: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
+    case 'IdReused':
+      return LifecycleError.format(error)
   }
 }
 
@@ -227,27 +243,74 @@ export const validateBatch = (batch: StreamBatch): InvalidEvent | null => {
   return null
 }
 
+/** What a log holds under an event id: the event's canonical content (computed on demand) and where it is. */
+export interface StoredId {
+  readonly content: () => string
+  readonly first: LifecycleError.FirstWithId
+}
+
+/** What a stored event says of its id, for `dedupe` and `History.admit`. */
+export const storedId = (event: RecordedEvent): StoredId => ({
+  content: () => LifecycleEvent.canonicalContent(event),
+  first: { _tag: 'Stored', globalPosition: event.globalPosition },
+})
+
+/** The `IdReused` rejection of `event`, whose id names the event at `first`. */
+export const idReused = (
+  event: LifecycleEvent.LifecycleEvent & { readonly eventId: EventId },
+  first: LifecycleError.FirstWithId,
+): IdReused => ({
+  _tag: 'IdReused',
+  customerId: event.customerId,
+  eventType: event.type,
+  occurredAt: event.occurredAt,
+  eventId: event.eventId,
+  first,
+})
+
 /**
- * Splits a batch into the events to store, with their ids, and the ids already stored (`isStored`)
- * or repeated earlier in the batch.
+ * Splits a batch into the events to store, with their ids, and the ids already stored or
+ * repeated earlier in the append (same content: skipped). `stored` tells what the log holds under
+ * an id; `staged` holds the ids of the append's earlier events (and gets this batch's fresh ones).
+ * An id that names other content is `IdReused`.
  */
 export const dedupe = (
-  events: readonly LifecycleEvent.LifecycleEvent[],
-  isStored: (id: EventId) => boolean,
-): {
-  readonly fresh: ReadonlyArray<LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }>
-  readonly alreadyStored: readonly EventId[]
-} => {
+  batch: StreamBatch,
+  stored: (id: EventId) => StoredId | undefined,
+  staged: Map<EventId, StoredId> = new Map(),
+): E.Either<
+  IdReused,
+  {
+    readonly fresh: ReadonlyArray<LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }>
+    readonly alreadyStored: readonly EventId[]
+  }
+> => {
   const fresh: Array<LifecycleEvent.LifecycleEvent & { readonly eventId: EventId }> = []
   const alreadyStored: EventId[] = []
-  const seen = new Set<EventId>()
-  for (const event of events) {
-    const withId = LifecycleEvent.withId(event)
-    if (seen.has(withId.eventId) || isStored(withId.eventId)) alreadyStored.push(withId.eventId)
-    else {
-      seen.add(withId.eventId)
+  for (let index = 0; index < batch.events.length; index++) {
+    const withId = LifecycleEvent.withId(batch.events[index]!)
+    const known = staged.get(withId.eventId) ?? stored(withId.eventId)
+    if (known === undefined) {
+      staged.set(withId.eventId, {
+        content: () => LifecycleEvent.canonicalContent(withId),
+        first: { _tag: 'Batch', streamId: batch.streamId, index },
+      })
       fresh.push(withId)
-    }
+    } else if (known.content() === LifecycleEvent.canonicalContent(withId)) alreadyStored.push(withId.eventId)
+    else return E.left(idReused(withId, known.first))
   }
-  return { fresh, alreadyStored }
+  return E.right({ fresh, alreadyStored })
+}
+
+/**
+ * The first id reused within one append (two events of the batches with one id and different
+ * content), or null: for adapters that check stored ids in the database.
+ */
+export const reusedWithin = (batches: readonly StreamBatch[]): IdReused | null => {
+  const staged = new Map<EventId, StoredId>()
+  for (const batch of batches) {
+    const checked = dedupe(batch, () => undefined, staged)
+    if (checked._tag === 'Left') return checked.left
+  }
+  return null
 }

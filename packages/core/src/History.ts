@@ -1,10 +1,12 @@
 /**
  * Admits a history of events that arrives in any order (an export, a file): each customer's
  * events are put in time order (same-instant events keep their input order), repeated events
- * are dropped, and each event goes through the lifecycle rules against its customer's state.
+ * (same id, same content) are dropped, an id that names two different events is rejected as
+ * `IdReused`, and each event goes through the lifecycle rules against its customer's state.
  */
 import * as Customer from './Customer.js'
 import * as Decider from './Decider.js'
+import { idReused, type StoredId } from './EventLog.js'
 import type { EventId } from './Ids.js'
 import * as LifecycleEvent from './LifecycleEvent.js'
 import type { LifecycleError } from './LifecycleError.js'
@@ -31,7 +33,7 @@ export interface Admitted<Source> {
   /** Accepted events in time order (customers interleaved by time, ties in input order). */
   readonly accepted: ReadonlyArray<Sourced<Source>>
   readonly rejected: ReadonlyArray<Rejected<Source>>
-  /** Events whose id had already been seen (in the input or in `known`): dropped, not errors. */
+  /** Events already seen with the same content (in the input or stored): dropped, not errors. */
   readonly duplicates: ReadonlyArray<Sourced<Source>>
   /** Each customer's state after its accepted events. */
   readonly states: ReadonlyMap<string, Customer.CustomerState>
@@ -43,13 +45,13 @@ export interface Admitted<Source> {
 
 /**
  * Runs a history through the rules. `states` gives the customers' states before it (for example
- * folded from a log) and `isKnown` the ids already stored; both default to an empty log.
+ * folded from a log) and `stored` what the log holds under an id; both default to an empty log.
  */
 export const admit = <Source>(
   input: Iterable<{ readonly source: Source; readonly event: LifecycleEvent.LifecycleEvent }>,
   options: {
     readonly states?: (customerId: string) => Customer.CustomerState | undefined
-    readonly isKnown?: (id: EventId) => boolean
+    readonly stored?: (id: EventId) => StoredId | undefined
   } = {},
 ): Admitted<Source> => {
   const items: Array<
@@ -61,17 +63,23 @@ export const admit = <Source>(
   }
   items.sort((a, b) => a.at - b.at || a.order - b.order)
   const states = new Map<string, Customer.CustomerState>()
-  const seen = new Set<EventId>()
+  // Ids seen in the input, with the content and source of the first event carrying each.
+  const seen = new Map<EventId, StoredId>()
   const accepted: Sourced<Source>[] = []
   const rejected: Rejected<Source>[] = []
   const duplicates: Sourced<Source>[] = []
   for (const item of items) {
     const { event } = item
-    if (seen.has(event.eventId) || options.isKnown?.(event.eventId) === true) {
-      duplicates.push(item)
+    const known = seen.get(event.eventId) ?? options.stored?.(event.eventId)
+    if (known !== undefined) {
+      if (known.content() === LifecycleEvent.canonicalContent(event)) duplicates.push(item)
+      else rejected.push({ source: item.source, event: item.given, error: idReused(event, known.first) })
       continue
     }
-    seen.add(event.eventId)
+    seen.set(event.eventId, {
+      content: () => LifecycleEvent.canonicalContent(event),
+      first: { _tag: 'Input', source: item.source },
+    })
     const state = states.get(event.customerId) ?? options.states?.(event.customerId) ?? Customer.initial
     const error = Decider.check(event, state)
     if (error !== null) rejected.push({ source: item.source, event: item.given, error })

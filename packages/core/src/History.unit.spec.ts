@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as History from './History.js'
+import * as Ids from './Ids.js'
 import * as LifecycleError from './LifecycleError.js'
 import { Fixtures } from './testing/index.js'
 
@@ -32,6 +33,44 @@ describe('History.admit', () => {
         11,
         'AlreadyOptedIn: OptedIn for customer "a" at 2025-01-02T00:00:00.000Z: the customer has opted in and not churned since',
       ],
+    ])
+  })
+
+  it('rejects a second event under one id with other content as IdReused naming the first line, and keeps the first', () => {
+    const id = Ids.eventId('6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9')
+    const input = [
+      { source: 7, event: { ...purchased('a', '2025-01-05T00:00:00Z', 'o1', 100), eventId: id } },
+      // Same id, another order of a: another event, even though it is valid on its own.
+      { source: 8, event: { ...purchased('a', '2025-01-06T00:00:00Z', 'o2', 250), eventId: id } },
+      // Same id, same content, other metadata: a repeat, dropped.
+      { source: 9, event: { ...purchased('a', '2025-01-05T00:00:00Z', 'o1', 100), eventId: id, metadata: { m: '1' } } },
+    ]
+    const result = History.admit(input)
+    expect(result.accepted.map((a) => a.source)).toEqual([7])
+    expect(result.duplicates.map((d) => d.source)).toEqual([9])
+    expect(result.rejected.map((r) => [r.source, LifecycleError.format(r.error)])).toEqual([
+      [
+        8,
+        `IdReused: Purchased for customer "a" at 2025-01-06T00:00:00.000Z: eventId ${id} already names another event (line 7)`,
+      ],
+    ])
+  })
+
+  it('rejects an event whose id is stored with other content as IdReused naming its position', () => {
+    const id = Ids.eventId('6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9')
+    const result = History.admit([{ source: 1, event: { ...optedIn('b', '2025-02-01T00:00:00Z'), eventId: id } }], {
+      stored: (eventId) =>
+        eventId === id ? { content: () => 'something else', first: { _tag: 'Stored', globalPosition: 42 } } : undefined,
+    })
+    expect(result.rejected.map((r) => r.error)).toEqual([
+      {
+        _tag: 'IdReused',
+        customerId: 'b',
+        eventType: 'OptedIn',
+        occurredAt: Date.UTC(2025, 1, 1),
+        eventId: id,
+        first: { _tag: 'Stored', globalPosition: 42 },
+      },
     ])
   })
 })

@@ -30,7 +30,7 @@ export const make = (options: Options = {}): EventLog.EventLog => {
   const clock = options.clock ?? Date.now
   const all: RecordedEvent[] = []
   const streams = new Map<CustomerId, RecordedEvent[]>()
-  const ids = new Set<EventId>()
+  const ids = new Map<EventId, RecordedEvent>()
   const waiters = new Set<() => void>()
 
   // Validates and stages every batch first, then commits: all or nothing.
@@ -38,14 +38,20 @@ export const make = (options: Options = {}): EventLog.EventLog => {
     batches: readonly EventLog.StreamBatch[],
   ): E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]> => {
     const staged: RecordedEvent[] = []
-    const stagedIds = new Set<EventId>()
+    const stagedIds = new Map<EventId, EventLog.StoredId>()
     const stagedVersions = new Map<CustomerId, number>()
     const results: EventLog.AppendResult[] = []
     const recordedAt = clock()
+    const stored = (id: EventId): EventLog.StoredId | undefined => {
+      const event = ids.get(id)
+      return event === undefined ? undefined : EventLog.storedId(event)
+    }
     for (const batch of batches) {
       const invalid = EventLog.validateBatch(batch)
       if (invalid !== null) return E.left(invalid)
-      const { fresh, alreadyStored } = EventLog.dedupe(batch.events, (id) => ids.has(id) || stagedIds.has(id))
+      const deduped = EventLog.dedupe(batch, stored, stagedIds)
+      if (deduped._tag === 'Left') return deduped
+      const { fresh, alreadyStored } = deduped.right
       const actual = stagedVersions.get(batch.streamId) ?? streams.get(batch.streamId)?.length ?? 0
       if (fresh.length === 0) {
         results.push({ streamId: batch.streamId, appended: [], alreadyStored, streamVersion: actual })
@@ -61,14 +67,13 @@ export const make = (options: Options = {}): EventLog.EventLog => {
         globalPosition: all.length + staged.length + i + 1,
         recordedAt,
       }))
-      for (const event of appended) stagedIds.add(event.eventId)
       staged.push(...appended)
       stagedVersions.set(batch.streamId, actual + appended.length)
       results.push({ streamId: batch.streamId, appended, alreadyStored, streamVersion: actual + appended.length })
     }
     for (const event of staged) {
       all.push(event)
-      ids.add(event.eventId)
+      ids.set(event.eventId, event)
       const stream = streams.get(event.customerId)
       if (stream === undefined) streams.set(event.customerId, [event])
       else stream.push(event)
@@ -84,6 +89,10 @@ export const make = (options: Options = {}): EventLog.EventLog => {
     append: (batch) => TE.fromIOEither(() => E.map(firstResult)(appendBatches([batch]))),
     appendMany: (batches) => TE.fromIOEither(() => appendBatches(batches)),
     readStream: (streamId) => TE.fromIO(() => [...(streams.get(streamId) ?? [])]),
+    readByIds: (wanted) =>
+      TE.fromIO(() =>
+        [...new Set(wanted)].flatMap((id) => ids.get(id) ?? []).sort((a, b) => a.globalPosition - b.globalPosition),
+      ),
     readPage: (after: GlobalPosition, limit: number) =>
       TE.fromIO(() => {
         const events = all.slice(Math.max(0, after), Math.max(0, after) + limit)

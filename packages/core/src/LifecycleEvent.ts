@@ -1,10 +1,11 @@
 /**
- * The five lifecycle events and their wire format (EVENTS.md): one JSON object per event,
- * unknown fields rejected, dates RFC 3339 decoded to UTC milliseconds, money in integer cents.
+ * The seven lifecycle events and their wire format (EVENTS.md): one JSON object per event,
+ * unknown fields rejected, dates RFC 3339 decoded to UTC milliseconds, money in integer cents,
+ * free-text fields and metadata values of 1 to 256 characters.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { cents, checkDecoded, isPlainObject, nonEmptyString, rule, string, stringMap, strictObject } from './Codecs.js'
+import { cents, checkDecoded, isPlainObject, nonEmptyString, rule, stringMap, strictObject, text } from './Codecs.js'
 import * as Currency from './Currency.js'
 import * as DecodeError from './DecodeError.js'
 import { CustomerIdCodec, deriveEventId, EventIdCodec, type EventId } from './Ids.js'
@@ -38,25 +39,65 @@ const touch = rule(
   (u): u is Touch => typeof u === 'string' && (TOUCHES as readonly string[]).includes(u),
 )
 
+/** The kinds of satisfaction survey: Net Promoter Score (0 to 10) and CSAT (1 to 5). */
+export const SURVEYS = ['nps', 'csat'] as const
+/** A kind of satisfaction survey. */
+export type Survey = (typeof SURVEYS)[number]
+
+/** The scores each survey allows, inclusive. */
+export const SCORE_RANGE: { readonly [S in Survey]: readonly [number, number] } = { nps: [0, 10], csat: [1, 5] }
+
+const survey = rule(
+  'Survey',
+  `is not one of ${SURVEYS.join(', ')}`,
+  (u): u is Survey => typeof u === 'string' && (SURVEYS as readonly string[]).includes(u),
+)
+
+const integer = rule(
+  'Integer',
+  'is not an integer',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u),
+)
+
+/** Money paid back: an integer > 0 of minor units. */
+const positiveCents = rule(
+  'PositiveCents',
+  'is not an integer > 0 (money is integer minor units)',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0,
+)
+
 /** Codec of `OptedIn`: a person became a lead through `channel`. */
 export const OptedInCodec = strictObject(
   'OptedIn',
-  { type: literal('OptedIn'), ...common, channel: nonEmptyString() },
-  { ...commonOptional, campaign: string, acquisitionCostCents: cents, referredBy: CustomerIdCodec },
+  { type: literal('OptedIn'), ...common, channel: text },
+  { ...commonOptional, campaign: text, acquisitionCostCents: cents, referredBy: CustomerIdCodec },
 )
 
 /** Codec of `Nurtured`: a marketing touch to a lead or customer who consented. */
 export const NurturedCodec = strictObject(
   'Nurtured',
   { type: literal('Nurtured'), ...common, touch },
-  { ...commonOptional, campaign: string },
+  { ...commonOptional, campaign: text },
 )
 
-/** Codec of `Purchased`: an order, in integer minor units of one currency. */
+/** Codec of `Purchased`: an order, in integer minor units of one currency, of a product line. */
 export const PurchasedCodec = strictObject(
   'Purchased',
   { type: literal('Purchased'), ...common, orderId: nonEmptyString(), amountCents: cents, currency: Currency.codec },
-  commonOptional,
+  { ...commonOptional, category: text },
+)
+
+/** Codec of `Refunded`: part or all of an earlier order paid back, in that order's currency. */
+export const RefundedCodec = strictObject(
+  'Refunded',
+  {
+    type: literal('Refunded'),
+    ...common,
+    orderId: nonEmptyString(),
+    amountCents: positiveCents,
+    currency: Currency.codec,
+  },
+  { ...commonOptional, reason: text },
 )
 
 /** Codec of `Referred`: the customer referred another person. */
@@ -66,11 +107,49 @@ export const ReferredCodec = strictObject(
   commonOptional,
 )
 
+const surveyFields = strictObject(
+  'SurveyAnswered',
+  { type: literal('SurveyAnswered'), ...common, survey, score: integer },
+  { ...commonOptional, campaign: text },
+)
+
+/** The rule a score breaks for its survey (`is not an integer from 0 to 10 (nps)`), or null. */
+const scoreRule = (kind: Survey, score: unknown): string | null => {
+  const [min, max] = SCORE_RANGE[kind]
+  return integer.is(score) && score >= min && score <= max ? null : `is not an integer from ${min} to ${max} (${kind})`
+}
+
+/**
+ * Codec of `SurveyAnswered`: a satisfaction survey's answer, `score` 0 to 10 for `nps`, 1 to 5 for
+ * `csat`; a score out of its survey's range is reported at `score`.
+ */
+export const SurveyAnsweredCodec = Object.assign(
+  new t.Type<t.TypeOf<typeof surveyFields>, t.OutputOf<typeof surveyFields>, unknown>(
+    'SurveyAnswered',
+    (u): u is t.TypeOf<typeof surveyFields> => surveyFields.is(u) && scoreRule(u.survey, u.score) === null,
+    (u, c) => {
+      const fields = surveyFields.validate(u, c)
+      // With a known survey, a bad score is reported against that survey's range.
+      const kind = isPlainObject(u) && survey.is(u['survey']) ? u['survey'] : null
+      const broken = kind === null || !isPlainObject(u) || u['score'] === undefined ? null : scoreRule(kind, u['score'])
+      if (broken === null) return fields
+      const score = (u as Record<string, unknown>)['score']
+      const others = fields._tag === 'Left' ? fields.left.filter((e) => e.context.at(-1)?.key !== 'score') : []
+      return t.failures([
+        ...others,
+        { value: score, context: t.appendContext(c, 'score', integer, score), message: broken },
+      ])
+    },
+    surveyFields.encode,
+  ),
+  { required: surveyFields.required, optional: surveyFields.optional },
+)
+
 /** Codec of `Churned`: the customer left (cancelled, unsubscribed, went inactive). */
 export const ChurnedCodec = strictObject(
   'Churned',
   { type: literal('Churned'), ...common },
-  { ...commonOptional, reason: string },
+  { ...commonOptional, reason: text },
 )
 
 // -------------------------------------------------------------------------------------
@@ -83,13 +162,17 @@ export type OptedIn = t.TypeOf<typeof OptedInCodec>
 export type Nurtured = t.TypeOf<typeof NurturedCodec>
 /** An order. */
 export type Purchased = t.TypeOf<typeof PurchasedCodec>
+/** Money paid back on an order. */
+export type Refunded = t.TypeOf<typeof RefundedCodec>
 /** A referral sent by the customer. */
 export type Referred = t.TypeOf<typeof ReferredCodec>
+/** A satisfaction survey's answer. */
+export type SurveyAnswered = t.TypeOf<typeof SurveyAnsweredCodec>
 /** The customer churned. */
 export type Churned = t.TypeOf<typeof ChurnedCodec>
 
 /** Any lifecycle event, as decoded from the wire. */
-export type LifecycleEvent = OptedIn | Nurtured | Purchased | Referred | Churned
+export type LifecycleEvent = OptedIn | Nurtured | Purchased | Refunded | Referred | SurveyAnswered | Churned
 /** The wire (JSON) form of a lifecycle event. */
 export type WireEvent = t.OutputOf<typeof codec>
 /** The event type names, in lifecycle order. */
@@ -98,17 +181,35 @@ export type EventType = LifecycleEvent['type']
 export type EventOf<K extends EventType> = Extract<LifecycleEvent, { readonly type: K }>
 
 /** Event type names in lifecycle order. */
-export const EVENT_TYPES: readonly EventType[] = ['OptedIn', 'Nurtured', 'Purchased', 'Referred', 'Churned']
+export const EVENT_TYPES: readonly EventType[] = [
+  'OptedIn',
+  'Nurtured',
+  'Purchased',
+  'Refunded',
+  'Referred',
+  'SurveyAnswered',
+  'Churned',
+]
 
 const codecs = {
   OptedIn: OptedInCodec,
   Nurtured: NurturedCodec,
   Purchased: PurchasedCodec,
+  Refunded: RefundedCodec,
   Referred: ReferredCodec,
+  SurveyAnswered: SurveyAnsweredCodec,
   Churned: ChurnedCodec,
 } as const
 
-const members = t.union([OptedInCodec, NurturedCodec, PurchasedCodec, ReferredCodec, ChurnedCodec])
+const members = t.union([
+  OptedInCodec,
+  NurturedCodec,
+  PurchasedCodec,
+  RefundedCodec,
+  ReferredCodec,
+  SurveyAnsweredCodec,
+  ChurnedCodec,
+])
 
 const isEventType = (u: unknown): u is EventType => typeof u === 'string' && Object.hasOwn(codecs, u)
 
@@ -158,6 +259,11 @@ export const check = (u: unknown): DecodeError.DecodeError | null => {
   const issues = checkDecoded(codecs[type], u, (field) =>
     field === Timestamp.codec ? 'is not a timestamp (integer UTC milliseconds)' : undefined,
   )
+  if (issues.length === 0 && type === 'SurveyAnswered') {
+    const answer = u as unknown as SurveyAnswered
+    const broken = scoreRule(answer.survey, answer.score)
+    if (broken !== null) issues.push({ path: 'score', value: answer.score, rule: broken })
+  }
   return { _tag: 'DecodeError', issues }
 }
 

@@ -19,6 +19,23 @@ const purchase = {
   currency: 'EUR',
 }
 
+const refund = {
+  type: 'Refunded',
+  customerId: 'c-1',
+  occurredAt: '2025-01-05T09:00:00Z',
+  orderId: 'o-1',
+  amountCents: 500,
+  currency: 'EUR',
+}
+
+const answer = {
+  type: 'SurveyAnswered',
+  customerId: 'c-1',
+  occurredAt: '2025-01-06T09:00:00Z',
+  survey: 'nps',
+  score: 9,
+}
+
 describe('LifecycleEvent codec', () => {
   it('decodes a purchase with a zone offset to UTC milliseconds', () => {
     expect(LifecycleEvent.decode(purchase)).toEqual({
@@ -54,6 +71,48 @@ describe('LifecycleEvent codec', () => {
     expect(decoded[3]).toMatchObject({ right: { eventId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' } })
   })
 
+  it('decodes a refund, a survey answer and a purchase of a category', () => {
+    expect(LifecycleEvent.decode({ ...refund, reason: 'damaged' })).toEqual({
+      _tag: 'Right',
+      right: { ...refund, reason: 'damaged', occurredAt: Date.UTC(2025, 0, 5, 9) },
+    })
+    expect(LifecycleEvent.decode({ ...answer, campaign: 'q1-nps' })).toEqual({
+      _tag: 'Right',
+      right: { ...answer, campaign: 'q1-nps', occurredAt: Date.UTC(2025, 0, 6, 9) },
+    })
+    for (const [survey, score] of [
+      ['nps', 0],
+      ['nps', 10],
+      ['csat', 1],
+      ['csat', 5],
+    ] as const) {
+      expect(LifecycleEvent.decode({ ...answer, survey, score })._tag).toBe('Right')
+    }
+    expect(LifecycleEvent.decode({ ...purchase, category: 'books' })).toMatchObject({ right: { category: 'books' } })
+  })
+
+  it('accepts free text and metadata at the limits: 256 characters, 32 keys', () => {
+    const longest = '😀'.repeat(256)
+    const metadata = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`k${i}`, longest]))
+    expect(LifecycleEvent.decode({ ...purchase, category: longest, metadata })._tag).toBe('Right')
+    expect(LifecycleEvent.decode({ ...refund, reason: longest + 'x' })._tag).toBe('Left')
+  })
+
+  it('reports an unknown survey and a score that is no integer, each at its path', () => {
+    expect(errorsOf({ ...answer, survey: 'ces', score: 'x' })).toEqual([
+      'survey: "ces" is not one of nps, csat',
+      'score: "x" is not an integer',
+    ])
+  })
+
+  it('checks a built survey answer against its survey too', () => {
+    const built = { ...answer, occurredAt: Date.UTC(2025, 0, 6), survey: 'csat', score: 9 }
+    expect(LifecycleEvent.check(built)).toEqual({
+      _tag: 'DecodeError',
+      issues: [{ path: 'score', value: 9, rule: 'is not an integer from 1 to 5 (csat)' }],
+    })
+  })
+
   it('names the field, the value and the rule for a bad date', () => {
     expect(errorsOf({ ...purchase, occurredAt: '2025-13-01' })).toEqual([
       'occurredAt: "2025-13-01" is not an RFC 3339 date-time with a zone',
@@ -61,7 +120,10 @@ describe('LifecycleEvent codec', () => {
   })
 
   it.each([
-    [{ ...purchase, type: 'Bought' }, 'type: "Bought" is not one of OptedIn, Nurtured, Purchased, Referred, Churned'],
+    [
+      { ...purchase, type: 'Bought' },
+      'type: "Bought" is not one of OptedIn, Nurtured, Purchased, Refunded, Referred, SurveyAnswered, Churned',
+    ],
     [{ ...purchase, customerId: '' }, 'customerId: "" is not a string of 1 to 256 characters'],
     [
       { ...purchase, customerId: 'x'.repeat(257) },
@@ -75,7 +137,19 @@ describe('LifecycleEvent codec', () => {
     [{ ...purchase, currency: 'ABC' }, 'currency: "ABC" is not an ISO 4217 currency code (three upper-case letters)'],
     [{ ...purchase, orderId: '' }, 'orderId: "" is not a non-empty string'],
     [{ ...purchase, eventId: 'not-a-uuid' }, 'eventId: "not-a-uuid" is not a UUID'],
-    [{ ...purchase, metadata: { source: 1 } }, 'metadata: {"source":1} is not an object of string values'],
+    [{ ...purchase, metadata: { source: 1 } }, 'metadata.source: 1 is not a string of 1 to 256 characters'],
+    [{ ...purchase, metadata: { source: '' } }, 'metadata.source: "" is not a string of 1 to 256 characters'],
+    [{ ...purchase, metadata: ['crm'] }, 'metadata: ["crm"] is not an object of string values'],
+    [
+      { ...purchase, metadata: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) },
+      // The value is cut to 77 characters: "{" and eight '"kN":"v",' of 9 (73), then '"k8"'.
+      `metadata: {"k0":"v","k1":"v","k2":"v","k3":"v","k4":"v","k5":"v","k6":"v","k7":"v","k8"... has 33 keys, more than the 32 allowed`,
+    ],
+    [{ ...purchase, category: '' }, 'category: "" is not a string of 1 to 256 characters'],
+    [
+      { ...purchase, category: 'b'.repeat(257) },
+      `category: "${'b'.repeat(76)}... is not a string of 1 to 256 characters`,
+    ],
     [{ ...purchase, discount: 5 }, 'discount: 5 is not a field of Purchased'],
     [
       { type: 'Nurtured', customerId: 'a', occurredAt: '2025-01-01T00:00:00Z', touch: 'fax' },
@@ -96,7 +170,24 @@ describe('LifecycleEvent codec', () => {
       { type: 'Referred', customerId: 'a', occurredAt: '2025-01-01T00:00:00Z', referredCustomerId: '' },
       'referredCustomerId: "" is not a string of 1 to 256 characters',
     ],
-    [{ type: 'Churned', customerId: 'a', occurredAt: '2025-01-01T00:00:00Z', reason: 7 }, 'reason: 7 is not a string'],
+    [
+      { type: 'Churned', customerId: 'a', occurredAt: '2025-01-01T00:00:00Z', reason: 7 },
+      'reason: 7 is not a string of 1 to 256 characters',
+    ],
+    [
+      { type: 'OptedIn', customerId: 'a', occurredAt: '2025-01-01T00:00:00Z', channel: 'seo', campaign: '' },
+      'campaign: "" is not a string of 1 to 256 characters',
+    ],
+    [{ ...refund, amountCents: 0 }, 'amountCents: 0 is not an integer > 0 (money is integer minor units)'],
+    [{ ...refund, currency: 'eur' }, 'currency: "eur" is not an ISO 4217 currency code (three upper-case letters)'],
+    [{ ...refund, orderId: undefined }, 'orderId: missing, a value is required'],
+    [{ ...refund, category: 'books' }, 'category: "books" is not a field of Refunded'],
+    [{ ...answer, score: 11 }, 'score: 11 is not an integer from 0 to 10 (nps)'],
+    [{ ...answer, score: -1 }, 'score: -1 is not an integer from 0 to 10 (nps)'],
+    [{ ...answer, score: 8.5 }, 'score: 8.5 is not an integer from 0 to 10 (nps)'],
+    [{ ...answer, survey: 'csat', score: 0 }, 'score: 0 is not an integer from 1 to 5 (csat)'],
+    [{ ...answer, survey: 'csat', score: 6 }, 'score: 6 is not an integer from 1 to 5 (csat)'],
+    [{ ...answer, survey: 'ces' }, 'survey: "ces" is not one of nps, csat'],
     [[1, 2], '(event): [1,2] is not a JSON object'],
     [null, '(event): null is not a JSON object'],
   ])('rejects %j with the message %s', (input, message) => {

@@ -97,6 +97,71 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       END $$;
     `,
   },
+  {
+    version: 2,
+    name: 'an id names one event',
+    sql: `
+      -- Raises IdReused (LL002) when an event id is stored with other content (stream, type,
+      -- instant or fields; metadata aside); true when the same event is stored; false when free.
+      CREATE FUNCTION $S.lifeline_is_stored(p_stream TEXT, p_event JSONB) RETURNS BOOLEAN
+      LANGUAGE plpgsql AS $$
+      DECLARE
+        v_row RECORD;
+      BEGIN
+        SELECT e.global_position, e.stream_id, e.type, e.occurred_at, e.data INTO v_row
+          FROM $S.events e WHERE e.event_id = (p_event->>'eventId')::UUID;
+        IF NOT FOUND THEN RETURN FALSE; END IF;
+        IF v_row.stream_id <> p_stream OR v_row.type <> p_event->>'type'
+           OR v_row.occurred_at <> (p_event->>'occurredAt')::BIGINT OR v_row.data <> p_event->'data' THEN
+          RAISE EXCEPTION USING ERRCODE = 'LL002', MESSAGE = 'lifeline event id reused',
+            DETAIL = json_build_object('eventId', p_event->>'eventId', 'position', v_row.global_position)::TEXT;
+        END IF;
+        RETURN TRUE;
+      END $$;
+      CREATE OR REPLACE FUNCTION $S.lifeline_append(p_stream TEXT, p_expected TEXT, p_events JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_actual INTEGER;
+        v_version INTEGER;
+        v_event JSONB;
+        v_position BIGINT;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${7_316_245_001});
+        SELECT COALESCE(MAX(e.stream_version), 0) INTO v_actual FROM $S.events e WHERE e.stream_id = p_stream;
+        IF NOT (p_expected = 'any'
+             OR (p_expected = 'no_stream' AND v_actual = 0)
+             OR (p_expected = 'stream_exists' AND v_actual > 0)
+             OR (p_expected ~ '^[0-9]+$' AND v_actual = p_expected::INTEGER)) THEN
+          -- A batch made only of stored events is a no-op, whatever version it expected.
+          IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(p_events) x WHERE NOT $S.lifeline_is_stored(p_stream, x)) THEN
+            RETURN QUERY SELECT (x->>'eventId')::UUID, NULL::INTEGER, NULL::BIGINT, TRUE, v_actual FROM jsonb_array_elements(p_events) x;
+            RETURN;
+          END IF;
+          RAISE EXCEPTION USING ERRCODE = 'LL001', MESSAGE = 'lifeline version conflict',
+            DETAIL = json_build_object('stream', p_stream, 'actual', v_actual)::TEXT;
+        END IF;
+        v_version := v_actual;
+        FOR v_event IN SELECT x FROM jsonb_array_elements(p_events) x LOOP
+          INSERT INTO $S.events AS e (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at)
+          VALUES ((v_event->>'eventId')::UUID, p_stream, v_version + 1, v_event->>'type', v_event->'data',
+                  NULLIF(v_event->'metadata', 'null'::JSONB), (v_event->>'occurredAt')::BIGINT, p_recorded_at)
+          ON CONFLICT (event_id) DO NOTHING
+          RETURNING e.global_position INTO v_position;
+          IF FOUND THEN
+            v_version := v_version + 1;
+            RETURN QUERY SELECT (v_event->>'eventId')::UUID, v_version, v_position, FALSE, v_actual;
+          ELSE
+            -- The id is taken: the same event (skipped), or another one (raises IdReused).
+            PERFORM $S.lifeline_is_stored(p_stream, v_event);
+            RETURN QUERY SELECT (v_event->>'eventId')::UUID, NULL::INTEGER, NULL::BIGINT, TRUE, v_actual;
+          END IF;
+        END LOOP;
+        PERFORM pg_notify('lifeline_events', '');
+      END $$;
+    `,
+  },
 ]
 
 /** Creates the schema and applies the migrations not applied yet. */

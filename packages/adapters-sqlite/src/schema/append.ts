@@ -21,7 +21,10 @@ export const statements = (db: Database) => ({
       return statement
     }
   })(),
-  isStored: db.prepare('SELECT 1 FROM events WHERE event_id = ?'),
+  /** What is stored under an event id: enough to tell the same event from another one. */
+  stored: db.prepare(
+    'SELECT global_position AS position, stream_id AS stream, type, occurred_at AS at, data FROM events WHERE event_id = ?',
+  ),
   // An id already stored is skipped (reported as such); any other constraint still fails.
   insert: db.prepare(
     `INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at)
@@ -31,9 +34,37 @@ export const statements = (db: Database) => ({
 
 /** Thrown inside the transaction to roll it back with a typed failure. */
 export class Abort extends Error {
-  constructor(readonly failure: EventLog.VersionConflict | EventLog.InvalidEvent) {
+  constructor(readonly failure: EventLog.VersionConflict | EventLog.InvalidEvent | EventLog.IdReused) {
     super(failure._tag)
   }
+}
+
+interface StoredRow {
+  readonly position: number
+  readonly stream: string
+  readonly type: string
+  readonly at: number
+  readonly data: string
+}
+
+/**
+ * Whether the event is stored: `null` when its id is free, `true` when the same event is stored
+ * (metadata aside), and throws `Abort` with `IdReused` when the id names another event.
+ */
+const isStored = (
+  s: ReturnType<typeof statements>,
+  event: LifecycleEvent.LifecycleEvent & { readonly eventId: EventId },
+): boolean => {
+  const row = s.stored.get(event.eventId) as StoredRow | undefined
+  if (row === undefined) return false
+  // `data` is written by `dataOf` in a fixed key order, so equal fields give equal text.
+  const same =
+    row.stream === event.customerId &&
+    row.type === event.type &&
+    row.at === event.occurredAt &&
+    row.data === dataOf(event)
+  if (!same) throw new Abort(EventLog.idReused(event, { _tag: 'Stored', globalPosition: row.position }))
+  return true
 }
 
 /**
@@ -58,13 +89,19 @@ export const appendBatches = (
   for (const batch of batches) {
     const invalid = EventLog.validateBatch(batch)
     if (invalid !== null) throw new Abort(invalid)
+  }
+  // An id carried by two different events of this append; stored ids are checked as they come.
+  const reused = EventLog.reusedWithin(batches)
+  if (reused !== null) throw new Abort(reused)
+  for (const batch of batches) {
     const actual = versions.get(batch.streamId)!
     const expected = batch.expectedVersion ?? ExpectedVersion.any
     if (!ExpectedVersion.matches(expected, actual)) {
       // A batch made only of stored events is a no-op, whatever version it expected.
-      const ids = batch.events.map((e) => LifecycleEvent.idOf(e))
-      if (ids.every((id) => s.isStored.get(id) !== undefined)) {
-        results.push({ streamId: batch.streamId, appended: [], alreadyStored: ids, streamVersion: actual })
+      const events = batch.events.map((e) => LifecycleEvent.withId(e))
+      if (events.every((e) => isStored(s, e))) {
+        const alreadyStored = events.map((e) => e.eventId)
+        results.push({ streamId: batch.streamId, appended: [], alreadyStored, streamVersion: actual })
         continue
       }
       throw new Abort(EventLog.versionConflict(batch.streamId, expected, actual))
@@ -84,8 +121,11 @@ export const appendBatches = (
         event.occurredAt,
         recordedAt,
       )
-      if (info.changes === 0) alreadyStored.push(event.eventId)
-      else
+      if (info.changes === 0) {
+        // The id is taken: the same event (skipped), or another one (IdReused, all rolled back).
+        isStored(s, event)
+        alreadyStored.push(event.eventId)
+      } else
         appended.push({ ...event, streamVersion: ++version, globalPosition: Number(info.lastInsertRowid), recordedAt })
     }
     versions.set(batch.streamId, version)

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import * as EventLog from '../EventLog.js'
 import * as ExpectedVersion from '../ExpectedVersion.js'
+import * as Ids from '../Ids.js'
 import type { RecordedEvent } from '../RecordedEvent.js'
 import { cid, optedIn, purchased } from './fixtures.js'
 
@@ -226,6 +227,101 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
           const eventId = '0b6a9c3e-2f47-4d1a-8c5e-1f2a3b4c5d6e' as never
           const result = await right(log.append({ streamId: A, events: [{ ...aliceJoins, eventId }] }))
           expect(result.appended[0]!.eventId).toBe(eventId)
+        }),
+      )
+    })
+
+    describe('an id names one event', () => {
+      const id = Ids.eventId('7d2f3c1a-5b6e-4f80-9a1b-2c3d4e5f6a7b')
+      const order = { ...aliceBuys, eventId: id }
+      // The same id on another order of alice's: other fields, so another event.
+      const otherOrder = { ...aliceBuysAgain, eventId: id }
+
+      it(
+        'Given a stored event, when an event with its id and other content is appended, then it is IdReused naming where the first is, and nothing of the batch is stored',
+        withLog(async (log) => {
+          const first = await right(log.append({ streamId: A, events: [aliceJoins, order] }))
+          const error = await left(log.append({ streamId: A, events: [otherOrder] }))
+          expect(error).toEqual({
+            _tag: 'IdReused',
+            customerId: A,
+            eventType: 'Purchased',
+            occurredAt: aliceBuysAgain.occurredAt,
+            eventId: id,
+            first: { _tag: 'Stored', globalPosition: first.appended[1]!.globalPosition },
+          })
+          expect(EventLog.formatError(error)).toBe(
+            `IdReused: Purchased for customer "alice" at 2025-02-05T10:00:00.000Z: eventId ${id} already names another event (stored at position ${first.appended[1]!.globalPosition})`,
+          )
+          expect(await right(log.readStream(A))).toHaveLength(2)
+        }),
+      )
+
+      it(
+        'Given a batch whose valid first event comes before a reused id, then the valid event is not stored either',
+        withLog(async (log) => {
+          await right(log.append({ streamId: A, events: [aliceJoins, order] }))
+          const head = await right(log.headPosition())
+          const error = await left(
+            log.appendMany([
+              { streamId: B, events: [bobJoins] },
+              { streamId: A, events: [otherOrder] },
+            ]),
+          )
+          expect(error._tag).toBe('IdReused')
+          expect(await right(log.headPosition())).toBe(head)
+          expect(await right(log.readStream(B))).toEqual([])
+        }),
+      )
+
+      it(
+        'Given one append that carries one id on two different events, then it is IdReused naming the first in the append',
+        withLog(async (log) => {
+          const error = await left(
+            log.appendMany([
+              { streamId: A, events: [aliceJoins, order] },
+              { streamId: B, events: [bobJoins, { ...bobBuys, eventId: id }] },
+            ]),
+          )
+          expect(error).toMatchObject({
+            _tag: 'IdReused',
+            customerId: B,
+            eventId: id,
+            first: { _tag: 'Batch', streamId: A, index: 1 },
+          })
+          expect(await right(log.headPosition())).toBe(0)
+        }),
+      )
+
+      it(
+        'Given stored events, when read by ids, then the stored ones come back in global order and unknown ids are left out',
+        withLog(async (log) => {
+          const stored = await right(
+            log.appendMany([
+              { streamId: A, events: [aliceJoins, order] },
+              { streamId: B, events: [bobJoins] },
+            ]),
+          )
+          const [join, buy] = stored[0]!.appended
+          const bob = stored[1]!.appended[0]!
+          const unknown = '00000000-0000-4000-8000-000000000000' as never
+          const found = await right(log.readByIds([bob.eventId, unknown, join!.eventId, buy!.eventId, bob.eventId]))
+          expect(found.map((e) => e.eventId)).toEqual([join!.eventId, buy!.eventId, bob.eventId])
+          expect(found[1]).toMatchObject({ ...order, streamVersion: 2 })
+          expect(await right(log.readByIds([]))).toEqual([])
+        }),
+      )
+
+      it(
+        'Given a stored event, when it comes again with other metadata, then it is the same event: already stored',
+        withLog(async (log) => {
+          const first = await right(
+            log.append({ streamId: A, events: [aliceJoins, { ...order, metadata: { a: '1' } }] }),
+          )
+          const again = await right(log.append({ streamId: A, events: [{ ...order, metadata: { a: '2' } }] }))
+          expect(again.appended).toEqual([])
+          expect(again.alreadyStored).toEqual([id])
+          expect(again.streamVersion).toBe(first.streamVersion)
         }),
       )
     })

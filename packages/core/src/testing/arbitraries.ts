@@ -3,7 +3,7 @@
  */
 import * as fc from 'fast-check'
 import { customerId, type CustomerId } from '../Ids.js'
-import { TOUCHES, type LifecycleEvent } from '../LifecycleEvent.js'
+import { SCORE_RANGE, SURVEYS, TOUCHES, type LifecycleEvent } from '../LifecycleEvent.js'
 import * as Timestamp from '../Timestamp.js'
 
 const MIN = Timestamp.unsafeParse('2024-01-01T00:00:00Z')
@@ -29,7 +29,7 @@ const optional = <K extends string, A>(key: K, arb: fc.Arbitrary<A>): fc.Arbitra
 
 const metadata = optional(
   'metadata',
-  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ minLength: 1, maxLength: 8 }), { maxKeys: 2 }),
 )
 const eventId = optional(
   'eventId',
@@ -64,18 +64,57 @@ export const event = (customers: fc.Arbitrary<CustomerId> = customer()): fc.Arbi
       .tuple(base, extras, fc.constantFrom(...TOUCHES), optional('campaign', fc.constantFrom('spring', 'summer')))
       .map(([b, x, touch, campaign]): LifecycleEvent => ({ type: 'Nurtured', ...b, ...x, touch, ...campaign })),
     fc
-      .tuple(base, extras, fc.integer({ min: 1, max: 6 }), cents(), fc.constantFrom('USD', 'EUR', 'JPY'))
-      .map(([b, x, order, amountCents, currency]): LifecycleEvent => ({
+      .tuple(
+        base,
+        extras,
+        fc.integer({ min: 1, max: 6 }),
+        cents(),
+        fc.constantFrom('USD', 'EUR', 'JPY'),
+        optional('category', fc.constantFrom('books', 'courses', 'coaching')),
+      )
+      .map(([b, x, order, amountCents, currency, category]): LifecycleEvent => ({
         type: 'Purchased',
         ...b,
         ...x,
         orderId: `o${order}`,
         amountCents,
         currency,
+        ...category,
+      })),
+    // Refunds of the same small set of order ids, often small enough to be admitted.
+    fc
+      .tuple(
+        base,
+        extras,
+        fc.integer({ min: 1, max: 6 }),
+        fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1, max: 5_000_000 })),
+        fc.constantFrom('USD', 'EUR', 'JPY'),
+        optional('reason', fc.constantFrom('damaged', 'late')),
+      )
+      .map(([b, x, order, amountCents, currency, reason]): LifecycleEvent => ({
+        type: 'Refunded',
+        ...b,
+        ...x,
+        orderId: `o${order}`,
+        amountCents,
+        currency,
+        ...reason,
       })),
     fc
       .tuple(base, extras, customers)
       .map(([b, x, referredCustomerId]): LifecycleEvent => ({ type: 'Referred', ...b, ...x, referredCustomerId })),
+    fc
+      .tuple(
+        base,
+        extras,
+        fc.constantFrom(...SURVEYS),
+        fc.integer({ min: 0, max: 10 }),
+        optional('campaign', fc.constantFrom('q1-nps', 'exit')),
+      )
+      .map(([b, x, survey, score, campaign]): LifecycleEvent => {
+        const [min, max] = SCORE_RANGE[survey]
+        return { type: 'SurveyAnswered', ...b, ...x, survey, score: Math.min(max, Math.max(min, score)), ...campaign }
+      }),
     fc
       .tuple(base, extras, optional('reason', fc.constantFrom('cancelled', 'inactive')))
       .map(([b, x, reason]): LifecycleEvent => ({ type: 'Churned', ...b, ...x, ...reason })),

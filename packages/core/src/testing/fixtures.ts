@@ -37,13 +37,14 @@ export const nurtured = (customer: string, when: string, campaign?: string): Lif
   ...(campaign === undefined ? {} : { campaign }),
 })
 
-/** A `Purchased` of `amountCents` in `currency` (default USD). */
+/** A `Purchased` of `amountCents` in `currency` (default USD), of a product `category` if given. */
 export const purchased = (
   customer: string,
   when: string,
   orderId: string,
   amountCents: number,
   currency = 'USD',
+  category?: string,
 ): LifecycleEvent => ({
   type: 'Purchased',
   customerId: cid(customer),
@@ -51,6 +52,41 @@ export const purchased = (
   orderId,
   amountCents,
   currency,
+  ...(category === undefined ? {} : { category }),
+})
+
+/** A `Refunded` of `amountCents` of order `orderId`, in `currency` (default USD). */
+export const refunded = (
+  customer: string,
+  when: string,
+  orderId: string,
+  amountCents: number,
+  currency = 'USD',
+  reason?: string,
+): LifecycleEvent => ({
+  type: 'Refunded',
+  customerId: cid(customer),
+  occurredAt: at(when),
+  orderId,
+  amountCents,
+  currency,
+  ...(reason === undefined ? {} : { reason }),
+})
+
+/** A `SurveyAnswered`: an `nps` (0 to 10) or `csat` (1 to 5) score. */
+export const surveyed = (
+  customer: string,
+  when: string,
+  survey: 'nps' | 'csat',
+  score: number,
+  campaign?: string,
+): LifecycleEvent => ({
+  type: 'SurveyAnswered',
+  customerId: cid(customer),
+  occurredAt: at(when),
+  survey,
+  score,
+  ...(campaign === undefined ? {} : { campaign }),
 })
 
 /** A `Referred` of `referred` by `customer`. */
