@@ -353,7 +353,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     split === undefined
       ? null
       : (choice?.candidates.find((c) => c.name === model)?.holdout ??
-        Holdout.evaluate(Clv.MODELS[model], analysis.model, split))
+        Holdout.evaluate(Clv.MODELS[model], analysis.model.values, split))
 
   if (values.json) {
     io.stdout(

@@ -156,10 +156,9 @@ export const split = (history: PurchaseHistory.History, options: Options): Split
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** Compares a count model fitted on the split's calibration summary with its holdout. */
-export const evaluate = (model: CountModel.CountModel, fitted: CountModel.Fitted, data: Split): Evaluation => {
+/** Compares a count model, with the parameters fitted on the split's calibration summary, with its holdout. */
+export const evaluate = (model: CountModel.CountModel, values: readonly number[], data: Split): Evaluation => {
   const { calibration, actual, length, unit } = data
-  const values = fitted.values
   // Customers with the same pattern have the same prediction.
   const cache = new Map<string, number>()
   const predicted = calibration.customers.map((c) => {

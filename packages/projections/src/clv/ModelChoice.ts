@@ -67,7 +67,7 @@ export const choose = (summary: Summary, options: Options): Choice => {
       const fitted = CountModel.fit(model, summary.customers, options.unit, {
         ...(options.penalizer === undefined ? {} : { penalizer: options.penalizer }),
       })
-      const holdout = options.holdout === undefined ? null : Holdout.evaluate(model, fitted, options.holdout)
+      const holdout = options.holdout === undefined ? null : Holdout.evaluate(model, fitted.values, options.holdout)
       return { name, label: model.label, fitted, error: null, holdout }
     } catch (e) {
       return { name, label: model.label, fitted: null, error: (e as Error).message, holdout: null }

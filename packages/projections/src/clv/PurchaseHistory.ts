@@ -1,6 +1,7 @@
 /**
  * Every customer's orders as the CLV models see them, gathered in one pass over the log: the
- * instant, currency and amount of each `Purchased`, with the `Refunded` events that name it.
+ * instant, currency and amount of each `Purchased`, with the `Refunded` events that name it (a
+ * refund always follows its order in the customer's stream: the lifecycle rules see to it).
  * The RFM summary of any calibration period, the holdout counts and the tracking curves are
  * then computed from it without reading the log again.
  */
@@ -49,8 +50,14 @@ export interface State {
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** Folds one event into the history. */
+/** Folds one event into the history: purchases, and refunds attached to the order they name. */
 export const step = (state: State, event: LifecycleEvent.LifecycleEvent): State => {
+  if (event.type === 'Refunded') {
+    const order = state.byId.get(event.customerId)?.get(event.orderId)
+    if (order === undefined) state.unmatchedRefunds++
+    else order.refunds.push({ at: event.occurredAt, cents: event.amountCents })
+    return state
+  }
   if (event.type !== 'Purchased') return state
   const order: Order = {
     orderId: event.orderId,
