@@ -452,7 +452,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
                 c.label,
                 c.fitted.estimate.logLikelihood.toFixed(1),
                 c.fitted.estimate.aic.toFixed(1),
-                ...(c.holdout === null ? [] : [c.holdout.meanAbsoluteError.toFixed(3), c.holdout.bias.toFixed(3)]),
+                ...(c.holdout === null ? [] : [c.holdout.meanAbsoluteError.toFixed(4), c.holdout.bias.toFixed(4)]),
                 c.fitted.estimate.degenerate
                   ? 'degenerate'
                   : c.fitted.estimate.converged

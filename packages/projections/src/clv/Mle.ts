@@ -63,6 +63,8 @@ export interface Problem {
   readonly describeDivergence?: (name: string, direction: 'zero' | 'infinity') => string
   /** Level of the confidence intervals; default 0.95. */
   readonly level?: number
+  /** Where the optimizer starts (default: every parameter at its scale, a parameter kept above 1 at 2). */
+  readonly start?: readonly number[]
 }
 
 /** One parameter's estimate. */
@@ -213,10 +215,10 @@ const conditionOf = (hessian: number[][]): number | null => {
 // -------------------------------------------------------------------------------------
 
 /**
- * Fits by maximum likelihood from `start` (default: every parameter at its scale) and reports
- * the diagnostics: see `Estimate`.
+ * Fits by maximum likelihood from `start` (default: the problem's, else every parameter at its
+ * scale) and reports the diagnostics: see `Estimate`.
  */
-export const fit = (problem: Problem, start?: readonly number[]): Estimate => {
+export const fit = (problem: Problem, start: readonly number[] | undefined = problem.start): Estimate => {
   const ps = problem.parameters
   const n = problem.customers
   const c = problem.penalizer ?? 0

@@ -79,7 +79,7 @@ export const choose = (summary: Summary, options: Options): Choice => {
       `no candidate model could be fitted: ${candidates.map((c) => `${c.label}: ${c.error}`).join('; ')}`,
     )
   const describe = (c: Candidate & { fitted: CountModel.Fitted }) =>
-    `${c.label} ${c.holdout === null ? '' : `MAE ${f(c.holdout.meanAbsoluteError, 3)}, `}AIC ${f(c.fitted.estimate.aic)}${c.fitted.estimate.degenerate ? ' (degenerate)' : ''}`
+    `${c.label} ${c.holdout === null ? '' : `MAE ${f(c.holdout.meanAbsoluteError, 4)}, `}AIC ${f(c.fitted.estimate.aic)}${c.fitted.estimate.degenerate ? ' (degenerate)' : ''}`
   const others = (chosen: Candidate) =>
     fitted
       .filter((c) => c !== chosen)

@@ -11,14 +11,14 @@ describe('Normal.quantile', () => {
     expect(quantile(0.001)).toBeCloseTo(-3.090232306, 8) // the lower tail region of the approximation
   })
 
-  it('Given any p, When the quantiles of p and 1 - p are taken, Then they are opposite and increase with p', () => {
+  it('Given any p, When the quantiles of p and 1 - p are taken, Then they are opposite and do not decrease with p', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 1e-6, max: 0.5, noNaN: true }),
         fc.double({ min: 1e-6, max: 0.5, noNaN: true }),
         (p, q) => {
           expect(quantile(p) + quantile(1 - p)).toBeCloseTo(0, 7)
-          if (p < q) expect(quantile(p)).toBeLessThan(quantile(q))
+          if (p < q) expect(quantile(p)).toBeLessThanOrEqual(quantile(q))
         },
       ),
     )

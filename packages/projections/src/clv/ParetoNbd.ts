@@ -66,6 +66,11 @@ const hypAtT = ({ r, alpha, s, beta }: Params, x: number, T: number, withGradien
     ? logHyp2f1Shifted(r + s + x, r + x, (beta - alpha) / (beta + T), withGradient)
     : logHyp2f1Shifted(r + s + x, s + 1, (alpha - beta) / (alpha + T), withGradient)
 
+/**
+ * Writes alive (out[0]) and dropped (out[1]) into `out`, and with `withGradient` their
+ * derivatives in (r, α, s, β) (out[2..5] and out[6..9]); dropped is -∞ when t_x = T. One buffer
+ * for all patterns: an evaluation runs it for thousands of them.
+ */
 const terms = (
   params: Params,
   x: number,
@@ -75,52 +80,63 @@ const terms = (
   logs: LogsOfT,
   lnHtx: number,
   f2: LogHyp2f1,
-) => {
+  out: Float64Array,
+): void => {
   const { r, alpha, s, beta } = params
-  const alive = -r * logs.l1pTa - x * logs.lnAT - s * logs.l1pTb
-  const dAlive = withGradient
-    ? [-logs.l1pTa, (r * T) / (alpha * (alpha + T)) - x / (alpha + T), -logs.l1pTb, (s * T) / (beta * (beta + T))]
-    : null
-  if (tx === T) return { alive, dropped: Number.NEGATIVE_INFINITY, dAlive, dDropped: null }
+  out[0] = -r * logs.l1pTa - x * logs.lnAT - s * logs.l1pTb
+  if (withGradient) {
+    out[2] = -logs.l1pTa
+    out[3] = (r * T) / (alpha * (alpha + T)) - x / (alpha + T)
+    out[4] = -logs.l1pTb
+    out[5] = (s * T) / (beta * (beta + T))
+  }
+  if (tx === T) {
+    out[1] = Number.NEGATIVE_INFINITY
+    return
+  }
   const m = r + s + x
   const lowIsAlpha = alpha < beta
-  const [h, l, k] = lowIsAlpha ? [beta, alpha, r + x] : [alpha, beta, s + 1]
+  const h = lowIsAlpha ? beta : alpha
+  const l = lowIsAlpha ? alpha : beta
+  const k = lowIsAlpha ? r + x : s + 1
   const f1 = logHyp2f1Shifted(m, k, (h - l) / (h + tx), withGradient)
   // J = ln(E1 - E2) - ln m with ln E_i = -m ln(h + y_i) + ln F_i; gap = ln E2 - ln E1 < 0.
   const gap = -m * (logs.lnHT - lnHtx) + f2.value - f1.value
   const J = -m * lnHtx + f1.value + Math.log(-Math.expm1(gap)) - Math.log(m)
-  const dropped = Math.log(s) + r * Math.log(alpha) + s * Math.log(beta) + J
-  if (!withGradient) return { alive, dropped, dAlive, dDropped: null }
+  out[1] = Math.log(s) + r * Math.log(alpha) + s * Math.log(beta) + J
+  if (!withGradient) return
   // ∂J = (∂ln E1 - e^gap ∂ln E2) / (1 - e^gap) - ∂ln m, in m, k, h and l.
   const e = Math.exp(gap)
-  const combine = (d1: number, d2: number) => (d1 - e * d2) / (1 - e)
-  const dm = combine(-lnHtx + f1.da, -logs.lnHT + f2.da) - 1 / m
-  const dk = combine(f1.db, f2.db)
+  const w = 1 / (1 - e)
+  const dm = (-lnHtx + f1.da - e * (-logs.lnHT + f2.da)) * w - 1 / m
+  const dk = (f1.db - e * f2.db) * w
   // z = (h - l)/(h + y): ∂z/∂h = (l + y)/(h + y)^2, ∂z/∂l = -1/(h + y).
-  const dh = combine(
-    -m / (h + tx) + (f1.dz * (l + tx)) / (h + tx) ** 2,
-    -m / (h + T) + (f2.dz * (l + T)) / (h + T) ** 2,
-  )
-  const dl = combine(-f1.dz / (h + tx), -f2.dz / (h + T))
-  const dJ = lowIsAlpha
-    ? [dm + dk, dl, dm, dh] // k = r + x, l = α, h = β
-    : [dm, dh, dm + dk, dl] // k = s + 1, h = α, l = β
-  const dDropped = [Math.log(alpha) + dJ[0]!, r / alpha + dJ[1]!, 1 / s + Math.log(beta) + dJ[2]!, s / beta + dJ[3]!]
-  return { alive, dropped, dAlive, dDropped }
+  const h1 = h + tx
+  const h2 = h + T
+  const dh = (-m / h1 + (f1.dz * (l + tx)) / (h1 * h1) - e * (-m / h2 + (f2.dz * (l + T)) / (h2 * h2))) * w
+  const dl = (-f1.dz / h1 + (e * f2.dz) / h2) * w
+  // k = r + x, l = α, h = β when α < β; else k = s + 1, h = α, l = β.
+  out[6] = Math.log(alpha) + dm + (lowIsAlpha ? dk : 0)
+  out[7] = r / alpha + (lowIsAlpha ? dl : dh)
+  out[8] = 1 / s + Math.log(beta) + dm + (lowIsAlpha ? 0 : dk)
+  out[9] = s / beta + (lowIsAlpha ? dh : dl)
 }
 
-/** One customer's two terms, without shared work. */
-const termsOf = (params: Params, x: number, tx: number, T: number, withGradient = false) =>
+const termsOf = (params: Params, x: number, tx: number, T: number): { alive: number; dropped: number } => {
+  const out = new Float64Array(10)
   terms(
     params,
     x,
     tx,
     T,
-    withGradient,
+    false,
     logsOfT(params, T),
     Math.log(Math.max(params.alpha, params.beta) + tx),
-    hypAtT(params, x, T, withGradient),
+    hypAtT(params, x, T, false),
+    out,
   )
+  return { alive: out[0]!, dropped: out[1]! }
+}
 
 const logGammaRatio = (r: number, x: number): number => {
   let sum = 0
@@ -160,7 +176,7 @@ const evaluate = (
   prepared: ReturnType<typeof prepare>,
   params: Params,
   withGradient: boolean,
-  alive?: Float64Array,
+  aliveOut?: Float64Array,
 ) => {
   const h = Math.max(params.alpha, params.beta)
   const R = runningLogs(params.r, prepared.maxX)
@@ -169,18 +185,23 @@ const evaluate = (
   const f2s = new Array<LogHyp2f1 | undefined>(prepared.xTs)
   let value = 0
   const gradient = [0, 0, 0, 0]
-  prepared.rows.forEach(({ frequency: x, recency: tx, T, n, iT, itx, ixT }, row) => {
+  const out = new Float64Array(10)
+  const rows = prepared.rows
+  for (let row = 0; row < rows.length; row++) {
+    const { frequency: x, recency: tx, T, n, iT, itx, ixT } = rows[row]!
     const f2 = (f2s[ixT] ??= hypAtT(params, x, T, withGradient))
-    const t = terms(params, x, tx, T, withGradient, byT[iT]!, lnHtx[itx]!, f2)
-    if (alive !== undefined)
-      alive[row] = t.dropped === Number.NEGATIVE_INFINITY ? 1 : 1 / (1 + Math.exp(t.dropped - t.alive))
-    value += n * (R.sums[x]! + logAddExp(t.alive, t.dropped))
-    if (!withGradient) return
-    const wD = t.dDropped === null ? 0 : 1 / (1 + Math.exp(t.alive - t.dropped))
+    terms(params, x, tx, T, withGradient, byT[iT]!, lnHtx[itx]!, f2, out)
+    const alive = out[0]!
+    const dropped = out[1]!
+    if (aliveOut !== undefined)
+      aliveOut[row] = dropped === Number.NEGATIVE_INFINITY ? 1 : 1 / (1 + Math.exp(dropped - alive))
+    value += n * (R.sums[x]! + logAddExp(alive, dropped))
+    if (!withGradient) continue
+    const wD = dropped === Number.NEGATIVE_INFINITY ? 0 : 1 / (1 + Math.exp(alive - dropped))
     const wA = 1 - wD
-    for (let i = 0; i < 4; i++) gradient[i]! += n * (wA * t.dAlive![i]! + (wD === 0 ? 0 : wD * t.dDropped![i]!))
+    for (let i = 0; i < 4; i++) gradient[i]! += n * (wA * out[2 + i]! + (wD === 0 ? 0 : wD * out[6 + i]!))
     gradient[0]! += n * R.reciprocals[x]!
-  })
+  }
   return { value, gradient }
 }
 
@@ -241,6 +262,8 @@ export const model: CountModel.CountModel = {
     const ready = prepareOnce(patterns)
     return {
       parameters: [{ name: 'r' }, { name: 'alpha', scale }, { name: 's' }, { name: 'beta', scale }],
+      // Shapes below 1 and rates a third of the mean age: where fits of real data tend to land.
+      start: [0.5, scale / 3, 0.5, scale / 3],
       logLikelihood: (values) => evaluate(ready, fromValues(values), false).value,
       withGradient: (values) => evaluate(ready, fromValues(values), true),
       customers: patterns.customers,
