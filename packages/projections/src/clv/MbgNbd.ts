@@ -7,7 +7,7 @@
  */
 import * as CountModel from './CountModel.js'
 import type * as Mle from './Mle.js'
-import { runningLogs, type Patterns, type Rfm } from './Patterns.js'
+import { group, runningLogs, type Patterns, type Rfm } from './Patterns.js'
 import type { Unit } from './Rfm.js'
 import { hyp2f1 } from './Special.js'
 
@@ -46,14 +46,18 @@ const terms = ({ r, alpha, a, b }: Params, x: number, tx: number, T: number) => 
   dropped: Math.log(a) - Math.log(b + x) - r * Math.log1p(tx / alpha) - x * Math.log(alpha + tx),
 })
 
-const evaluate = ({ rows, maxX }: Patterns, params: Params, withGradient: boolean) => {
+const evaluate = ({ columns, maxX }: Patterns, params: Params, withGradient: boolean) => {
   const { r, alpha, a, b } = params
   const R = runningLogs(r, maxX)
   const B = runningLogs(b, maxX + 1)
   const AB = runningLogs(a + b, maxX + 1)
   let value = 0
   const g = [0, 0, 0, 0]
-  for (const { frequency: x, recency: tx, T, n } of rows) {
+  for (let row = 0; row < columns.x.length; row++) {
+    const x = columns.x[row]!
+    const tx = columns.tx[row]!
+    const T = columns.T[row]!
+    const n = columns.count[row]!
     const { alive, dropped } = terms(params, x, tx, T)
     const m = Math.max(alive, dropped)
     const eA = Math.exp(alive - m)
@@ -78,8 +82,7 @@ const evaluate = ({ rows, maxX }: Patterns, params: Params, withGradient: boolea
 
 /** One customer's log-likelihood. */
 export const customerLogLikelihood = (params: Params, { frequency: x, recency: tx, T }: Rfm): number =>
-  evaluate({ rows: [{ frequency: x, recency: tx, T, n: 1 }], maxX: x, customers: 1, repeatBuyers: 0 }, params, false)
-    .value
+  evaluate(group([{ frequency: x, recency: tx, T }]), params, false).value
 
 /** The log-likelihood of grouped patterns. */
 export const logLikelihood = (params: Params, patterns: Patterns): number => evaluate(patterns, params, false).value
@@ -141,9 +144,12 @@ export const model: CountModel.CountModel = {
   }),
   logLikelihood: (values, c) => customerLogLikelihood(fromValues(values), c),
   probabilityAlive: (values, c) => probabilityAlive(fromValues(values), c),
-  probabilityAliveAll: (values, { rows }) => {
+  probabilityAliveAll: (values, { columns }) => {
     const params = fromValues(values)
-    return Float64Array.from(rows, (c) => probabilityAlive(params, c))
+    const alive = new Float64Array(columns.x.length)
+    for (let i = 0; i < alive.length; i++)
+      alive[i] = probabilityAlive(params, { frequency: columns.x[i]!, recency: columns.tx[i]!, T: columns.T[i]! })
+    return alive
   },
   expectedPurchases: (values, t, c) => expectedPurchases(fromValues(values), t, c),
   expectedPurchasesNew: (values, t) => expectedPurchasesNew(fromValues(values), t),

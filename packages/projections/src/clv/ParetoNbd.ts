@@ -60,11 +60,14 @@ const logsOfT = ({ alpha, beta }: Params, T: number): LogsOfT => ({
   lnHT: Math.log(Math.max(alpha, beta) + T),
 })
 
-/** ₂F₁ at T: (h - l) / (h + T) with h, l the larger and smaller of α, β; m = r+s+x; k as below. */
-const hypAtT = ({ r, alpha, s, beta }: Params, x: number, T: number, withGradient: boolean): LogHyp2f1 =>
+/**
+ * ₂F₁(m, k; m+1; (h - l) / (h + y)) at y = t_x or T, with h, l the larger and smaller of α, β,
+ * m = r+s+x and k the exponent of l's factor (r+x when l = α, s+1 when l = β).
+ */
+const hypAt = ({ r, alpha, s, beta }: Params, x: number, y: number, withGradient: boolean): LogHyp2f1 =>
   alpha < beta
-    ? logHyp2f1Shifted(r + s + x, r + x, (beta - alpha) / (beta + T), withGradient)
-    : logHyp2f1Shifted(r + s + x, s + 1, (alpha - beta) / (alpha + T), withGradient)
+    ? logHyp2f1Shifted(r + s + x, r + x, (beta - alpha) / (beta + y), withGradient)
+    : logHyp2f1Shifted(r + s + x, s + 1, (alpha - beta) / (alpha + y), withGradient)
 
 /**
  * Writes alive (out[0]) and dropped (out[1]) into `out`, and with `withGradient` their
@@ -79,6 +82,7 @@ const terms = (
   withGradient: boolean,
   logs: LogsOfT,
   lnHtx: number,
+  f1: LogHyp2f1,
   f2: LogHyp2f1,
   out: Float64Array,
 ): void => {
@@ -98,8 +102,6 @@ const terms = (
   const lowIsAlpha = alpha < beta
   const h = lowIsAlpha ? beta : alpha
   const l = lowIsAlpha ? alpha : beta
-  const k = lowIsAlpha ? r + x : s + 1
-  const f1 = logHyp2f1Shifted(m, k, (h - l) / (h + tx), withGradient)
   // J = ln(E1 - E2) - ln m with ln E_i = -m ln(h + y_i) + ln F_i; gap = ln E2 - ln E1 < 0.
   const gap = -m * (logs.lnHT - lnHtx) + f2.value - f1.value
   const J = -m * lnHtx + f1.value + Math.log(-Math.expm1(gap)) - Math.log(m)
@@ -132,7 +134,8 @@ const termsOf = (params: Params, x: number, tx: number, T: number): { alive: num
     false,
     logsOfT(params, T),
     Math.log(Math.max(params.alpha, params.beta) + tx),
-    hypAtT(params, x, T, false),
+    hypAt(params, x, tx, false),
+    hypAt(params, x, T, false),
     out,
   )
   return { alive: out[0]!, dropped: out[1]! }
@@ -146,9 +149,10 @@ const logGammaRatio = (r: number, x: number): number => {
 }
 
 /**
- * Patterns indexed by their distinct T, t_x and (x, T): a likelihood evaluation computes the
- * logarithms of each distinct T and t_x, and the hypergeometric function at T of each (x, T),
- * once instead of once per pattern (CDNOW_master: 8,685 patterns, 91 T, 979 (x, T)).
+ * Patterns indexed by their distinct T, t_x, (x, t_x) and (x, T): a likelihood evaluation
+ * computes the logarithms of each distinct T and t_x, and the hypergeometric functions of each
+ * (x, t_x) and (x, T), once instead of once per pattern (CDNOW_master: 8,685 patterns, 91 T,
+ * 1,726 (x, t_x), 979 (x, T)).
  */
 const prepare = (patterns: Patterns) => {
   const index = <K>(keys: Map<K, number>, key: K): number => {
@@ -159,13 +163,30 @@ const prepare = (patterns: Patterns) => {
   const Ts = new Map<number, number>()
   const txs = new Map<number, number>()
   const xTs = new Map<string, number>()
-  const rows = patterns.rows.map((row) => ({
-    ...row,
-    iT: index(Ts, row.T),
-    itx: index(txs, row.recency),
-    ixT: index(xTs, `${row.frequency}:${row.T}`),
-  }))
-  return { rows, Ts: [...Ts.keys()], txs: [...txs.keys()], xTs: xTs.size, maxX: patterns.maxX }
+  const xtxs = new Map<string, number>()
+  // Columns rather than objects: the evaluation reads them tens of thousands of times per fit.
+  const n = patterns.rows.length
+  const columns = {
+    x: new Int32Array(n),
+    tx: new Float64Array(n),
+    T: new Float64Array(n),
+    count: new Float64Array(n),
+    iT: new Int32Array(n),
+    itx: new Int32Array(n),
+    ixT: new Int32Array(n),
+    ixtx: new Int32Array(n),
+  }
+  patterns.rows.forEach((row, i) => {
+    columns.x[i] = row.frequency
+    columns.tx[i] = row.recency
+    columns.T[i] = row.T
+    columns.count[i] = row.n
+    columns.iT[i] = index(Ts, row.T)
+    columns.itx[i] = index(txs, row.recency)
+    columns.ixT[i] = index(xTs, `${row.frequency}:${row.T}`)
+    columns.ixtx[i] = index(xtxs, `${row.frequency}:${row.recency}`)
+  })
+  return { n, columns, Ts: [...Ts.keys()], txs: [...txs.keys()], xTs: xTs.size, xtxs: xtxs.size, maxX: patterns.maxX }
 }
 
 /**
@@ -182,15 +203,22 @@ const evaluate = (
   const R = runningLogs(params.r, prepared.maxX)
   const byT = prepared.Ts.map((T) => logsOfT(params, T))
   const lnHtx = prepared.txs.map((tx) => Math.log(h + tx))
+  const f1s = new Array<LogHyp2f1 | undefined>(prepared.xtxs)
   const f2s = new Array<LogHyp2f1 | undefined>(prepared.xTs)
   let value = 0
   const gradient = [0, 0, 0, 0]
   const out = new Float64Array(10)
-  const rows = prepared.rows
-  for (let row = 0; row < rows.length; row++) {
-    const { frequency: x, recency: tx, T, n, iT, itx, ixT } = rows[row]!
-    const f2 = (f2s[ixT] ??= hypAtT(params, x, T, withGradient))
-    terms(params, x, tx, T, withGradient, byT[iT]!, lnHtx[itx]!, f2, out)
+  const c = prepared.columns
+  for (let row = 0; row < prepared.n; row++) {
+    const x = c.x[row]!
+    const tx = c.tx[row]!
+    const T = c.T[row]!
+    const n = c.count[row]!
+    const ixtx = c.ixtx[row]!
+    const ixT = c.ixT[row]!
+    const f1 = (f1s[ixtx] ??= hypAt(params, x, tx, withGradient))
+    const f2 = (f2s[ixT] ??= hypAt(params, x, T, withGradient))
+    terms(params, x, tx, T, withGradient, byT[c.iT[row]!]!, lnHtx[c.itx[row]!]!, f1, f2, out)
     const alive = out[0]!
     const dropped = out[1]!
     if (aliveOut !== undefined)

@@ -23,6 +23,13 @@ export interface Pattern extends Rfm {
 /** The distinct patterns of a population. */
 export interface Patterns {
   readonly rows: readonly Pattern[]
+  /** The rows as columns (x, t_x, T, count), which likelihood loops read fastest. */
+  readonly columns: {
+    readonly x: Int32Array
+    readonly tx: Float64Array
+    readonly T: Float64Array
+    readonly count: Float64Array
+  }
   readonly maxX: number
   readonly customers: number
   readonly repeatBuyers: number
@@ -43,7 +50,14 @@ export const group = (data: readonly Rfm[]): Patterns => {
     maxX = Math.max(maxX, c.frequency)
     if (c.frequency > 0) repeatBuyers++
   }
-  return { rows: [...counts.values()], maxX, customers: data.length, repeatBuyers }
+  const rows = [...counts.values()]
+  const columns = {
+    x: Int32Array.from(rows, (r) => r.frequency),
+    tx: Float64Array.from(rows, (r) => r.recency),
+    T: Float64Array.from(rows, (r) => r.T),
+    count: Float64Array.from(rows, (r) => r.n),
+  }
+  return { rows, columns, maxX, customers: data.length, repeatBuyers }
 }
 
 /** sums[k] = sum of ln(v + j) for j < k, and reciprocals[k] = sum of 1 / (v + j), for k = 0..upTo. */
