@@ -61,6 +61,15 @@ export const run = async (): Promise<string[]> => {
   })
   const choice = ModelChoice.choose(split.calibration, { unit: 'week', holdout: split })
   // #endregion
+
+  // #region report
+  // What a report's CLV section draws: the chosen model's weekly tracking and frequency table,
+  // and the distribution of P(alive) over ten bins.
+  const checked = choice.candidates.find((c) => c.name === choice.chosen)!.holdout!
+  const tracking = checked.tracking // { start, actual, predicted, cumulativeActual, cumulativePredicted, holdout }[]
+  const byFrequency = checked.byFrequency // { frequency: '0' .. '7+', customers, actual, predicted }[]
+  const alive = Clv.pAliveDistribution(bgnbd.customers, 10) // { from, to, customers, share }[]
+  // #endregion
   log.close()
 
   const f = (x: number, d: number) => x.toFixed(d)
@@ -93,5 +102,9 @@ export const run = async (): Promise<string[]> => {
       `  ${c.customerId}  x=${c.frequency}  P(alive)=${f(c.pAlive, 3)} [${f(i.pAlive.lower, 3)}, ${f(i.pAlive.upper, 3)}]  purchases=${f(c.expectedPurchases, 2)}  CLV=$${f(c.clvCents! / 100, 2)} [${f(i.clvCents!.lower / 100, 2)}, ${f(i.clvCents!.upper / 100, 2)}]`,
     )
   }
+  out.push(
+    `P(alive) by tenths under BG/NBD: ${alive.map((b) => b.customers).join(' ')}`,
+    `tracking: ${tracking.length} weeks, ${tracking.at(-1)!.cumulativeActual} repeat purchases by the end (${f(tracking.at(-1)!.cumulativePredicted, 0)} predicted), ${byFrequency.length} frequency rows`,
+  )
   return out
 }

@@ -27,5 +27,13 @@ it('imports the CDNOW sample, reproduces the published fits and standard errors,
   expect(lines.slice(7, 15).reduce((s, l) => s + Number(l.trim().split(/\s+/)[1]), 0)).toBe(2357)
   expect(lines[16]).toMatch(/^model chosen: (bgnbd|mbgnbd|paretonbd) \(lowest mean absolute error/)
   expect(lines[17]).toBe('top customers by BG/NBD CLV over the next 39 weeks, with 90% intervals:')
-  expect(lines.slice(18)).toHaveLength(5)
+  expect(lines.slice(18, 23)).toHaveLength(5)
+  // Every customer falls in one tenth of P(alive); one-time buyers (1,411) have P(alive) 1 under BG/NBD.
+  const tenths = lines[23]!.replace('P(alive) by tenths under BG/NBD: ', '').split(' ').map(Number)
+  expect(tenths.reduce((s, n) => s + n, 0)).toBe(2357)
+  expect(tenths[9]).toBeGreaterThanOrEqual(1411)
+  // 2,457 repeat purchase days before the holdout and 1,882 in it (counted on the file).
+  expect(lines[24]).toMatch(
+    /^tracking: 78 weeks, 4339 repeat purchases by the end \(\d+ predicted\), 8 frequency rows$/,
+  )
 }, 60_000)
