@@ -79,12 +79,22 @@ if (kase === 'summary') {
     // The fitter this replaced: Nelder-Mead on the log-parameters, same likelihood.
     const problem = BgNbd.model.problem(Patterns.group(summary.customers), 'week', {})
     const t = time(() => Optimize.nelderMead((u) => -problem.logLikelihood(u.map(Math.exp)), [0, 0, 0, 0]))
-    report({ seconds: t.seconds, cpuSeconds: t.cpuSeconds, evaluations: t.value.evaluations, params: t.value.x.map(Math.exp) })
+    report({
+      seconds: t.seconds,
+      cpuSeconds: t.cpuSeconds,
+      evaluations: t.value.evaluations,
+      params: t.value.x.map(Math.exp),
+    })
   } else if (kase.startsWith('fit-')) {
     const name = kase.slice(4)
     if (name === 'gammagamma') {
       const t = time(() => GammaGamma.fit(summary.customers))
-      report({ seconds: t.seconds, cpuSeconds: t.cpuSeconds, customers: t.value.customers, ...fitted({ ...t.value, params: t.value.params }) })
+      report({
+        seconds: t.seconds,
+        cpuSeconds: t.cpuSeconds,
+        customers: t.value.customers,
+        ...fitted({ ...t.value, params: t.value.params }),
+      })
     } else if (name === 'bgbb') {
       const months = Rfm.summarize(history, { to: calibrationEnd, unit: 'month' })
       const t = time(() => BgBb.fit(months.customers, 'month'))
@@ -129,4 +139,3 @@ if (kase === 'summary') {
     report({ seconds: t.seconds, cpuSeconds: t.cpuSeconds, customers: t.value.customers.length, draws: 200 })
   } else throw new Error(`unknown case ${kase}`)
 }
-

@@ -162,7 +162,8 @@ if (only === undefined || only === 'clv') {
   )
   for (const [label, kase, target] of cases) {
     const r = clv(kase)
-    const ratio = kase === 'fit-bgnbd' ? ` (${(nelderMead.seconds / r.seconds).toFixed(1)}x faster than Nelder-Mead)` : ''
+    const ratio =
+      kase === 'fit-bgnbd' ? ` (${(nelderMead.seconds / r.seconds).toFixed(1)}x faster than Nelder-Mead)` : ''
     rows.push({
       case: `clv: ${label}`,
       seconds: r.seconds.toFixed(3),

@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util'
 import { EventLog } from '@lifeline/core'
-import { Clv, CountModel, Fold, Holdout, ModelChoice, PurchaseHistory, Rfm } from '@lifeline/projections'
-import type { GammaGamma, Mle } from '@lifeline/projections'
+import { Clv, Fold, Holdout, ModelChoice, PurchaseHistory, Rfm } from '@lifeline/projections'
+import type { CountModel, GammaGamma, Mle } from '@lifeline/projections'
 import { readHistory } from './EventFile.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { instant } from './Options.js'
@@ -174,7 +174,7 @@ const customerTable = (analysis: Clv.Analysis, currency: string | null, top: num
       ? [...rows].sort((a, b) => b.expectedPurchases - a.expectedPurchases)
       : [...rows].sort((a, b) => b.clvCents! - a.clvCents!)
   const withIntervals = analysis.intervals !== null && analysis.intervals.unavailable === null
-  const level = withIntervals ? ` [${Math.round(analysis.intervals!.level * 100)}%]` : ''
+  const level = withIntervals ? ` [${Math.round(analysis.intervals.level * 100)}%]` : ''
   const f = (x: number, d: number) => x.toFixed(d)
   const cur = currency ?? ''
   return table([
@@ -468,6 +468,11 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     `Purchase model: ${m.label} (${unit}s), on all ${plural(m.customers, 'customer')} (${count(m.repeatBuyers)} repeat buyers), whatever the currency` +
       (summary.end === null ? '' : `; calibration through ${iso(summary.end)}`),
     ...fitLines(m.estimate),
+    ...(m.name === 'bgnbd'
+      ? [
+          '  note: BG/NBD gives every one-time buyer P(alive) = 1 however long ago it bought; MBG/NBD and Pareto/NBD do not (--model auto compares them)',
+        ]
+      : []),
     '',
   )
   for (const s of analysis.spend) lines.push(...spendLines(s), '')

@@ -10,7 +10,7 @@
  * (UTC day, or calendar period), as in the RFM summary.
  */
 import type * as CountModel from './CountModel.js'
-import * as PurchaseHistory from './PurchaseHistory.js'
+import type * as PurchaseHistory from './PurchaseHistory.js'
 import { bucketOf, bucketsInUnit, bucketStart, isDiscrete, summarize, type Summary, type Unit } from './Rfm.js'
 
 // -------------------------------------------------------------------------------------

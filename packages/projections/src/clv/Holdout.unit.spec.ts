@@ -54,7 +54,10 @@ describe('Holdout', () => {
     // Weeks aligned on 1 March: 9 weeks before it start on 28 December 2024; 14 weeks to 31 March.
     expect(e.tracking).toHaveLength(14)
     expect(new Date(e.tracking[0]!.start).toISOString()).toBe('2024-12-28T00:00:00.000Z')
-    expect(e.tracking.map((r) => r.holdout)).toEqual([...Array(9).fill(false), ...Array(5).fill(true)])
+    expect(e.tracking.map((r) => r.holdout)).toEqual([
+      ...new Array<boolean>(9).fill(false),
+      ...new Array<boolean>(5).fill(true),
+    ])
     // Repeat purchase days: 15 January (week 2), 5 February (week 5), 5 March (week 9, b),
     // 12 March (week 10), 19 March (week 11).
     expect(e.tracking.map((r) => r.actual)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0])
