@@ -107,6 +107,8 @@ const fitLines = (
       ]),
     ]),
   )
+  if (estimate.unidentified.length > 0)
+    lines.push(`  not identified (the likelihood does not depend on them here): ${estimate.unidentified.join(', ')}`)
   const condition = estimate.hessianCondition
   lines.push(
     `  log-likelihood ${estimate.logLikelihood.toFixed(1)}, AIC ${estimate.aic.toFixed(1)} (${estimate.freeParameters} free parameters); ` +
@@ -222,6 +224,7 @@ const estimateJson = (e: Mle.Estimate) => ({
   hessianCondition: e.hessianCondition,
   degenerate: e.degenerate,
   boundaries: e.boundaries,
+  unidentified: e.unidentified,
   penalizer: e.penalizer,
 })
 

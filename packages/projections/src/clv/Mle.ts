@@ -10,7 +10,7 @@
  * parameter kept above 1), where `scale` is the parameter's typical size in the data's units, so
  * that a fit is unaffected by measuring time in days or weeks and money in cents or dollars.
  */
-import { eigenvaluesSymmetric, inverseSpd } from './Linear.js'
+import { eigenvaluesSymmetric, inverseSpd, submatrix } from './Linear.js'
 import { quantile } from './Normal.js'
 import { bfgs, centralHessian, nelderMead, type Minimum } from './Optimize.js'
 
@@ -124,6 +124,11 @@ export interface Estimate {
   /** True when the maximum is at a boundary: see `boundaries`. */
   readonly degenerate: boolean
   readonly boundaries: readonly Boundary[]
+  /**
+   * Parameters the likelihood does not depend on at the estimate (no information: a flat
+   * direction, e.g. a dropout rate's scale once nobody drops out). They have no standard error.
+   */
+  readonly unidentified: readonly string[]
   /** Null when the observed information is singular. */
   readonly sampling: Sampling | null
 }
@@ -204,6 +209,39 @@ const information = (
   )
 }
 
+/**
+ * The covariance (inverse information) of the coordinates that carry information, and the ones
+ * that carry none (a diagonal below 1e-9 of the largest, or not positive), which are left out.
+ */
+const invertInformed = (hessian: number[][]): { keep: number[]; covariance: number[][] | null } => {
+  const all = hessian.map((_, i) => i)
+  const full = inverseSpd(hessian)
+  if (full !== null) return { keep: all, covariance: full }
+  const largest = Math.max(...hessian.map((row, i) => Math.abs(row[i]!)))
+  const keep = all.filter((i) => hessian[i]![i]! > 1e-9 * largest)
+  if (keep.length === all.length || keep.length === 0) return { keep: all, covariance: null }
+  return { keep, covariance: inverseSpd(submatrix(hessian, keep)) }
+}
+
+/** Sampling over the kept coordinates, the others held at the center. */
+const samplingOf = (
+  center: readonly number[],
+  keep: readonly number[],
+  covariance: number[][] | null,
+  toValues: (w: readonly number[]) => number[],
+): Sampling | null =>
+  covariance === null
+    ? null
+    : {
+        center: keep.map((i) => center[i]!),
+        covariance,
+        toValues: (kept) => {
+          const w = [...center]
+          keep.forEach((i, k) => (w[i] = kept[k]!))
+          return toValues(w)
+        },
+      }
+
 const conditionOf = (hessian: number[][]): number | null => {
   const eigen = eigenvaluesSymmetric(hessian)
   const min = eigen[0]!
@@ -261,10 +299,10 @@ export const fit = (problem: Problem, start: readonly number[] | undefined = pro
 
   if (collapsed.length === 0 && diverged.length === 0) {
     const hessian = information(objective, m.x, n, withGradient)
-    const covariance = inverseSpd(hessian)
+    const { keep, covariance } = invertInformed(hessian)
     const parameters = ps.map((p, i): ParameterEstimate => {
       const v = values[i]!
-      const variance = covariance?.[i]?.[i]
+      const variance = covariance?.[keep.indexOf(i)]?.[keep.indexOf(i)]
       if (variance === undefined || !(variance > 0))
         return { name: p.name, value: v, standardError: null, lower: null, upper: null }
       const se = Math.sqrt(variance)
@@ -291,7 +329,8 @@ export const fit = (problem: Problem, start: readonly number[] | undefined = pro
       customers: n,
       degenerate: false,
       boundaries: [],
-      sampling: covariance === null ? null : { center: m.x, covariance, toValues: direct },
+      unidentified: ps.filter((_, i) => !keep.includes(i)).map((p) => p.name),
+      sampling: samplingOf(m.x, keep, covariance, direct),
     }
   }
 
@@ -329,9 +368,9 @@ export const fit = (problem: Problem, start: readonly number[] | undefined = pro
   const r = minimize(reducedObjective, w0)
   const finalValues = reduced(r.x)
   const hessian = information(reducedObjective, r.x, n)
-  const covariance = inverseSpd(hessian)
+  const { keep, covariance } = invertInformed(hessian)
   const estimateAt = (k: number, name: string, value: number, toV: (w: number) => number, dvdw: number) => {
-    const variance = covariance?.[k]?.[k]
+    const variance = covariance?.[keep.indexOf(k)]?.[keep.indexOf(k)]
     if (variance === undefined || !(variance > 0)) return { name, value, standardError: null, lower: null, upper: null }
     const se = Math.sqrt(variance)
     return { name, value, standardError: dvdw * se, lower: toV(r.x[k]! - z * se), upper: toV(r.x[k]! + z * se) }
@@ -388,6 +427,7 @@ export const fit = (problem: Problem, start: readonly number[] | undefined = pro
     customers: n,
     degenerate: true,
     boundaries,
-    sampling: covariance === null ? null : { center: r.x, covariance, toValues: reduced },
+    unidentified: free.filter((_, k) => !keep.includes(k)).map((i) => ps[i]!.name),
+    sampling: samplingOf(r.x, keep, covariance, reduced),
   }
 }

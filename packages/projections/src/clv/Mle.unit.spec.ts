@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as BgNbd from './BgNbd.js'
+import * as ParetoNbd from './ParetoNbd.js'
 import * as Mle from './Mle.js'
 
 // Poisson counts: LL(λ) = S ln λ - n λ (+ a constant); the maximum is λ = S/n, the observed
@@ -129,5 +130,22 @@ describe('Mle', () => {
     expect(e.logLikelihood).toBeCloseTo(100 * pointMass(lambda, p), 4)
     expect(e.freeParameters).toBe(2)
     expect(e.aic).toBeCloseTo(4 - 2 * e.logLikelihood, 8)
+  })
+
+  it('Given the same identical customers, When Pareto/NBD is fitted, Then the limit is a Poisson rate x/T with nobody dropping out, and the dropout scale is not identified', () => {
+    // With s → 0 nobody drops out, and the likelihood is the Poisson λ^x e^(-λT) of one rate:
+    // λ = 200 purchases / 3,000 weeks = 1/15, with standard error sqrt(λ / 3,000) = 0.004714.
+    const customers = Array.from({ length: 100 }, () => ({ frequency: 2, recency: 20, T: 30 }))
+    const e = ParetoNbd.fit(customers, 'week').estimate
+    expect(e.degenerate).toBe(true)
+    expect(e.converged).toBe(true)
+    const [rate, dropout] = e.boundaries
+    expect(rate!.limit!.value).toBeCloseTo(1 / 15, 7)
+    expect(rate!.limit!.standardError).toBeCloseTo(Math.sqrt(1 / 15 / 3000), 6)
+    expect(dropout!.parameters).toEqual(['s'])
+    expect(dropout!.meaning).toBe('s runs off to 0: the data show no sign of customers dropping out')
+    expect(e.unidentified).toEqual(['beta'])
+    // 100 (2 ln λ - 30 λ) at λ = 1/15 (the x ln x terms of the Poisson are constants of the data).
+    expect(e.logLikelihood).toBeCloseTo(100 * (2 * Math.log(1 / 15) - 2), 4)
   })
 })
