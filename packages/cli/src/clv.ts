@@ -74,6 +74,14 @@ const count = (n: number): string => n.toLocaleString('en')
 /** Minor units as an amount without the currency code. */
 const amount = (cents: number, currency: string): string => money(cents, currency).replace(` ${currency}`, '')
 const iso = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+/** A bucket by its name: the day, or the calendar month (1997-09), quarter (1997-Q3) or year. */
+const bucketName = (start: number, unit: Rfm.Unit): string => {
+  const d = new Date(start)
+  if (unit === 'year') return String(d.getUTCFullYear())
+  if (unit === 'quarter') return `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`
+  if (unit === 'month') return iso(start).slice(0, 7)
+  return iso(start)
+}
 const plural = (n: number, word: string): string => `${count(n)} ${word}${n === 1 ? '' : 's'}`
 
 /** The diagnostics of a fit, as lines indented under its title. */
@@ -157,7 +165,7 @@ const holdoutLines = (split: Holdout.Split, e: Holdout.Evaluation): string[] => 
     table([
       ['period from', 'actual', 'predicted', 'cumulative actual', 'cumulative predicted'],
       ...tracking.map((r) => [
-        `${iso(r.start)}${r.holdout ? ' *' : ''}`,
+        `${bucketName(r.start, split.unit)}${r.holdout ? ' *' : ''}`,
         count(r.actual),
         r.predicted.toFixed(1),
         count(r.cumulativeActual),
@@ -469,7 +477,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   }
   lines.push(
     `Purchase model: ${m.label} (${unit}s), on all ${plural(m.customers, 'customer')} (${count(m.repeatBuyers)} repeat buyers), whatever the currency` +
-      (summary.end === null ? '' : `; calibration through ${iso(summary.end)}`),
+      (summary.end === null ? '' : `; calibration through ${bucketName(summary.end, unit)}`),
     ...fitLines(m.estimate),
     ...(m.name === 'bgnbd'
       ? [
