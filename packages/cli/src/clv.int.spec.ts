@@ -199,18 +199,18 @@ describe('lifeline clv', () => {
       'same.jsonl',
       Array.from({ length: 40 }, (_, i) => [
         purchase(`s${i}`, '2025-01-01', 'o1', 1000),
-        purchase(`s${i}`, '2025-02-12', 'o2', 1000 + 10 * i),
-        purchase(`s${i}`, '2025-05-21', 'o3', 1200 + 10 * i),
+        purchase(`s${i}`, '2025-02-05', 'o2', 1000 + 10 * i),
+        purchase(`s${i}`, '2025-03-12', 'o3', 1200 + 10 * i),
       ]).flat(),
     )
-    const { status, stdout } = await run(['clv', '--events', same, '--to', '2025-07-30', '--top', '0'])
+    const { status, stdout } = await run(['clv', '--events', same, '--to', '2025-10-08', '--top', '0'])
     expect(status).toBe(0)
     expect(stdout).toContain(
       'DEGENERATE FIT: the likelihood is highest at a boundary of the parameter space, not inside it.',
     )
     expect(stdout).toMatch(/- r → ∞, alpha → ∞: every customer buys at the same rate while alive: lambda = /)
     expect(stdout).toMatch(/- a → ∞, b → ∞: dropout is the same for every customer: p = /)
-    const doc = JSON.parse((await run(['clv', '--events', same, '--to', '2025-07-30', '--json'])).stdout) as Doc
+    const doc = JSON.parse((await run(['clv', '--events', same, '--to', '2025-10-08', '--json'])).stdout) as Doc
     expect(doc.model.degenerate).toBe(true)
     expect(doc.model.boundaries.map((b) => b.limit!.name)).toEqual(['lambda', 'p'])
   }, 60_000)

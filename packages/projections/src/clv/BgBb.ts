@@ -193,7 +193,10 @@ export const model: CountModel.CountModel = {
           kind: 'beta',
           members: [2, 3],
           limit: 'theta',
-          describe: (theta) => `dropout is the same for every customer: theta = ${theta.toFixed(3)} per ${unit}`,
+          describe: (theta) =>
+            theta < 5e-4
+              ? 'no customer drops out: the dropout probability runs off to 0 for everyone'
+              : `dropout is the same for every customer: theta = ${theta.toFixed(3)} per ${unit}`,
         },
       ],
     }

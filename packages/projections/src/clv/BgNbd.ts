@@ -142,7 +142,10 @@ export const model: CountModel.CountModel = {
         kind: 'beta',
         members: [2, 3],
         limit: 'p',
-        describe: (p) => `dropout is the same for every customer: p = ${p.toFixed(3)} after each repeat purchase`,
+        describe: (p) =>
+          p < 5e-4
+            ? 'no customer drops out: the dropout probability runs off to 0 for everyone'
+            : `dropout is the same for every customer: p = ${p.toFixed(3)} after each repeat purchase`,
       },
     ],
     describeDivergence: (name, direction) =>

@@ -364,10 +364,47 @@ export const fit = (problem: Problem, start: readonly number[] | undefined = pro
     ...free.map((i) => m.x[i]!),
     ...collapsed.map((pair) => (pair.kind === 'beta' ? logit(limitOf(pair, values)) : Math.log(limitOf(pair, values)))),
   ]
+  const first = minimize(objectiveOf(reduced), w0)
+  // A limit can itself run off (a collapsed dropout distribution whose mean goes to 0: nobody
+  // drops out): such coordinates are held where they went, and the rest fitted again.
+  const held = first.x.map((w) => Math.abs(w) > DIVERGED)
+  const heldAny = held.some(Boolean)
+  const moving = first.x.map((_, k) => k).filter((k) => !held[k])
+  const expand = (v: readonly number[]): number[] => {
+    const w = [...first.x]
+    moving.forEach((k, j) => (w[k] = v[j]!))
+    return w
+  }
+  const second = heldAny
+    ? minimize(
+        objectiveOf((v) => reduced(expand(v))),
+        moving.map((k) => first.x[k]!),
+      )
+    : null
+  const r =
+    second === null
+      ? first
+      : {
+          ...second,
+          x: expand(second.x),
+          iterations: first.iterations + second.iterations,
+          evaluations: first.evaluations + second.evaluations,
+        }
   const reducedObjective = objectiveOf(reduced)
-  const r = minimize(reducedObjective, w0)
   const finalValues = reduced(r.x)
-  const hessian = information(reducedObjective, r.x, n)
+  const hessian = heldAny
+    ? (() => {
+        // Information on the moving coordinates only; the held ones carry none.
+        const inner = information(
+          objectiveOf((v) => reduced(expand(v))),
+          moving.map((k) => r.x[k]!),
+          n,
+        )
+        return r.x.map((_, i) =>
+          r.x.map((_, j) => (held[i] || held[j] ? 0 : inner[moving.indexOf(i)]![moving.indexOf(j)]!)),
+        )
+      })()
+    : information(reducedObjective, r.x, n)
   const { keep, covariance } = invertInformed(hessian)
   const estimateAt = (k: number, name: string, value: number, toV: (w: number) => number, dvdw: number) => {
     const variance = covariance?.[keep.indexOf(k)]?.[keep.indexOf(k)]

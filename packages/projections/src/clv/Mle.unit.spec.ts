@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as BgNbd from './BgNbd.js'
+import * as MbgNbd from './MbgNbd.js'
 import * as ParetoNbd from './ParetoNbd.js'
 import * as Mle from './Mle.js'
 
@@ -94,11 +95,11 @@ describe('Mle', () => {
   it('Given customers who all have the same history, When BG/NBD is fitted, Then both mixing distributions collapse and the limits are the best single rate and dropout', () => {
     // For identical customers a mixture can never beat the point mass at its best value (Jensen),
     // so the maximum is at the boundary: r, α → ∞ with λ = r/α, and a, b → ∞ with p = a/(a+b).
-    // A customer with rate λ and dropout p, x = 2, t_x = 20, T = 30 has likelihood
-    // λ² [(1-p)² e^(-30λ) + p (1-p) e^(-20λ)]: maximized below by nested golden sections.
-    const customers = Array.from({ length: 100 }, () => ({ frequency: 2, recency: 20, T: 30 }))
+    // A customer with rate λ and dropout p, x = 2, t_x = 10, T = 40 has likelihood
+    // λ² [(1-p)² e^(-40λ) + p (1-p) e^(-10λ)]: maximized below by nested golden sections.
+    const customers = Array.from({ length: 100 }, () => ({ frequency: 2, recency: 10, T: 40 }))
     const pointMass = (lambda: number, p: number) =>
-      Math.log(lambda ** 2 * ((1 - p) ** 2 * Math.exp(-30 * lambda) + p * (1 - p) * Math.exp(-20 * lambda)))
+      Math.log(lambda ** 2 * ((1 - p) ** 2 * Math.exp(-40 * lambda) + p * (1 - p) * Math.exp(-10 * lambda)))
     const golden = (f: (x: number) => number, lo: number, hi: number): number => {
       const g = (Math.sqrt(5) - 1) / 2
       let [a, b] = [lo, hi]
@@ -146,6 +147,23 @@ describe('Mle', () => {
     expect(dropout!.meaning).toBe('s runs off to 0: the data show no sign of customers dropping out')
     expect(e.unidentified).toEqual(['beta'])
     // 100 (2 ln λ - 30 λ) at λ = 1/15 (the x ln x terms of the Poisson are constants of the data).
+    expect(e.logLikelihood).toBeCloseTo(100 * (2 * Math.log(1 / 15) - 2), 4)
+  })
+
+  it('Given identical customers for whom dropping out would not help, When MBG/NBD is fitted, Then the collapsed dropout runs to 0 too and the fit says nobody drops out', () => {
+    // With a single rate λ and dropout p, x = 2, t_x = 20, T = 30:
+    // L = (1-p)³ λ² e^(-30λ) + p (1-p)² λ² e^(-20λ), whose slope in p at 0 is λ² (-3 e^(-30λ) + e^(-20λ)),
+    // negative while e^(10λ) < 3, i.e. λ < 0.11: at λ = 2/30 the best p is 0, a Poisson of rate 1/15.
+    const customers = Array.from({ length: 100 }, () => ({ frequency: 2, recency: 20, T: 30 }))
+    const e = MbgNbd.fit(customers, 'week').estimate
+    expect(e.degenerate).toBe(true)
+    expect(e.converged).toBe(true)
+    const [rate, dropout] = e.boundaries
+    expect(rate!.limit!.value).toBeCloseTo(1 / 15, 7)
+    expect(rate!.limit!.standardError).toBeCloseTo(Math.sqrt(1 / 15 / 3000), 6)
+    expect(dropout!.limit!.value).toBeLessThan(1e-6)
+    expect(dropout!.limit!.standardError).toBeNull()
+    expect(dropout!.meaning).toBe('no customer drops out: the dropout probability runs off to 0 for everyone')
     expect(e.logLikelihood).toBeCloseTo(100 * (2 * Math.log(1 / 15) - 2), 4)
   })
 })

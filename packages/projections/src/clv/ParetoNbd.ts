@@ -309,7 +309,9 @@ export const model: CountModel.CountModel = {
           members: [2, 3],
           limit: 'mu',
           describe: (mu) =>
-            `every customer drops out at the same rate: mu = ${mu.toFixed(4)} per ${unit} (a mean lifetime of ${(1 / mu).toFixed(1)} ${unit}s)`,
+            mu < 1e-9
+              ? 'no customer drops out: the dropout rate runs off to 0 for everyone'
+              : `every customer drops out at the same rate: mu = ${mu.toFixed(4)} per ${unit} (a mean lifetime of ${(1 / mu).toFixed(1)} ${unit}s)`,
         },
       ],
       describeDivergence: (name, direction) =>
