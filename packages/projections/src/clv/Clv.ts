@@ -13,6 +13,7 @@ import * as GammaGamma from './GammaGamma.js'
 import * as Intervals from './Intervals.js'
 import * as MbgNbd from './MbgNbd.js'
 import * as ParetoNbd from './ParetoNbd.js'
+import { group } from './Patterns.js'
 import { DAYS, isDiscrete, type CustomerRfm, type Summary, type Unit } from './Rfm.js'
 
 // -------------------------------------------------------------------------------------
@@ -244,24 +245,27 @@ export const analyze = (summary: Summary, options: Options): Analysis => {
   const horizon = inUnit(options.horizon, unit)
   const discountPeriod = options.discountPeriod ?? unit
   const rate = ratePerUnit(options.discountRate, discountPeriod, unit)
-  // Customers with the same (x, T) share the purchases of an alive customer.
+  // Customers with the same pattern share P(alive); with the same (x, T), the purchases of an
+  // alive customer.
+  const patterns = group(summary.customers)
+  const alive = countModel.probabilityAliveAll(model.values, patterns)
   const shared = new Map<string, { expected: number; discounted: number }>()
-  const customers = summary.customers.map((c): CustomerClv => {
+  const customers = summary.customers.map((c, i): CustomerClv => {
     const key = `${c.frequency}:${c.T}`
     let ifAlive = shared.get(key)
     if (ifAlive === undefined) {
       ifAlive = horizonPurchases((t) => countModel.purchasesIfAlive(model.values, t, c.frequency, c.T), horizon, rate)
       shared.set(key, ifAlive)
     }
-    const alive = countModel.probabilityAlive(model.values, c)
+    const pAlive = alive[patterns.rowOf[i]!]!
     const gg = c.currency === null ? undefined : spendOf.get(c.currency)
     const spendCents = gg === undefined || gg === null ? null : GammaGamma.expectedAverageSpend(gg.params, c)
     return {
       ...c,
-      pAlive: alive,
-      expectedPurchases: alive * ifAlive.expected,
+      pAlive,
+      expectedPurchases: pAlive * ifAlive.expected,
       expectedAverageSpendCents: spendCents,
-      clvCents: spendCents === null ? null : alive * ifAlive.discounted * spendCents,
+      clvCents: spendCents === null ? null : pAlive * ifAlive.discounted * spendCents,
     }
   })
   const intervals =

@@ -10,6 +10,7 @@
  * (UTC day, or calendar period), as in the RFM summary.
  */
 import type * as CountModel from './CountModel.js'
+import { group } from './Patterns.js'
 import type * as PurchaseHistory from './PurchaseHistory.js'
 import { bucketOf, bucketsInUnit, bucketStart, isDiscrete, summarize, type Summary, type Unit } from './Rfm.js'
 
@@ -160,13 +161,16 @@ export const split = (history: PurchaseHistory.History, options: Options): Split
 export const evaluate = (model: CountModel.CountModel, values: readonly number[], data: Split): Evaluation => {
   const { calibration, actual, length, unit } = data
   // Customers with the same pattern have the same prediction.
-  const cache = new Map<string, number>()
-  const predicted = calibration.customers.map((c) => {
-    const key = `${c.frequency}:${c.recency}:${c.T}`
-    let p = cache.get(key)
-    if (p === undefined) cache.set(key, (p = model.expectedPurchases(values, length, c)))
-    return p
+  const patterns = group(calibration.customers)
+  const alive = model.probabilityAliveAll(values, patterns)
+  const ifAlive = new Map<string, number>()
+  const byRow = patterns.rows.map((row, i) => {
+    const key = `${row.frequency}:${row.T}`
+    let e = ifAlive.get(key)
+    if (e === undefined) ifAlive.set(key, (e = model.purchasesIfAlive(values, length, row.frequency, row.T)))
+    return alive[i]! * e
   })
+  const predicted = calibration.customers.map((_, i) => byRow[patterns.rowOf[i]!]!)
   const n = calibration.customers.length
   let actualPurchases = 0
   let predictedPurchases = 0

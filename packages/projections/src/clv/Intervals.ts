@@ -17,7 +17,7 @@
  * hypergeometric functions per customer and draw.
  */
 import type * as CountModel from './CountModel.js'
-import { group, type Rfm } from './Patterns.js'
+import { group } from './Patterns.js'
 import type * as GammaGamma from './GammaGamma.js'
 import { multivariateNormal, seeded } from './Random.js'
 import type { CustomerRfm } from './Rfm.js'
@@ -168,18 +168,9 @@ export const compute = (
 
   // Per (x, t_x, T) pattern: P(alive) and expected purchases for every draw. Per (x, T): the
   // purchases of an alive customer, shared.
-  const patternOf = new Map<string, number>()
-  const distinct: Rfm[] = []
-  const index = customers.map((c) => {
-    const key = `${c.frequency}:${c.recency}:${c.T}`
-    let i = patternOf.get(key)
-    if (i === undefined) {
-      patternOf.set(key, (i = distinct.length))
-      distinct.push({ frequency: c.frequency, recency: c.recency, T: c.T })
-    }
-    return i
-  })
-  const patterns = group(distinct) // rows in the order of `distinct`
+  const patterns = group(customers)
+  const index = patterns.rowOf
+  const distinct = patterns.rows
   const xTOf = new Map<string, number>()
   const xTs: { x: number; T: number }[] = []
   const xTIndex = distinct.map((c) => {

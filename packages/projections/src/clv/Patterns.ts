@@ -35,29 +35,46 @@ export interface Patterns {
   readonly repeatBuyers: number
 }
 
-/** Groups customers by pattern; frequencies must be whole numbers >= 0. */
-export const group = (data: readonly Rfm[]): Patterns => {
-  const counts = new Map<string, { frequency: number; recency: number; T: number; n: number }>()
+/** The patterns of data already grouped: model choice fits several models to one summary. */
+const grouped = new WeakMap<readonly Rfm[], Patterns & { readonly rowOf: Int32Array }>()
+
+/**
+ * Groups customers by pattern, in the order they first appear; `rowOf[i]` is customer i's row.
+ * Frequencies must be whole numbers >= 0. The same array gives the same (cached) result.
+ */
+export const group = (data: readonly Rfm[]): Patterns & { readonly rowOf: Int32Array } => {
+  const cached = grouped.get(data)
+  if (cached !== undefined) return cached
+  const result = groupOnce(data)
+  grouped.set(data, result)
+  return result
+}
+
+const groupOnce = (data: readonly Rfm[]): Patterns & { readonly rowOf: Int32Array } => {
+  const counts = new Map<string, { frequency: number; recency: number; T: number; n: number; row: number }>()
+  const rowOf = new Int32Array(data.length)
   let maxX = 0
   let repeatBuyers = 0
-  for (const c of data) {
+  data.forEach((c, i) => {
     if (!(Number.isInteger(c.frequency) && c.frequency >= 0))
       throw new RangeError(`frequency ${c.frequency} is not a whole number >= 0`)
     const key = `${c.frequency}:${c.recency}:${c.T}`
-    const row = counts.get(key)
-    if (row === undefined) counts.set(key, { frequency: c.frequency, recency: c.recency, T: c.T, n: 1 })
+    let row = counts.get(key)
+    if (row === undefined)
+      counts.set(key, (row = { frequency: c.frequency, recency: c.recency, T: c.T, n: 1, row: counts.size }))
     else row.n++
+    rowOf[i] = row.row
     maxX = Math.max(maxX, c.frequency)
     if (c.frequency > 0) repeatBuyers++
-  }
-  const rows = [...counts.values()]
+  })
+  const rows = [...counts.values()].map(({ frequency, recency, T, n }) => ({ frequency, recency, T, n }))
   const columns = {
     x: Int32Array.from(rows, (r) => r.frequency),
     tx: Float64Array.from(rows, (r) => r.recency),
     T: Float64Array.from(rows, (r) => r.T),
     count: Float64Array.from(rows, (r) => r.n),
   }
-  return { rows, columns, maxX, customers: data.length, repeatBuyers }
+  return { rows, columns, maxX, customers: data.length, repeatBuyers, rowOf }
 }
 
 /** sums[k] = sum of ln(v + j) for j < k, and reciprocals[k] = sum of 1 / (v + j), for k = 0..upTo. */
