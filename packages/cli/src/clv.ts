@@ -161,7 +161,7 @@ const holdoutLines = (split: Holdout.Split, e: Holdout.Evaluation): string[] => 
       ...e.byFrequency.map((r) => [r.frequency, count(r.customers), f2(r.actual), f2(r.predicted)]),
     ]),
     '',
-    `Tracking of repeat purchases (${e.tracking.length} ${split.unit === 'day' || split.unit === 'week' ? 'weeks' : `${split.unit}s`}${every > 1 ? `, every ${every}th shown` : ''}; * = holdout):`,
+    `Tracking of repeat purchases (${e.tracking.length} ${split.unit === 'day' || split.unit === 'week' ? 'weeks' : `${split.unit}s`}${every > 1 ? `, one in ${every} shown` : ''}; * = holdout):`,
     table([
       ['period from', 'actual', 'predicted', 'cumulative actual', 'cumulative predicted'],
       ...tracking.map((r) => [
