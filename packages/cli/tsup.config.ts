@@ -6,5 +6,4 @@ export default defineConfig({
   ...common,
   entry: { index: 'src/index.ts', main: 'src/main.ts' },
   format: ['esm'],
-  dts: { entry: { index: 'src/index.ts' } },
 })

@@ -92,6 +92,7 @@ export const journeys: readonly Decider.Command[] = [
     amountCents: 2_500,
     currency: 'EUR',
   },
+  // #endregion
 ]
 
 /** Runs the story and returns the lines it prints. */

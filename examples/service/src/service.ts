@@ -97,7 +97,7 @@ const parseEvents = (body: string) => {
       return errors.push({ line: i + 1, error: `not valid JSON: ${DecodeError.renderValue(text)}` })
     }
     const decoded = LifecycleEvent.decode(json)
-    if (decoded._tag === 'Left') errors.push({ line: i + 1, error: DecodeError.format(decoded.left) })
+    if (decoded._tag === 'Left') errors.push({ line: i + 1, error: DecodeError.formatInline(decoded.left) })
     else events.push({ source: i + 1, event: decoded.right })
   })
   return { events, errors }

@@ -157,8 +157,7 @@ describe.skipIf(!ok)('PostgreSQL under concurrency', () => {
           name: 'report',
           fold: Report.fold() as never,
           encode: (s) => LedgerCheckpoint.serialize(s as Ledger.State),
-          decode: (stored) =>
-            LedgerCheckpoint.deserialize(typeof stored === 'string' ? stored : Buffer.from(stored).toString('utf8')),
+          decode: (stored) => LedgerCheckpoint.deserialize(new TextDecoder().decode(stored)),
           checkpointEvery: 30,
           claimRetryMs: 20,
           onChange: (runner) => {

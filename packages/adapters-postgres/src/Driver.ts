@@ -5,20 +5,26 @@
 
 /** A query result. */
 export interface Result {
+  /** The rows, as objects keyed by column name. */
   readonly rows: Record<string, unknown>[]
 }
 
 /** Something that runs queries: a pool or a client. */
 export interface Queryable {
+  /** Runs a query with `$1`-style parameters. */
   query(text: string, values?: unknown[]): Promise<Result>
 }
 
 /** A client checked out of a pool. */
 export interface PoolClient extends Queryable {
+  /** Returns the client to its pool. */
   release(error?: Error | boolean): void
 }
 
 /** A connection pool (`new pg.Pool(...)`). */
 export interface Pool extends Queryable {
+  /** Checks a client out of the pool (for a transaction). */
   connect(): Promise<PoolClient>
+  /** Closes every connection (the log's `close()` calls it). */
+  end(): Promise<void>
 }

@@ -5,18 +5,18 @@
  * dies, its connection (and so its lock) goes with it, and another instance takes over from the
  * last checkpoint.
  */
-import { EventLog } from '@lifeline/core'
-import { ProjectionRunner, type Fold } from '@lifeline/projections'
+import { EventLog, ProjectionRunner } from '@lifeline/core'
 import type { PostgresEventLog } from './PostgresEventLog.js'
 
 /** How to run an owned projection. */
 export interface Options<S, A> {
   readonly name: string
-  readonly fold: Fold.Fold<S, A>
+  /** The fold to run: any `Fold` of `@lifeline/projections` (such as `Report.fold()`). */
+  readonly fold: ProjectionRunner.Projection<S, A>
   /** Serializes the state for the checkpoint. */
   readonly encode: (state: S) => string | Uint8Array
   /** Reads a checkpoint's state back. */
-  readonly decode: (stored: string | Uint8Array) => S
+  readonly decode: (stored: Uint8Array) => S
   /** Save a checkpoint after this many new events; default 1,000. */
   readonly checkpointEvery?: number
   /** How often to try to claim the projection while another instance owns it, ms; default 500. */
@@ -39,7 +39,21 @@ const orThrow = async <A>(
   return result.right
 }
 
-/** Runs the projection until `signal` aborts; resolves once it has saved and handed over. */
+/**
+ * Runs the projection until `signal` aborts; resolves once it has saved and handed over.
+ *
+ * @example
+ * ```ts
+ * const stop = new AbortController()
+ * const running = OwnedProjection.run(log, {
+ *   name: 'report',
+ *   fold: Report.fold(),
+ *   encode: LedgerCheckpoint.serialize,
+ *   decode: (stored) => LedgerCheckpoint.deserialize(new TextDecoder().decode(stored)),
+ *   onChange: (runner) => publish(runner.result()),
+ * }, stop.signal)
+ * ```
+ */
 export const run = async <S, A>(log: PostgresEventLog, options: Options<S, A>, signal: AbortSignal): Promise<void> => {
   let claim: { readonly release: () => Promise<void> } | null = null
   while (claim === null && !signal.aborted) {

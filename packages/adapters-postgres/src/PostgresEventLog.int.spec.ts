@@ -137,4 +137,28 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     })
     expect(await log.readStream(cid('b'))()).toEqual({ _tag: 'Right', right: [] })
   })
+
+  it('Given checkpoints saved as text and as bytes, when loaded, then both come back as bytes (Uint8Array), as on SQLite', async () => {
+    const { log } = await fresh()
+    await log.saveCheckpoint('report', { position: 9, state: '{"x":2}' })()
+    await log.saveCheckpoint('bytes', { position: 3, state: Uint8Array.of(0, 255, 7) })()
+    expect(await log.loadCheckpoint('report')()).toEqual({
+      _tag: 'Right',
+      right: { position: 9, state: new TextEncoder().encode('{"x":2}') },
+    })
+    expect(await log.loadCheckpoint('bytes')()).toEqual({
+      _tag: 'Right',
+      right: { position: 3, state: Uint8Array.of(0, 255, 7) },
+    })
+  })
+
+  it('Given a log from connect(url), when closed, then a waiting reader wakes and the pool is ended', async () => {
+    const schema = freshSchema()
+    schemas.push(schema)
+    const log = await PostgresEventLog.connect(URL, { schema, pollIntervalMs: 10_000 })
+    const waiting = log.waitForEvents(0)
+    await log.close()
+    await waiting
+    expect(await log.headPosition()()).toMatchObject({ _tag: 'Left', left: { _tag: 'StorageFailed' } })
+  })
 })

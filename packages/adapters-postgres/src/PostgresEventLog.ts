@@ -9,6 +9,7 @@ import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedE
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Pool, PoolClient, Queryable } from './Driver.js'
+import { loadPg } from './DriverLoader.js'
 import { migrate } from './schema/migrations.js'
 
 // -------------------------------------------------------------------------------------
@@ -28,16 +29,23 @@ export interface Options {
 /** A stored projection checkpoint. */
 export type StoredCheckpoint = EventLog.StoredCheckpoint
 
+/** A projection claimed by this instance. */
+export interface Claim {
+  /** Hands the projection over: unlocks it and returns the connection to the pool. */
+  readonly release: () => Promise<void>
+}
+
 /** The PostgreSQL log: the EventLog port, checkpoints, and projection ownership. */
 export interface PostgresEventLog extends EventLog.EventLog, EventLog.CheckpointStore {
   /**
    * Claims a projection for this instance with a session advisory lock: `null` when another
    * instance holds it. Release it (or lose the connection, e.g. in a crash) to hand it over.
    */
-  readonly claimProjection: (
-    name: string,
-  ) => TE.TaskEither<EventLog.StorageFailed, { readonly release: () => Promise<void> } | null>
+  readonly claimProjection: (name: string) => TE.TaskEither<EventLog.StorageFailed, Claim | null>
+  /** The schema holding the log's tables. */
   readonly schema: string
+  /** Stops waiting readers and closes the pool the log was opened on. */
+  readonly close: () => Promise<void>
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
@@ -96,6 +104,32 @@ const isIdReused = (error: unknown): error is { code: string; detail: string } =
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
+
+/**
+ * Connects to the database at `url` (`postgres://user@host:5432/db`) with a pool of the `pg`
+ * that npm installed beside this adapter (its peer dependency), then opens the log on it;
+ * `close()` ends the pool. Throws `DriverUnavailable` (one line: what to install) without `pg`.
+ *
+ * @example
+ * ```ts
+ * const log = await PostgresEventLog.connect('postgres://app@localhost:5432/shop', { schema: 'lifeline' })
+ * await log.append({ streamId: event.customerId, events: [event] })()
+ * await log.close()
+ * ```
+ */
+export const connect = async (
+  url: string,
+  options: Options & { readonly maxConnections?: number } = {},
+): Promise<PostgresEventLog> => {
+  const pg = loadPg()
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 })
+  try {
+    return await open(pool, options)
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    throw error
+  }
+}
 
 /** Opens the log on a `pg` pool: creates the schema and applies pending migrations. */
 export const open = async (pool: Pool, options: Options = {}): Promise<PostgresEventLog> => {
@@ -193,6 +227,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
 
   return {
     schema,
+    close: async () => {
+      for (const wake of waiters) wake()
+      await pool.end()
+    },
     append: (batch) => TE.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendMany([batch])),
     appendMany,
     readStream: (streamId: CustomerId) =>
@@ -253,11 +291,13 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       attempt(async () => {
         const { rows } = await pool.query(`SELECT position, state FROM ${schema}.checkpoints WHERE name = $1`, [name])
         const row = rows[0]
-        return row === undefined ? null : { position: Number(row['position']), state: row['state'] as Uint8Array }
+        return row === undefined
+          ? null
+          : { position: Number(row['position']), state: EventLog.storedBytes(row['state'] as Uint8Array) }
       }),
     saveCheckpoint: (name, checkpoint) =>
       attempt(async () => {
-        const state = typeof checkpoint.state === 'string' ? Buffer.from(checkpoint.state, 'utf8') : checkpoint.state
+        const state = EventLog.checkpointBytes(checkpoint.state)
         await pool.query(
           `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`,

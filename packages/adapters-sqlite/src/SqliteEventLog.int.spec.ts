@@ -24,6 +24,19 @@ describeEventLogContract('SQLite file', () => {
 })
 
 describe('SQLite log', () => {
+  it('Given a file path, when opened with openFile (the driver found beside the adapter), then the events survive a reopen', async () => {
+    const path = freshFile()
+    const first = SqliteEventLog.openFile(path)
+    await first.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    first.close()
+    const again = SqliteEventLog.openFile(path)
+    expect(await again.readStream(cid('a'))()).toMatchObject({
+      _tag: 'Right',
+      right: [{ type: 'OptedIn', streamVersion: 1 }],
+    })
+    again.close()
+  })
+
   it('rejects UPDATE and DELETE on events at the database level', async () => {
     const log = SqliteEventLog.open(new Database(':memory:'))
     await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
@@ -70,7 +83,16 @@ describe('SQLite log', () => {
     expect(await log.loadCheckpoint('report')()).toEqual({ _tag: 'Right', right: null })
     await log.saveCheckpoint('report', { position: 7, state: '{"x":1}' })()
     await log.saveCheckpoint('report', { position: 9, state: '{"x":2}' })()
-    expect(await log.loadCheckpoint('report')()).toEqual({ _tag: 'Right', right: { position: 9, state: '{"x":2}' } })
+    // Saved as text, loaded as its UTF-8 bytes: the one type every adapter gives back.
+    expect(await log.loadCheckpoint('report')()).toEqual({
+      _tag: 'Right',
+      right: { position: 9, state: new TextEncoder().encode('{"x":2}') },
+    })
+    await log.saveCheckpoint('bytes', { position: 3, state: Uint8Array.of(0, 255, 7) })()
+    expect(await log.loadCheckpoint('bytes')()).toEqual({
+      _tag: 'Right',
+      right: { position: 3, state: Uint8Array.of(0, 255, 7) },
+    })
   })
 
   it('turns a storage failure into a StorageFailed value, not an exception', async () => {

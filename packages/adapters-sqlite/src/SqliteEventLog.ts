@@ -6,6 +6,7 @@
 import { EventLog, type CustomerId } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import { loadDriver } from './DriverLoader.js'
 import type { Database } from './Driver.js'
 import * as Append from './schema/append.js'
 import * as Checkpoints from './schema/checkpoints.js'
@@ -47,6 +48,22 @@ export interface SqliteEventLog extends EventLog.EventLog, EventLog.CheckpointSt
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
+
+/**
+ * Opens (creating if needed) the log in the SQLite file at `path` (or `:memory:`), with the
+ * better-sqlite3 that npm installed beside this adapter (its peer dependency). Throws a
+ * `DriverUnavailable` whose message says in one line what to run when the driver is not
+ * installed or its native binding is not built.
+ *
+ * @example
+ * ```ts
+ * const log = SqliteEventLog.openFile('shop.db')
+ * await log.append({ streamId: event.customerId, events: [event] })()
+ * log.close()
+ * ```
+ */
+export const openFile = (path: string, options: Options = {}): SqliteEventLog =>
+  open(loadDriver().connect(path), options)
 
 /**
  * Opens the log on a better-sqlite3 connection (`new Database(path)`), sets WAL mode and the
@@ -131,10 +148,14 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
         signal?.addEventListener('abort', done, { once: true })
         poll()
       }),
-    loadCheckpoint: (name) => attempt(() => (checkpoints.load.get(name) as StoredCheckpoint | undefined) ?? null),
+    loadCheckpoint: (name) =>
+      attempt(() => {
+        const row = checkpoints.load.get(name) as { position: number; state: string | Uint8Array } | undefined
+        return row === undefined ? null : { position: row.position, state: EventLog.storedBytes(row.state) }
+      }),
     saveCheckpoint: (name, checkpoint) =>
       attempt(() => {
-        checkpoints.save.run(name, checkpoint.position, checkpoint.state, clock())
+        checkpoints.save.run(name, checkpoint.position, EventLog.checkpointBytes(checkpoint.state), clock())
       }),
   }
 }

@@ -28,7 +28,7 @@ export const decodeValue = (line: number, json: unknown): Line => {
   const decoded = LifecycleEvent.decode(json)
   return decoded._tag === 'Right'
     ? { _tag: 'Event', line, event: decoded.right }
-    : { _tag: 'Invalid', line, message: DecodeError.format(decoded.left), input: json }
+    : { _tag: 'Invalid', line, message: DecodeError.formatInline(decoded.left), input: json }
 }
 
 /** Decodes one line of JSON text. */

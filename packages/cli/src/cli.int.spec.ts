@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -154,5 +155,37 @@ describe('lifeline report --events', () => {
       code: 2,
       stderr: 'lifeline report: report needs either --db PATH or --events FILE (see lifeline report --help)\n',
     })
+  })
+
+  it('stops quietly with status 0 when the reader of its stdout goes away (export | head -2)', async () => {
+    // 3,000 events, about 400 kB of JSON Lines: far more than a pipe holds, so the writer meets
+    // the closed pipe while it still has events to write.
+    const events = Array.from({ length: 3_000 }, (_, i) => ({
+      type: 'OptedIn',
+      customerId: `c${i}`,
+      occurredAt: '2025-01-06T09:00:00Z',
+      channel: 'seo',
+      campaign: 'x'.repeat(60),
+    }))
+    const db = join(dir, 'epipe.db')
+    expect((await run(['import', file('epipe.jsonl', events), '--db', db])).status).toBe(0)
+    const bin = resolve(import.meta.dirname, '../bin/lifeline.js')
+    const child = spawn(process.execPath, [bin, 'export', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const lines = await new Promise<string[]>((done) => {
+      let text = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString()
+        const got = text.split('\n')
+        if (got.length > 2) {
+          child.stdout.destroy()
+          done(got.slice(0, 2))
+        }
+      })
+    })
+    const [code] = (await once(child, 'exit')) as [number | null]
+    expect(lines.map((l) => (JSON.parse(l) as { customerId: string }).customerId)).toEqual(['c0', 'c1'])
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   })
 })

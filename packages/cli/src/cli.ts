@@ -2,7 +2,7 @@
  * The `lifeline` command: dispatches to its subcommands and turns every failure into one line
  * on stderr and an exit status, never a stack trace.
  */
-import { EXIT, UsageError, type Io } from './Io.js'
+import { EXIT, OutputClosed, UsageError, type Io } from './Io.js'
 import * as ClvCommand from './clv.js'
 import * as DemoCommand from './demo.js'
 import * as ExportCommand from './export.js'
@@ -45,6 +45,7 @@ export const main = async (argv: readonly string[], io: Io): Promise<number> => 
   try {
     return await command(rest, io)
   } catch (error) {
+    if (error instanceof OutputClosed) return EXIT.ok
     io.stderr(`lifeline ${name}: ${describe(error)}\n`)
     return EXIT.failed
   }

@@ -42,8 +42,10 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   try {
     for await (const event of EventLog.readAll(log, { pageSize: 5_000 })) {
       const line = `${JSON.stringify(LifecycleEvent.encode(RecordedEvent.toLifecycleEvent(event)))}\n`
-      if (file === null) io.stdout(line)
-      else if (!file.write(line)) await once(file, 'drain')
+      if (file === null) {
+        io.stdout(line)
+        if (n % 1_000 === 999) await io.drained?.()
+      } else if (!file.write(line)) await once(file, 'drain')
       n++
     }
   } finally {

@@ -91,9 +91,9 @@ interface Resume extends ProjectionRunner.Start<Ledger.State> {
 }
 
 /** A stored checkpoint's bytes in v8's format, or null when it cannot be read. */
-const decode = <A>(state: string | Uint8Array): A | null => {
+const decode = <A>(state: Uint8Array): A | null => {
   try {
-    return typeof state === 'string' ? null : (v8.deserialize(state) as A)
+    return v8.deserialize(state) as A
   } catch {
     return null
   }

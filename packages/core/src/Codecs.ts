@@ -87,6 +87,7 @@ export const stringMap: t.Type<
 )
 
 /** Output type of a strict object codec: required props, plus optional props that may be absent. */
+/** Decoded type of a strict object codec: the required props, and the optional ones. */
 export type StrictType<R extends t.Props, O extends t.Props> = {
   readonly [K in keyof R]: t.TypeOf<R[K]>
 } & {

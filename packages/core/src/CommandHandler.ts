@@ -28,7 +28,16 @@ export interface Handled {
 // combinators
 // -------------------------------------------------------------------------------------
 
-/** Handles one command for its customer against the log. */
+/**
+ * Handles one command for its customer against the log: read the stream, decide, append with the version read.
+ *
+ * @example
+ * ```ts
+ * const handle = CommandHandler.handle(log)
+ * const result = await handle({ type: 'OptIn', customerId, occurredAt, channel: 'webinar' })()
+ * if (result._tag === 'Left') console.error(CommandHandler.formatError(result.left))
+ * ```
+ */
 export const handle =
   (log: EventLog.EventLog) =>
   (command: Decider.Command): TE.TaskEither<HandleError, Handled> =>

@@ -60,8 +60,19 @@ export const formatIssue = (issue: Issue): string =>
     ? `${issue.path}: missing, ${REQUIRED}`
     : `${issue.path}: ${renderValue(issue.value)} ${issue.rule}`
 
-/** All issues of an error, one per line joined by `; `. */
-export const format = (error: DecodeError): string => error.issues.map(formatIssue).join('; ')
+/**
+ * All issues of an error, one per line (as docs/events.md shows them).
+ *
+ * @example
+ * ```ts
+ * const decoded = LifecycleEvent.decode(JSON.parse(line))
+ * if (decoded._tag === 'Left') console.error(DecodeError.format(decoded.left))
+ * ```
+ */
+export const format = (error: DecodeError): string => error.issues.map(formatIssue).join('\n')
+
+/** All issues of an error on one line, joined by `; `: for logs and one-line error messages. */
+export const formatInline = (error: DecodeError): string => error.issues.map(formatIssue).join('; ')
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -117,10 +117,22 @@ export interface EventLog {
   readonly waitForEvents: (after: GlobalPosition, signal?: AbortSignal) => Promise<void>
 }
 
-/** A projection checkpoint as stored: the log position it reflects and its serialized state. */
-export interface StoredCheckpoint {
+/**
+ * A projection checkpoint to save: the log position it reflects and its serialized state, as
+ * text or bytes (text is stored as its UTF-8 bytes).
+ */
+export interface Checkpoint {
   readonly position: number
   readonly state: string | Uint8Array
+}
+
+/**
+ * A projection checkpoint as loaded: the state comes back as bytes on every adapter, whatever
+ * was saved; for a state saved as text, `new TextDecoder().decode(state)` gives the text back.
+ */
+export interface StoredCheckpoint {
+  readonly position: number
+  readonly state: Uint8Array
 }
 
 /** Where durable logs keep projection checkpoints, beside the events they reflect. */
@@ -128,7 +140,7 @@ export interface CheckpointStore {
   /** Loads a projection checkpoint by name; `null` when there is none. */
   readonly loadCheckpoint: (name: string) => TE.TaskEither<StorageFailed, StoredCheckpoint | null>
   /** Saves (replaces) a projection checkpoint by name. */
-  readonly saveCheckpoint: (name: string, checkpoint: StoredCheckpoint) => TE.TaskEither<StorageFailed, void>
+  readonly saveCheckpoint: (name: string, checkpoint: Checkpoint) => TE.TaskEither<StorageFailed, void>
 }
 
 /**
@@ -166,6 +178,11 @@ export const storageFailed = (cause: unknown): StorageFailed => ({ _tag: 'Storag
 /**
  * Every event after `options.after`, in global order, one page at a time: memory stays bounded
  * by the page size however long the log is. Throws `EventLogFailure` if the log fails.
+ *
+ * @example
+ * ```ts
+ * for await (const event of EventLog.readAll(log, { after: checkpoint })) console.log(event.type)
+ * ```
  */
 export async function* readAll(log: EventLog, options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
   const pageSize = options.pageSize ?? 500
@@ -204,13 +221,23 @@ export async function* subscribe(log: EventLog, options: SubscribeOptions = {}):
 // utils
 // -------------------------------------------------------------------------------------
 
+/** A checkpoint's state as stored bytes: text as UTF-8, bytes as they are (adapters use it). */
+export const checkpointBytes = (state: string | Uint8Array): Uint8Array =>
+  typeof state === 'string' ? new TextEncoder().encode(state) : state
+
+/** Stored bytes (a driver's `Buffer`, or text from an older store) as a plain `Uint8Array`. */
+export const storedBytes = (state: string | Uint8Array): Uint8Array =>
+  typeof state === 'string'
+    ? new TextEncoder().encode(state)
+    : new Uint8Array(state.buffer, state.byteOffset, state.byteLength)
+
 /** One line describing a log failure. */
 export const formatError = (error: EventLogError): string => {
   switch (error._tag) {
     case 'VersionConflict':
       return `VersionConflict: stream ${JSON.stringify(error.streamId)} expected ${ExpectedVersion.format(error.expected)} but is at version ${error.actual}`
     case 'InvalidEvent':
-      return `InvalidEvent: stream ${JSON.stringify(error.streamId)}, event ${error.index}: ${DecodeError.format(error.errors)}`
+      return `InvalidEvent: stream ${JSON.stringify(error.streamId)}, event ${error.index}: ${DecodeError.formatInline(error.errors)}`
     case 'StorageFailed':
       return `StorageFailed: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
     case 'IdReused':
@@ -245,7 +272,9 @@ export const validateBatch = (batch: StreamBatch): InvalidEvent | null => {
 
 /** What a log holds under an event id: the event's canonical content (computed on demand) and where it is. */
 export interface StoredId {
+  /** The canonical content of the event stored under the id (computed on demand). */
   readonly content: () => string
+  /** Where that event is: its global position. */
   readonly first: LifecycleError.FirstWithId
 }
 

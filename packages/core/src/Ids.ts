@@ -9,12 +9,14 @@ import { codePointLength, nonEmptyString } from './Codecs.js'
 // model
 // -------------------------------------------------------------------------------------
 
+/** The brand that tells a `CustomerId` from any other string. */
 export interface CustomerIdBrand {
   readonly CustomerId: unique symbol
 }
 /** A customer's id, 1 to 256 characters; the id of the customer's event stream. */
 export type CustomerId = t.Branded<string, CustomerIdBrand>
 
+/** The brand that tells an `EventId` from any other string. */
 export interface EventIdBrand {
   readonly EventId: unique symbol
 }

@@ -25,7 +25,15 @@ const firstResult = (results: readonly EventLog.AppendResult[]): EventLog.Append
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** A new, empty in-memory log. */
+/**
+ * A new, empty in-memory log (for tests, examples, and processes that keep nothing).
+ *
+ * @example
+ * ```ts
+ * const log = InMemoryEventLog.make()
+ * await log.append({ streamId: event.customerId, events: [event] })()
+ * ```
+ */
 export const make = (options: Options = {}): EventLog.EventLog => {
   const clock = options.clock ?? Date.now
   const all: RecordedEvent[] = []

@@ -8,7 +8,8 @@ import * as Timestamp from './Timestamp.js'
 // model
 // -------------------------------------------------------------------------------------
 
-interface Rejection<Tag extends string> {
+/** What every rejection carries: its rule (`_tag`), and the command's customer, event type and instant. */
+export interface Rejection<Tag extends string> {
   readonly _tag: Tag
   /** The customer the command was for. */
   readonly customerId: CustomerId

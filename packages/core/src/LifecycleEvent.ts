@@ -235,7 +235,16 @@ export const codec = new t.Type<LifecycleEvent, t.OutputOf<typeof members>, unkn
 // destructors
 // -------------------------------------------------------------------------------------
 
-/** Decodes one wire event; the error lists every field that breaks a rule. */
+/**
+ * Decodes one wire event; the error lists every field that breaks a rule.
+ *
+ * @example
+ * ```ts
+ * const decoded = LifecycleEvent.decode(JSON.parse(line))
+ * if (decoded._tag === 'Left') console.error(DecodeError.format(decoded.left))
+ * else await log.append({ streamId: decoded.right.customerId, events: [decoded.right] })()
+ * ```
+ */
 export const decode = (u: unknown): E.Either<DecodeError.DecodeError, LifecycleEvent> => {
   const result = codec.decode(u)
   return result._tag === 'Right' ? result : E.left(DecodeError.fromValidationErrors(result.left))

@@ -1,5 +1,7 @@
 /**
  * @lifeline/core: lifecycle events, the decider, the EventLog port and the in-memory log.
+ *
+ * @module @lifeline/core
  */
 export * as CommandHandler from './CommandHandler.js'
 export * as Currency from './Currency.js'
@@ -13,6 +15,8 @@ export * as Ids from './Ids.js'
 export * as InMemoryEventLog from './InMemoryEventLog.js'
 export * as LifecycleError from './LifecycleError.js'
 export * as LifecycleEvent from './LifecycleEvent.js'
+export * as ProjectionRunner from './ProjectionRunner.js'
 export * as RecordedEvent from './RecordedEvent.js'
 export * as Timestamp from './Timestamp.js'
 export type { CustomerId, EventId } from './Ids.js'
+export type { StrictObject, StrictOutput, StrictType } from './Codecs.js'

@@ -24,8 +24,11 @@ type LifecycleEvent = Events.LifecycleEvent
  * - `result(state)` reads the state without changing it.
  */
 export interface Fold<S, A> {
+  /** A fresh state for one run. */
   readonly initial: () => S
+  /** Folds one event into the state. */
   readonly step: (state: S, event: LifecycleEvent) => S
+  /** Reads the result from the state. */
   readonly result: (state: S) => A
 }
 
@@ -172,7 +175,14 @@ export const feed = <S, A>(fold: Fold<S, A>, state: S, events: Iterable<Lifecycl
 export const run = <S, A>(fold: Fold<S, A>, events: Iterable<LifecycleEvent>): A =>
   fold.result(feed(fold, fold.initial(), events))
 
-/** Folds an async stream of events (a log read) from a fresh state and gives the result. */
+/**
+ * Folds an async stream of events (a log read) from a fresh state and gives the result.
+ *
+ * @example
+ * ```ts
+ * const purchases = await Fold.runAsync(Fold.count((e) => e.type === 'Purchased'), EventLog.readAll(log))
+ * ```
+ */
 export const runAsync = async <S, A>(fold: Fold<S, A>, events: AsyncIterable<LifecycleEvent>): Promise<A> => {
   let state = fold.initial()
   for await (const event of events) state = fold.step(state, event)

@@ -658,7 +658,9 @@ export const pendingBefore = (c: Customers, r: number, to: number): number | nul
 
 /** Bits of `statusBitsReader`: active at `from`, active at `to`, churned in the period. */
 export const AT_FROM = 1
+/** The `statusBitsReader` bit of a customer active at `to`. */
 export const AT_TO = 2
+/** The `statusBitsReader` bit of a customer who churned in the period. */
 export const CHURNED = 4
 
 /**

@@ -21,10 +21,14 @@ import * as Ledger from './Ledger.js'
 // model
 // -------------------------------------------------------------------------------------
 
-type NumberColumns = Ledger.Customers['numbers']
-type IntegerColumns = Ledger.Customers['integers']
-type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
-type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
+/** The ledger's columns of floating-point values, one row per customer. */
+export type NumberColumns = Ledger.Customers['numbers']
+/** The ledger's columns of whole numbers, one row per customer. */
+export type IntegerColumns = Ledger.Customers['integers']
+/** Everything of a ledger state but its options and its customers: the running totals. */
+export type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
+/** The orders refunded so far, by customer row. */
+export type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
 
 /**
  * The format version of snapshots and deltas. 3: refunds, surveys and categories (issue 10);

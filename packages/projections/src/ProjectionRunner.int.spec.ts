@@ -3,7 +3,7 @@ import { Fixtures } from '@lifeline/core/testing'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
-import * as ProjectionRunner from './ProjectionRunner.js'
+import { ProjectionRunner } from './index.js'
 import * as Report from './Report.js'
 
 const { cid, optedIn, purchased } = Fixtures

@@ -92,7 +92,15 @@ export const fromLedger = (state: Ledger.State): Report => {
   }
 }
 
-/** The report as one fold over the log. */
+/**
+ * The report as one fold over the log (every metric of docs/metrics.md in one pass).
+ *
+ * @example
+ * ```ts
+ * const report = await Fold.runAsync(Report.fold({ from: Date.parse('2025-01-01'), to: Date.parse('2025-04-01') }), EventLog.readAll(log))
+ * console.log(report.leads.new, report.conversion.leadToCustomer)
+ * ```
+ */
 export const fold = (options: Ledger.Options = {}): Fold.Fold<Ledger.State, Report> =>
   Fold.map(fromLedger)(Ledger.fold(options))
 

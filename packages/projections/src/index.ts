@@ -1,5 +1,7 @@
 /**
  * @lifeline/projections: every lifecycle metric as a pure fold, the whole report in one pass.
+ *
+ * @module @lifeline/projections
  */
 export * as Cohorts from './Cohorts.js'
 export * from './clv/index.js'
@@ -11,7 +13,8 @@ export * as Ledger from './Ledger.js'
 export * as LedgerCheckpoint from './LedgerCheckpoint.js'
 export * as Money from './Money.js'
 export * as Month from './Month.js'
-export * as ProjectionRunner from './ProjectionRunner.js'
+/** The runner that keeps a fold current over a log; it lives in core, so adapters need only core. */
+export { ProjectionRunner } from '@lifeline/core'
 export * as Referrals from './Referrals.js'
 export * as Report from './Report.js'
 export * as Revenue from './Revenue.js'

@@ -15,6 +15,7 @@ import { cid, optedIn, purchased } from './fixtures.js'
 /** A fresh, empty log for one test, and how to release it. */
 export interface ContractSubject {
   readonly log: EventLog.EventLog
+  /** Releases the log after the test (closes a connection, removes a file). */
   readonly close?: () => Promise<void>
 }
 
@@ -56,7 +57,14 @@ const aliceBuysAgain = purchased('alice', '2025-02-05T10:00:00Z', 'A-2', 2_500)
 const bobJoins = optedIn('bob', '2025-01-02T09:00:00Z')
 const bobBuys = purchased('bob', '2025-01-03T09:00:00Z', 'B-1', 1_000, 'EUR')
 
-/** Registers the EventLog contract tests for one implementation. */
+/**
+ * Registers the EventLog contract tests for one implementation (call it at the top of a vitest file).
+ *
+ * @example
+ * ```ts
+ * describeEventLogContract('in-memory', () => Promise.resolve({ log: InMemoryEventLog.make() }))
+ * ```
+ */
 export const describeEventLogContract = (name: string, setup: () => Promise<ContractSubject>): void => {
   describe(`EventLog contract: ${name}`, () => {
     const withLog = (body: (log: EventLog.EventLog) => Promise<void>) => async () => {

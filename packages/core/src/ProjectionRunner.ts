@@ -1,14 +1,29 @@
 /**
- * Keeps a fold current over an EventLog: catches up from a checkpoint, then follows new events
- * as they are appended. The result is recomputed only after new events, never by refolding.
+ * Keeps a projection current over an EventLog: catches up from a checkpoint, then follows new
+ * events as they are appended. The result is recomputed only after new events, never by
+ * refolding. Any fold of `@lifeline/projections` is a `Projection` (the runner needs only its
+ * three functions), so durable adapters can run projections without depending on that package.
  */
-import { EventLog } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
-import type { Fold } from './Fold.js'
+import * as EventLog from './EventLog.js'
+import type { LifecycleEvent } from './LifecycleEvent.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+/**
+ * What the runner folds: an initial state, a step per event and a result. Structurally the
+ * `Fold` of `@lifeline/projections`, whose rules apply (`step` may update the state it is given).
+ */
+export interface Projection<S, A> {
+  /** A fresh state for one run. */
+  readonly initial: () => S
+  /** Folds one event into the state (pure; may update the state it is given and return it). */
+  readonly step: (state: S, event: LifecycleEvent) => S
+  /** Reads the result from the state without changing it. */
+  readonly result: (state: S) => A
+}
 
 /** Where a runner starts: a fold state and the log position it reflects. */
 export interface Start<S> {
@@ -38,10 +53,19 @@ export interface ProjectionRunner<S, A> {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** A runner of `fold` over `log`, from a checkpoint or from the start of the log. */
+/**
+ * A runner of `fold` over `log`, from a checkpoint or from the start of the log.
+ *
+ * @example
+ * ```ts
+ * const runner = ProjectionRunner.make(log, Report.fold())
+ * await runner.catchUp()
+ * console.log(runner.result().leads.new)
+ * ```
+ */
 export const make = <S, A>(
   log: EventLog.EventLog,
-  fold: Fold<S, A>,
+  fold: Projection<S, A>,
   start: Start<S> = { state: fold.initial(), position: 0 },
   pageSize = 1_000,
 ): ProjectionRunner<S, A> => {
