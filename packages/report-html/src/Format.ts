@@ -1,0 +1,60 @@
+/**
+ * How numbers read on the page: counts with thousands separators, rates as percents, money in
+ * its own currency (never summed across currencies), and "—" for a null (a rate with no base).
+ */
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** What a missing value (null) shows. */
+export const NONE = '—'
+
+/** A count: `1,234`. */
+export const count = (n: number | null): string => (n === null ? NONE : n.toLocaleString('en'))
+
+/** A rate as a percent with one decimal: `12.5%`. */
+export const percent = (rate: number | null): string => (rate === null ? NONE : `${(rate * 100).toFixed(1)}%`)
+
+/** A plain number with `digits` decimals. */
+export const decimal = (x: number | null, digits = 1): string =>
+  x === null ? NONE : x.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+const fractionDigits = new Map<string, number>()
+
+/** The number of minor-unit digits of a currency (2 for USD, 0 for JPY); 2 for an unknown code. */
+export const minorDigits = (currency: string): number => {
+  let d = fractionDigits.get(currency)
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    } catch {
+      d = 2
+    }
+    fractionDigits.set(currency, d)
+  }
+  return d
+}
+
+/** Minor units (cents) as major units of the currency: 129900 USD is 1299. */
+export const major = (cents: number, currency: string): number => cents / 10 ** minorDigits(currency)
+
+/** Minor units as `1,299.00 USD`, the code after the amount (as the text report writes it). */
+export const money = (cents: number | null, currency: string): string => {
+  if (cents === null) return NONE
+  const d = minorDigits(currency)
+  return `${major(cents, currency).toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d })} ${currency}`
+}
+
+/** Money per currency, one amount per currency in code order, or "—" when there is none. */
+export const perCurrency = (values: Readonly<Record<string, number | null>>): string => {
+  const entries = Object.entries(values)
+  return entries.length === 0 ? NONE : entries.map(([c, v]) => money(v, c)).join(', ')
+}
+
+/** Acquisition costs: plain minor units (METRICS.md takes them in the selling currency) as `12.50`. */
+export const plainCents = (cents: number | null): string =>
+  cents === null ? NONE : (cents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+
+/** A ratio such as ROI as a percent without decimals: `240%`. */
+export const roi = (x: number | null): string => (x === null ? NONE : `${(x * 100).toFixed(0)}%`)
