@@ -87,7 +87,7 @@ describe('the report page', () => {
     expect(document.querySelectorAll('#channels-leads tbody th')[1]?.textContent).toBe('<b>seo</b>')
     const embedded = document.querySelector('script#lifeline-report')
     expect(embedded?.getAttribute('type')).toBe('application/json')
-    expect(JSON.parse(embedded!.textContent!)).toEqual(JSON.parse(JSON.stringify(report)))
+    expect(JSON.parse(embedded!.textContent)).toEqual(JSON.parse(JSON.stringify(report)))
   })
 
   it('loads nothing: no script to run, no external URL, and a policy that forbids requests', () => {
