@@ -236,7 +236,9 @@ export const start = async (options: Options): Promise<Service> => {
   // The report page, from the same live runners as `GET /report`.
   const getReportPage = async (url: URL): Promise<string> => {
     const [, report] = await getReport(url)
+    // #region page
     return Page.render(report as Report.Report)
+    // #endregion
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
