@@ -127,6 +127,13 @@ export interface State {
   readonly monthChurns: Map<Month.Month, number>
   /** Revenue per month, by currency: key `${month}:${currency}`. */
   readonly monthRevenue: Map<string, number>
+  /** Revenue in [from, to) per month, by currency: key `${month}:${currency}` (trends). */
+  readonly periodMonthSales: Map<string, number>
+  /**
+   * Customers active at `from` whose first churn in [from, to) falls before the end of the month
+   * holding `from` (trends: that month's churn counts from `from`, not from its start).
+   */
+  fromMonthChurns: number
 }
 
 /** What the ledger knows of one customer, as one object (`factsOf`); null is "never" or "none". */
@@ -190,6 +197,8 @@ export const initial = (options: Options): State => ({
   activeDelta: new Map(),
   monthChurns: new Map(),
   monthRevenue: new Map(),
+  periodMonthSales: new Map(),
+  fromMonthChurns: 0,
 })
 
 // -------------------------------------------------------------------------------------
@@ -325,6 +334,15 @@ const beforeFrom = (c: Customers, r: number, kind: 'P' | 'C'): void => {
 /** A customer's churn at `t` (explicit, or implicit at `purchase + D`). */
 const churnAt = (state: State, r: number, t: number, from: number, to: number): void => {
   const c = state.customers
+  const flags = c.integers.flags[r]!
+  if (
+    t >= from &&
+    t < to &&
+    (flags & (CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE)) === BEFORE_FROM_PURCHASE &&
+    t < Month.start(Month.of(from) + 1)
+  ) {
+    state.fromMonthChurns++
+  }
   if (t < from) beforeFrom(c, r, 'C')
   else if (t < to) setFlag(c, r, CHURNED_IN_PERIOD, true)
   if ((c.integers.flags[r]! & ACTIVE) !== 0) {
@@ -339,9 +357,12 @@ const purchaseAt = (state: State, r: number, t: number, amountCents: number, cur
   const c = state.customers
   const n = c.numbers
   const i = c.integers
-  if (t < from) beforeFrom(c, r, 'P')
-  else add(state.periodRevenue, currency, amountCents)
   const month = Month.of(t)
+  if (t < from) beforeFrom(c, r, 'P')
+  else {
+    add(state.periodRevenue, currency, amountCents)
+    add(state.periodMonthSales, `${month}:${currency}`, amountCents)
+  }
   if ((i.flags[r]! & ACTIVE) === 0) {
     setFlag(c, r, ACTIVE, true)
     n.activeSince[r] = t

@@ -23,7 +23,7 @@ type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {
-  readonly version: 2
+  readonly version: 3
   readonly options: Ledger.Options
   readonly ids: readonly string[]
   readonly strings: readonly string[]
@@ -39,7 +39,7 @@ export interface Snapshot {
  * past the snapshot's size are new customers, named in `newIds` in row order.
  */
 export interface Delta {
-  readonly version: 2
+  readonly version: 3
   /** The number of customers of the snapshot it applies to. */
   readonly baseSize: number
   readonly size: number
@@ -70,7 +70,7 @@ const mapColumns = <C extends Record<string, Float64Array | Int32Array>>(
 export const snapshot = (state: Ledger.State): Snapshot => {
   const c = state.customers
   return {
-    version: 2,
+    version: 3,
     options: state.options,
     ids: c.ids.slice(),
     strings: c.strings.slice(),
@@ -114,7 +114,7 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
     if (more !== undefined) moreRevenue.set(r, { ...more })
   }
   return {
-    version: 2,
+    version: 3,
     baseSize,
     size: c.size,
     rows,
@@ -132,8 +132,8 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
  * The rows of the delta count as changed since the snapshot, so the next delta holds them too.
  */
 export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
-  if (base.version !== 2 || (change !== undefined && change.version !== 2)) {
-    throw new RangeError('not a version 2 ledger checkpoint')
+  if (base.version !== 3 || (change !== undefined && change.version !== 3)) {
+    throw new RangeError('not a version 3 ledger checkpoint')
   }
   if (change !== undefined && change.baseSize !== base.ids.length) {
     throw new RangeError(`the delta is for a snapshot of ${change.baseSize} customers, not ${base.ids.length}`)

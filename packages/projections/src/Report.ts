@@ -12,6 +12,7 @@ import * as Ledger from './Ledger.js'
 import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Referrals from './Referrals.js'
 import * as Revenue from './Revenue.js'
+import * as Trends from './Trends.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -36,6 +37,7 @@ export interface Report {
   readonly referrals: Referrals.Referrals
   readonly channels: Readonly<Record<string, Referrals.Channel>>
   readonly campaigns: Readonly<Record<string, Referrals.Channel>>
+  readonly trends: readonly Trends.TrendMonth[]
 }
 
 /** A report's state with the log position it reflects: what a checkpoint stores. */
@@ -78,6 +80,7 @@ export const fromLedger = (state: Ledger.State): Report => {
     referrals: Referrals.referrals(state),
     channels: Referrals.channels(state, leads),
     campaigns: Referrals.campaigns(state, leads),
+    trends: Trends.trends(state),
   }
 }
 

@@ -1,28 +1,17 @@
 /**
  * What the page reads: the report of `@lifeline/projections` in the METRICS.md JSON shape.
  */
-import type { Money, Report } from '@lifeline/projections'
+import type { Money, Report, Trends } from '@lifeline/projections'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
 /** One month of `trends` (METRICS.md, "Trends by month"). */
-export interface TrendMonth {
-  readonly month: string
-  readonly newLeads: number
-  readonly converted: number
-  readonly newCustomers: number
-  readonly activeAtEnd: number
-  readonly churned: number
-  readonly churnRate: number | null
-  readonly revenueCents: Money.PerCurrency
-  readonly netRevenueCents: Money.PerCurrency
-}
+export type TrendMonth = Trends.TrendMonth
 
-/** METRICS.md figures that the projections do not report yet (issue 10's metrics, `trends`). */
+/** METRICS.md figures that the projections do not report yet (issue 10's metrics). */
 export interface Later {
-  readonly trends: readonly TrendMonth[]
   readonly refunds: { readonly count: number; readonly orderRate: number | null }
   readonly satisfaction: {
     readonly nps: {

@@ -68,12 +68,24 @@ describe('the report page', () => {
     expect(roi).toEqual(['150%', '—'])
   })
 
+  it('draws a bar per month of the trends, and the churn rate only where it has a base', () => {
+    // January to March: three months, a bar for each even when it is zero.
+    expect(marks('trend-leads', 'new leads')).toBe(3)
+    expect(marks('trend-leads', 'converted')).toBe(3)
+    // January has no base (nobody active at `from`); February's base is ann, March's ann and bob.
+    expect(marks('trend-churn', 'churn rate')).toBe(2)
+    // USD in January and February; EUR in February only: one bar per month with a purchase.
+    expect(marks('trend-revenue-usd', 'revenue')).toBe(2)
+    expect(marks('trend-revenue-eur', 'revenue')).toBe(1)
+  })
+
   it('gives every chart an accessible name and description', () => {
     const svgs = [...document.querySelectorAll('figure.chart svg[role="img"]')]
-    // funnel, heatmap, lifecycle, quick ratio, channel leads and ROI, revenue in EUR and in USD
-    // (no campaign: its figure says so, without a chart).
-    expect(svgs).toHaveLength(8)
-    expect(document.querySelectorAll('figure.chart:not(.empty)')).toHaveLength(8)
+    // Trends: leads, customers, churn, revenue in EUR and in USD; funnel, heatmap, lifecycle,
+    // quick ratio, channel leads and ROI, revenue in EUR and in USD (no campaign: its figure
+    // says so, without a chart).
+    expect(svgs.length).toBe(13)
+    expect(document.querySelectorAll('figure.chart:not(.empty)').length).toBe(13)
     expect(chart('campaigns-leads')?.classList.contains('empty')).toBe(true)
     for (const svg of svgs) {
       expect(svg.querySelector('title')?.textContent).toBe(svg.getAttribute('aria-label'))

@@ -39,7 +39,7 @@ export const currencies = (trends: readonly TrendMonth[]): string[] =>
 /** The trends section; null when the report has no trends (an empty log). */
 export const section = (report: Input): Section.Section | null => {
   const trends = report.trends
-  if (trends === undefined || trends.length === 0) return null
+  if (trends.length === 0) return null
   const months = trends.map((t) => t.month)
   const x = monthAxis(months)
   const figures: string[] = []
