@@ -2,6 +2,7 @@
  * Axis helpers shared by the charts: month labels that stay readable for three years of months,
  * and the label of a money axis.
  */
+import * as Format from './Format.js'
 
 // -------------------------------------------------------------------------------------
 // utils
@@ -29,6 +30,16 @@ export const monthTick =
     const name = NAMES[Number(m) - 1] ?? String(m)
     return month === months[0] || m === '01' ? `${name}\n${year}` : name
   }
+
+/**
+ * A tick of a quantitative axis: `1,200`, `2.5`, `-40`; as many decimals as it has, at most three.
+ * (Given to every such axis: Plot's default format builds an Intl formatter, slow to start.)
+ */
+export const number = (d: number): string => {
+  const rounded = Number(d.toFixed(3))
+  const decimals = Number.isInteger(rounded) ? 0 : (String(rounded).split('.')[1]?.length ?? 0)
+  return Format.fixed(rounded, decimals)
+}
 
 /** A money axis label: `Revenue (USD)`. */
 export const moneyLabel = (what: string, currency: string): string => `${what} (${currency})`

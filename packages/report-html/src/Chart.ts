@@ -6,6 +6,7 @@
  */
 import * as Plot from '@observablehq/plot'
 import { parseHTML } from 'linkedom'
+import * as Axis from './Axis.js'
 import * as Html from './Html.js'
 
 // -------------------------------------------------------------------------------------
@@ -49,6 +50,15 @@ export const WIDTH = 520
 
 const STYLE = { fontSize: '13px', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' }
 
+/** A quantitative axis (no type, no domain of names) gets `Axis.number` ticks unless it has its own. */
+const numberTicks = (scale: Plot.ScaleOptions | undefined): Plot.ScaleOptions => {
+  if (scale === undefined) return { tickFormat: Axis.number }
+  const named = Array.isArray(scale.domain) && scale.domain.some((d) => typeof d === 'string')
+  return scale.type !== undefined || named || scale.tickFormat !== undefined
+    ? scale
+    : { ...scale, tickFormat: Axis.number }
+}
+
 /** Draws a chart: Plot's SVG with `role="img"`, a `<title>` and a `<desc>` as its first children. */
 export const draw = (labels: Labels, spec: Spec): Chart => {
   const { colorLegend, ...options } = spec
@@ -56,6 +66,8 @@ export const draw = (labels: Labels, spec: Spec): Chart => {
   const svg = Plot.plot({
     width: WIDTH,
     ...options,
+    x: numberTicks(options.x),
+    y: numberTicks(options.y),
     style: { ...STYLE, ...(typeof options.style === 'object' ? options.style : {}) },
     document: doc,
     ariaLabel: labels.title,

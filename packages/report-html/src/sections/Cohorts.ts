@@ -77,6 +77,7 @@ export const section = (r: Input.Input): Section.Section => {
           domain: Array.from({ length: width }, (_, k) => k),
           label: 'Months since the first purchase',
           axis: 'top',
+          tickFormat: String,
           ...(dense ? { ticks: Array.from({ length: width }, (_, k) => k).filter((k) => k % 3 === 0) } : {}),
         },
         y: { type: 'band', domain: cohortMonths, label: null, tickFormat: Axis.monthLabel },
