@@ -146,7 +146,9 @@ nav a{color:var(--accent)}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:10px;margin:12px 0}
 .figure{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--soft)}
 .figure dt{font-size:.85rem;color:var(--muted)}
-.figure dd{margin:0;font-size:1.4rem;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
+.figure dd{margin:0;font-size:1.4rem;font-weight:600;font-variant-numeric:tabular-nums}
+.figure .amount{white-space:nowrap}
+.figure .currency{font-size:.8rem;font-weight:400;color:var(--muted)}
 .figure dd.hint{font-size:.8rem;font-weight:400;color:var(--muted)}
 figure.chart{margin:16px 0 28px;display:grid;grid-template-columns:minmax(0,1fr);gap:8px}
 figure.chart figcaption p{margin:0;color:var(--muted);font-size:.9rem;max-width:75ch}

@@ -71,6 +71,7 @@ export const section = (r: Input.Input): Section.Section => {
         width: 80 + width * cell,
         height: 50 + r.cohorts.length * (dense ? 18 : 26),
         marginLeft: 80,
+        marginTop: 56,
         padding: 0.04,
         x: {
           type: 'band',
@@ -160,6 +161,7 @@ export const section = (r: Input.Input): Section.Section => {
           },
           {
             height: 320,
+            marginLeft: 60,
             marginRight: 70,
             x: { label: 'Months since the first purchase', grid: true, domain: [0, Math.max(1, width - 1)] },
             y: { grid: true, label: Axis.moneyLabel('Net revenue per customer', currency) },

@@ -40,7 +40,7 @@ export const section = (r: Input): Section.Section => {
           Chart.draw(labels, {
             height: 40 + steps.length * 36,
             marginLeft: 130,
-            marginRight: 110,
+            marginRight: 130,
             x: { grid: true, label: 'Leads' },
             y: { domain: steps.map((s) => s.name), label: null },
             marks: [

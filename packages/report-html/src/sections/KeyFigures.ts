@@ -73,6 +73,14 @@ export const figures = (r: Input.Input): Figure[] => {
   return out
 }
 
+/** A value as HTML: a currency code after an amount in smaller type (the text stays `1.00 USD`). */
+const value = (text: string): string => {
+  const money = /^(.*) ([A-Z]{3})$/.exec(text)
+  return money === null
+    ? Html.escape(text)
+    : `<span class="amount">${Html.escape(money[1]!)}</span> <span class="currency">${money[2]!}</span>`
+}
+
 /** The key figures as a section of tiles. */
 export const section = (r: Input.Input): Section.Section =>
   Section.make(
@@ -81,7 +89,7 @@ export const section = (r: Input.Input): Section.Section =>
     `<dl class="figures">${figures(r)
       .map(
         (f) =>
-          `<div class="figure"><dt>${Html.escape(f.label)}</dt><dd data-figure="${Html.escape(f.field)}">${Html.escape(f.value)}</dd>` +
+          `<div class="figure"><dt>${Html.escape(f.label)}</dt><dd data-figure="${Html.escape(f.field)}">${value(f.value)}</dd>` +
           (f.hint === undefined ? '' : `<dd class="hint">${Html.escape(f.hint)}</dd>`) +
           `</div>`,
       )

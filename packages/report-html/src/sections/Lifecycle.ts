@@ -20,6 +20,9 @@ import * as Section from '../Section.js'
 export const quickRatio = (m: Input['lifecycle'][number]): number | null =>
   m.dormant === 0 ? null : (m.new + m.resurrecting) / -m.dormant
 
+/** Room for the ticks on the left and two-line month ticks below. */
+const MONTHLY = { marginLeft: 50, marginBottom: 40 } as const
+
 const KINDS = ['new', 'returning', 'resurrecting', 'dormant'] as const
 
 // -------------------------------------------------------------------------------------
@@ -57,6 +60,7 @@ export const section = (r: Input): Section.Section => {
   const bars = Chart.figure(
     Chart.draw(labels, {
       height: 300,
+      ...MONTHLY,
       x,
       y: { grid: true, label: 'Buyers' },
       color: { domain: [...KINDS], range: ['#31a354', '#3182bd', '#fd8d3c', '#de2d26'] },
@@ -96,6 +100,7 @@ export const section = (r: Input): Section.Section => {
       },
       {
         height: 220,
+        ...MONTHLY,
         x,
         y: { grid: true, label: 'Quick ratio', zero: true },
         marks: [

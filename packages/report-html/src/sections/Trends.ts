@@ -13,6 +13,9 @@ import * as Section from '../Section.js'
 // constructors
 // -------------------------------------------------------------------------------------
 
+/** Room for money ticks (`40,000`) on the left and two-line month ticks below. */
+const MONTHLY = { marginLeft: 60, marginBottom: 40 } as const
+
 const COLORS = {
   leads: '#9ecae1',
   converted: '#08519c',
@@ -55,6 +58,7 @@ export const section = (report: Input): Section.Section | null => {
         },
         {
           height: 260,
+          ...MONTHLY,
           x,
           y: { grid: true, label: 'Leads' },
           color: { domain: ['new leads', 'converted'], range: [COLORS.leads, COLORS.converted] },
@@ -97,6 +101,7 @@ export const section = (report: Input): Section.Section | null => {
         },
         {
           height: 260,
+          ...MONTHLY,
           x,
           y: { grid: true, label: 'Customers' },
           color: { domain: ['new customers', 'active at month end'], range: [COLORS.new, COLORS.active] },
@@ -140,6 +145,7 @@ export const section = (report: Input): Section.Section | null => {
         },
         {
           height: 220,
+          ...MONTHLY,
           x,
           y: { grid: true, percent: true, label: 'Churn rate (%)' },
           marks: [
@@ -172,6 +178,7 @@ export const section = (report: Input): Section.Section | null => {
           },
           {
             height: 260,
+            ...MONTHLY,
             x,
             y: { grid: true, label: Axis.moneyLabel('Revenue', currency) },
             color: { domain: ['revenue', 'net revenue'], range: [COLORS.gross, COLORS.net] },
