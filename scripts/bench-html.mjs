@@ -5,7 +5,8 @@
 // - `size`: a report of 36 months, 30 channels and 60 campaigns (made here, two currencies, four
 //   categories), its page rendered in-process: bytes, and the milliseconds of the render.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, statSync } from 'node:fs'
+import { copyFileSync, readFileSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Fold, Report } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
@@ -19,22 +20,39 @@ let result
 if (kind === 'cli') {
   const db = join(work, 'html.db')
   copyFileSync(join(work, 'full-1000000.db'), db)
-  const lifeline = (...args) =>
-    execFileSync(process.execPath, [bin, 'report', '--db', db, ...args], { stdio: ['ignore', 'ignore', 'ignore'] })
+  const times = join(work, 'time.txt')
+  // Wall seconds, and CPU seconds (user + system), which a busy shared machine distorts less.
+  const lifeline = (...args) => {
+    execFileSync(
+      '/usr/bin/time',
+      ['-f', '%e %U %S', '-o', times, process.execPath, bin, 'report', '--db', db, ...args],
+      {
+        stdio: 'ignore',
+      },
+    )
+    const [wall, user, system] = readFileSync(times, 'utf8').trim().split(/\s+/).map(Number)
+    return { wall, cpu: user + system }
+  }
   lifeline('--json') // folds the log once and stores the checkpoint both runs resume from
   const page = join(work, 'report.html')
   const json = []
   const html = []
   for (let round = 0; round < 7; round++) {
-    json.push((await timed(() => lifeline('--json'))).seconds)
-    html.push((await timed(() => lifeline('--html', page))).seconds)
+    json.push(lifeline('--json'))
+    html.push(lifeline('--html', page))
   }
+  const wall = (runs) => median(runs.map((r) => r.wall))
+  const cpu = (runs) => median(runs.map((r) => r.cpu))
   result = {
     case: 'cli',
-    jsonSeconds: median(json),
-    htmlSeconds: median(html),
-    extraSeconds: median(html) - median(json),
+    jsonSeconds: wall(json),
+    htmlSeconds: wall(html),
+    extraSeconds: wall(html) - wall(json),
+    jsonCpuSeconds: cpu(json),
+    htmlCpuSeconds: cpu(html),
+    extraCpuSeconds: cpu(html) - cpu(json),
     pageBytes: statSync(page).size,
+    loadAverage: loadavg()[0],
   }
 } else if (kind === 'size') {
   // 36 months from January 2023; customers arrive every day through 30 channels, 60 campaigns.

@@ -175,7 +175,8 @@ if (only === undefined || only === 'html') {
     'report / baseline': (cli.htmlSeconds / cli.jsonSeconds).toFixed(3),
   })
   console.log(
-    `html: report --json ${cli.jsonSeconds.toFixed(3)} s, report --html ${cli.htmlSeconds.toFixed(3)} s: the page costs ${cli.extraSeconds.toFixed(3)} s more (target <= 0.3 s); page ${fmt(cli.pageBytes)} bytes`,
+    `html: report --json ${cli.jsonSeconds.toFixed(3)} s, report --html ${cli.htmlSeconds.toFixed(3)} s: the page costs ${cli.extraSeconds.toFixed(3)} s more (target <= 0.3 s); ` +
+      `CPU ${cli.jsonCpuSeconds.toFixed(3)} s and ${cli.htmlCpuSeconds.toFixed(3)} s: ${cli.extraCpuSeconds.toFixed(3)} s more; page ${fmt(cli.pageBytes)} bytes; load average ${cli.loadAverage.toFixed(1)}`,
   )
   const size = html('size')
   console.log(

@@ -120,3 +120,16 @@ describe('the report page', () => {
     expect(ids.at(-1)).toBe('notes')
   })
 })
+
+describe('the page of an empty log', () => {
+  it('says there is nothing to draw instead of drawing empty charts', () => {
+    const empty = parseHTML(Page.render(Fold.run(Report.fold(), []))).document
+    expect(empty.querySelectorAll('svg[role="img"]').length).toBe(0)
+    expect(empty.querySelector('dd[data-figure="leads.new"]')?.textContent).toBe('0')
+    expect(empty.querySelector('#funnel .note')?.textContent).toBe('No new leads in the period.')
+    expect(empty.querySelector('#cohort-retention .note')?.textContent).toBe(
+      'No purchase before the end of the period.',
+    )
+    expect(empty.querySelector('.period')?.textContent).toBe('Period — to — (UTC, the end excluded)')
+  })
+})
