@@ -127,8 +127,8 @@ export interface State {
   readonly monthChurns: Map<Month.Month, number>
   /** Revenue per month, by currency: key `${month}:${currency}`. */
   readonly monthRevenue: Map<string, number>
-  /** Revenue in [from, to) per month, by currency: key `${month}:${currency}` (trends). */
-  readonly periodMonthSales: Map<string, number>
+  /** Revenue in [from, to) per month: month -> currency -> cents (trends). */
+  readonly periodMonthSales: Map<Month.Month, Map<string, number>>
   /**
    * Customers active at `from` whose first churn in [from, to) falls before the end of the month
    * holding `from` (trends: that month's churn counts from `from`, not from its start).
@@ -361,7 +361,9 @@ const purchaseAt = (state: State, r: number, t: number, amountCents: number, cur
   if (t < from) beforeFrom(c, r, 'P')
   else {
     add(state.periodRevenue, currency, amountCents)
-    add(state.periodMonthSales, `${month}:${currency}`, amountCents)
+    let sales = state.periodMonthSales.get(month)
+    if (sales === undefined) state.periodMonthSales.set(month, (sales = new Map()))
+    add(sales, currency, amountCents)
   }
   if ((i.flags[r]! & ACTIVE) === 0) {
     setFlag(c, r, ACTIVE, true)

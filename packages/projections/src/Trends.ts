@@ -122,14 +122,8 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     const clipped = m === first && from > Month.start(m)
     const base = clipped ? activeAtFrom : activeAtStart(m)
     const churned = clipped ? churnedInFirstMonth : (churns.get(m) ?? 0)
-    const revenue: [string, number][] = []
-    const net = new Map<string, number>()
-    for (const [key, cents] of state.periodMonthSales) {
-      const [month, currency] = splitKey(key)
-      if (month !== m) continue
-      revenue.push([currency, cents])
-      add(net, currency, cents)
-    }
+    const revenue = state.periodMonthSales.get(m) ?? new Map<string, number>()
+    const net = new Map(revenue)
     out.push({
       month: Month.format(m),
       newLeads: leads.get(m) ?? 0,
@@ -143,12 +137,6 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     })
   }
   return out
-}
-
-/** A `${month}:${currency}` key of the ledger's monthly money. */
-const splitKey = (key: string): readonly [Month.Month, string] => {
-  const at = key.indexOf(':')
-  return [Number(key.slice(0, at)), key.slice(at + 1)]
 }
 
 // -------------------------------------------------------------------------------------
