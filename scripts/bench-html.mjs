@@ -3,16 +3,17 @@
 //   same state), with --json and with --html FILE, alternated, each in a fresh process as a user
 //   runs it: the page's extra seconds are the median difference.
 // - `size`: a report of 36 months, 30 channels and 60 campaigns (made here, two currencies, four
-//   categories), its page rendered in-process: bytes, and the milliseconds of the render.
+//   categories), its page rendered in-process: bytes, and the milliseconds of the render (the
+//   page is written to a third argument's path, to look at).
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, readFileSync, statSync } from 'node:fs'
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Fold, Report } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import { timed } from './bench-common.mjs'
 
-const [kind, work] = process.argv.slice(2)
+const [kind, work, out] = process.argv.slice(2)
 const bin = resolve(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'lifeline.js')
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
@@ -103,6 +104,7 @@ if (kind === 'cli') {
   const report = Fold.run(Report.fold({ from: start, to: start + 1095 * day + day }), events)
   Page.render(report) // warm: the size case measures bytes; its time is the warm render's
   const { n: html, seconds } = await timed(() => Page.render(report))
+  if (out !== undefined) writeFileSync(out, html) // to look at it
   result = {
     case: 'size',
     months: report.lifecycle.length,

@@ -13,8 +13,12 @@ import * as Section from '../Section.js'
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** A name cut to 16 characters for an axis (the table gives it whole). */
-const short = (name: string): string => (name.length > 16 ? `${name.slice(0, 15)}…` : name)
+/** A name cut to 24 characters for an axis (the table gives it whole). */
+const short = (name: string): string => (name.length > 24 ? `${name.slice(0, 23)}…` : name)
+
+/** Room for the longest (cut) name left of the bars: about 7.5 pixels a character at 13 pixels. */
+const nameMargin = (names: readonly string[]): number =>
+  Math.round(16 + 7.5 * Math.max(6, ...names.map((n) => short(n).length)))
 
 const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Referrals.Channel>>): string => {
   const plural = kind === 'channel' ? 'channels' : 'campaigns'
@@ -22,13 +26,13 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
   const labels = {
     id: `${plural}-leads`,
     title: `${title}: leads and conversions`,
-    description: `Horizontal bars per ${kind} of the first opt-in: the period’s new leads (light) and those who became customers (dark), with the lead-to-customer rate at the end of each bar.`,
+    description: `Horizontal bars per ${kind} of the first opt-in: the period’s new leads (light) and those who became customers (dark), with the lead-to-customer rate at the end of each bar. Names longer than 24 characters are cut; the table gives them whole.`,
   }
   const rows = Object.entries(groups)
     .map(([name, g]) => ({
       name,
       ...g,
-      label: `${Format.count(g.converted)} of ${Format.count(g.leads)} · ${Format.percent(g.leadToCustomer)}`,
+      label: Format.percent(g.leadToCustomer),
     }))
     .sort((a, b) => b.leads - a.leads || (a.name < b.name ? -1 : 1))
   if (rows.length === 0) return Chart.empty(labels, `No new lead came through a ${kind} in the period.`)
@@ -36,8 +40,8 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
   const height = 40 + rows.length * 22
   const leads = Chart.draw(labels, {
     height: height + 20,
-    marginLeft: 120,
-    marginRight: 115,
+    marginLeft: nameMargin(names),
+    marginRight: 60,
     x: { grid: true, label: 'Leads' },
     y: { domain: names, label: null, tickFormat: short },
     color: { domain: ['leads', 'converted'], range: ['#9ecae1', '#08519c'] },
@@ -84,7 +88,7 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
       : Chart.figure(
           Chart.draw(roiLabels, {
             height: 60 + withRoi.length * 22,
-            marginLeft: 120,
+            marginLeft: nameMargin(withRoi.map((g) => g.name)),
             marginRight: 50,
             x: { grid: true, percent: true, label: 'ROI (%)', labelAnchor: 'center' },
             y: { domain: withRoi.map((g) => g.name), label: null, tickFormat: short },

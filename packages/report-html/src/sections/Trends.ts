@@ -69,8 +69,9 @@ export const section = (report: Input): Section.Section | null => {
               x: 'month',
               y: 'converted',
               fill: () => 'converted',
-              insetLeft: 4,
-              insetRight: 4,
+              // Narrower than the leads' bars while there is room for both to show.
+              insetLeft: months.length > 18 ? 1 : 4,
+              insetRight: months.length > 18 ? 1 : 4,
               ariaDescription: 'converted',
             }),
             Plot.ruleY([0]),
