@@ -178,6 +178,20 @@ describe('lifeline report --html', () => {
     expect(stdout.trimEnd().endsWith('</html>')).toBe(true)
   })
 
+  it('writes the page from the installed `lifeline` binary (built), its library loaded from the build', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/lifeline.js')
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'report',
+      '--events',
+      file('html-bin.jsonl', good),
+      '--html',
+      '-',
+    ])
+    expect(stdout).toContain('<dd data-figure="leads.new">2</dd>')
+    expect(stdout).toContain('<svg')
+  })
+
   it('refuses --html - with --json: both would go to stdout', async () => {
     const { status, stdout, stderr } = await run([
       'report',
