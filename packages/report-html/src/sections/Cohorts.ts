@@ -165,7 +165,8 @@ export const section = (r: Input.Input): Section.Section => {
             marginRight: 70,
             x: { label: 'Months since the first purchase', grid: true, domain: [0, Math.max(1, width - 1)] },
             y: { grid: true, label: Axis.moneyLabel('Net revenue per customer', currency) },
-            color: { type: 'utc', scheme: 'viridis', label: 'Cohort' },
+            // Viridis without its palest yellows, so that every curve and label reads on white.
+            color: { type: 'utc', scheme: 'viridis', range: [0, 0.82], label: 'Cohort' },
             marks: [
               Plot.ruleY([0]),
               Plot.line(points, {
@@ -182,7 +183,8 @@ export const section = (r: Input.Input): Section.Section => {
                 {
                   x: 'k',
                   y: 'value',
-                  text: (p: (typeof ends)[number]) => Axis.monthLabel(p.cohort),
+                  text: (p: (typeof ends)[number]) => Axis.monthTick(cohortMonths)(p.cohort).replace('\n', ' '),
+                  fontSize: 11,
                   fill: 'start',
                   textAnchor: 'start',
                   dx: 5,

@@ -83,6 +83,7 @@ export const section = (r: Input): Section.Section | null => {
                 Plot.stackX({
                   y: 'survey',
                   x: 'share',
+                  z: 'answer',
                   order: [...CLASSES],
                   text: (p: (typeof parts)[number]) => (p.share >= 0.08 ? Format.count(p.n) : ''),
                   fill: 'white',
@@ -92,6 +93,7 @@ export const section = (r: Input): Section.Section | null => {
             ],
           }),
           table,
+          { wide: true },
         )
   return Section.make(
     'satisfaction',
