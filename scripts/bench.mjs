@@ -1,11 +1,22 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
+//   node scripts/bench.mjs [report|sqlite|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+// `--before` also folds the report with the build of another commit (a checkout DIR already
+// built, or a COMMIT checked out and built once under the system's temporary folder), on that
+// commit's own generated workload, alternating the two builds for N rounds (default 5).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 
+const root = resolve(import.meta.dirname, '..')
 const worker = resolve(import.meta.dirname, 'bench-worker.mjs')
-const only = process.argv[2]
+const { positionals, values: flags } = parseArgs({
+  allowPositionals: true,
+  options: { before: { type: 'string' }, rounds: { type: 'string', default: '5' } },
+})
+const only = positionals[0]
 const run = (...args) =>
   JSON.parse(
     execFileSync(process.execPath, ['--max-old-space-size=4096', worker, ...args], { encoding: 'utf8' })
@@ -15,28 +26,111 @@ const run = (...args) =>
   )
 
 const fmt = (n) => Math.round(n).toLocaleString('en')
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 const rows = []
-const compare = (label, source, events) => {
-  const base = run('baseline', source, String(events))
-  const full = run('report', source, String(events))
+/**
+ * The report fold beside the baseline loop on the same events, each in a fresh process,
+ * alternating for `rounds` rounds; the ratio is the median over the rounds (the machine is
+ * shared: one pair alone can be off by a factor of two).
+ */
+const compare = (label, source, events, rounds, ...extra) => {
+  const pairs = []
+  for (let i = 0; i < rounds; i++) {
+    const base = i % 2 === 0 ? run('baseline', source, String(events), ...extra) : null
+    const full = run('report', source, String(events), ...extra)
+    pairs.push({ base: base ?? run('baseline', source, String(events), ...extra), full })
+  }
+  const ratios = pairs.map((p) => p.full.eventsPerSecond / p.base.eventsPerSecond)
+  const ratio = median(ratios)
+  const mid = (pick) => median(pairs.map(pick))
   rows.push({
     case: label,
-    events: fmt(full.events),
-    'baseline ev/s': fmt(base.eventsPerSecond),
-    'report ev/s': fmt(full.eventsPerSecond),
-    'report / baseline': (full.eventsPerSecond / base.eventsPerSecond).toFixed(3),
-    'baseline peak RSS MiB': base.peakRssMiB.toFixed(0),
-    'report peak RSS MiB': full.peakRssMiB.toFixed(0),
+    events: fmt(pairs[0].full.events),
+    'baseline ev/s': fmt(mid((p) => p.base.eventsPerSecond)),
+    'report ev/s': fmt(mid((p) => p.full.eventsPerSecond)),
+    'report / baseline': ratio.toFixed(3),
+    'baseline peak RSS MiB': mid((p) => p.base.peakRssMiB).toFixed(0),
+    'report peak RSS MiB': mid((p) => p.full.peakRssMiB).toFixed(0),
   })
   console.log(
-    `${label}: report ${fmt(full.eventsPerSecond)} ev/s vs baseline ${fmt(base.eventsPerSecond)} ev/s = ${(full.eventsPerSecond / base.eventsPerSecond).toFixed(3)}; peak RSS ${full.peakRssMiB.toFixed(0)} MiB`,
+    `${label}: report ${fmt(mid((p) => p.full.eventsPerSecond))} ev/s vs baseline ${fmt(mid((p) => p.base.eventsPerSecond))} ev/s = ${ratio.toFixed(3)}` +
+      `${rounds > 1 ? ` (median of ${rounds}: ${ratios.map((x) => x.toFixed(3)).join(', ')})` : ''}; peak RSS ${mid((p) => p.full.peakRssMiB).toFixed(0)} MiB`,
+  )
+  if (source === 'array') console.log(`  events by type: ${JSON.stringify(pairs[0].full.types)}`)
+}
+
+/** The checkout of `--before`, built: a directory as given, or a commit checked out and built once. */
+const beforeBuild = (before) => {
+  if (existsSync(join(before, 'packages', 'projections', 'dist', 'index.js'))) return resolve(before)
+  const commit = execFileSync('git', ['rev-parse', '--short', before], { cwd: root, encoding: 'utf8' }).trim()
+  const dir = join(tmpdir(), `lifeline-bench-${commit}`)
+  if (!existsSync(join(dir, 'packages', 'projections', 'dist', 'index.js'))) {
+    console.log(`building ${commit} in ${dir} (once)`)
+    if (!existsSync(dir)) execFileSync('git', ['worktree', 'add', '--detach', dir, commit], { cwd: root })
+    const pnpm = (...args) => execFileSync('npx', ['-y', 'pnpm@10', ...args], { cwd: dir, stdio: 'ignore' })
+    try {
+      pnpm('install', '--offline')
+    } catch {
+      pnpm('install')
+    }
+    pnpm('-r', '--filter', './packages/**', 'run', 'build')
+  }
+  return dir
+}
+
+/**
+ * The report fold of this build beside the build of `--before`, both on the workload that
+ * commit's generator makes (the same events), in fresh processes, alternating the two builds for
+ * `rounds` rounds. Each process folds the events five times: its best fold (by CPU time of the
+ * process, which other processes on a shared machine disturb less than wall-clock time) is the
+ * one least disturbed by them. The ratio is the median over the rounds of this build's best
+ * throughput over the other's; the first folds (with the JIT warming up, what one command pays)
+ * and wall-clock time are given beside it.
+ */
+const beforeAndAfter = (dir, events, rounds) => {
+  const name = flags.before
+  const args = ['report', 'array', String(events), '--generator', dir, '--folds', '5']
+  const pairs = []
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? ['before', 'after'] : ['after', 'before']
+    const got = {}
+    for (const which of order) got[which] = run(...args, ...(which === 'before' ? ['--build', dir] : []))
+    pairs.push(got)
+  }
+  const best = (r) => Math.max(...r.cpuFolds)
+  const ratios = (pick) => pairs.map((p) => pick(p.after) / pick(p.before))
+  const cpu = ratios(best)
+  const ratio = median(cpu)
+  const cold = median(ratios((r) => r.cpuFolds[0]))
+  const wall = median(ratios((r) => Math.max(...r.folds)))
+  rows.push({
+    case: `report fold, ${name}'s 1M-event workload in memory: this build / ${name} (best CPU time)`,
+    events: fmt(pairs[0].after.events),
+    'baseline ev/s': fmt(median(pairs.map((p) => best(p.before)))),
+    'report ev/s': fmt(median(pairs.map((p) => best(p.after)))),
+    'report / baseline': ratio.toFixed(3),
+    'baseline peak RSS MiB': median(pairs.map((p) => p.before.peakRssMiB)).toFixed(0),
+    'report peak RSS MiB': median(pairs.map((p) => p.after.peakRssMiB)).toFixed(0),
+  })
+  console.log(
+    `report fold on ${name}'s workload, this build / ${name}: ${ratio.toFixed(3)} by best CPU time of 5 folds (target >= 0.9); ` +
+      `median of ${rounds} rounds: ${cpu.map((x) => x.toFixed(3)).join(', ')}; by best wall-clock time ${wall.toFixed(3)}; ` +
+      `first folds (JIT warming up) ${cold.toFixed(3)}`,
   )
 }
 
 if (only === undefined || only === 'report') {
-  compare('report, 1M events in memory', 'array', 1_000_000)
-  compare('report, 1M events streamed', 'stream', 1_000_000)
-  compare('report, 10M events streamed', 'stream', 10_000_000)
+  if (flags.before !== undefined) {
+    const dir = beforeBuild(flags.before)
+    beforeAndAfter(dir, 1_000_000, Number(flags.rounds))
+    compare(`report, ${flags.before}'s 1M-event workload in memory`, 'array', 1_000_000, 3, '--generator', dir)
+  }
+  compare('report, 1M events v2 (refunds, surveys, categories) in memory', 'array', 1_000_000, 3)
+  compare('report, 1M events v2 streamed', 'stream', 1_000_000, 3)
+  compare('report, 10M events v2 streamed', 'stream', 10_000_000, 1)
 }
 if (only === undefined || only === 'sqlite') {
   // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and

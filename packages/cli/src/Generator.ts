@@ -129,7 +129,12 @@ const customerHistory = (
   let t = arrival
   let orders = 0
   let engaged = false
-  const currency = random() < 0.12 ? 'EUR' : 'USD'
+  // Sales are in USD, but for the European partner's customers (and a few direct buyers), who
+  // pay in EUR: a channel's revenue is then in one currency, and its ROI can be computed.
+  let currency = 'USD'
+  const payIn = (share: number): void => {
+    currency = random() < share ? 'EUR' : 'USD'
+  }
   const favourite = pick(CATEGORIES)
   // Satisfaction answers: most customers are content, some are not.
   const npsScore = (unhappy: boolean): number =>
@@ -188,9 +193,11 @@ const customerHistory = (
   }
   const direct = referredBy === null && random() < 0.15
   let conversion = 0.3
-  if (!direct) {
+  if (direct) payIn(0.12)
+  else {
     let draw = random() * TOTAL_WEIGHT
     const channel = referredBy !== null ? null : (CHANNELS.find((c) => (draw -= c.weight) < 0) ?? CHANNELS[0])
+    payIn(channel?.channel === 'partner' ? 0.7 : 0)
     const campaign =
       channel !== null && channel.campaigns.length > 0 && random() < 0.8 ? pick(channel.campaigns) : undefined
     const joined = emit({

@@ -1,9 +1,15 @@
 /**
- * The report as readable tables for a terminal.
+ * The report as readable tables for a terminal of 100 columns.
  */
 import type { Report } from '@lifeline/projections'
 
+/** The width the text report keeps to. */
+export const WIDTH = 100
+
 const pct = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`)
+
+/** A share as a whole percentage (`23%`), for wide tables. */
+const wholePct = (rate: number | null): string => (rate === null ? '—' : `${Math.round(rate * 100)}%`)
 
 const digits = new Map<string, number>()
 const minorDigits = (currency: string): number => {
@@ -15,13 +21,18 @@ const minorDigits = (currency: string): number => {
   return d
 }
 
-/** Minor units as `1,299.00 USD` (JPY has no minor unit). */
-export const money = (cents: number | null, currency: string): string => {
-  if (cents === null) return '—'
-  const d = minorDigits(currency)
-  const amount = cents / 10 ** d
-  return `${amount.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d })} ${currency}`
+/** Minor units as an amount in major units (`1,299.00`); `whole` rounds to major units (`1,299`). */
+const amount = (cents: number, currency: string, whole = false): string => {
+  const d = whole ? 0 : minorDigits(currency)
+  return (cents / 10 ** minorDigits(currency)).toLocaleString('en', {
+    minimumFractionDigits: d,
+    maximumFractionDigits: d,
+  })
 }
+
+/** Minor units as `1,299.00 USD` (JPY has no minor unit). */
+export const money = (cents: number | null, currency: string): string =>
+  cents === null ? '—' : `${amount(cents, currency)} ${currency}`
 
 const perCurrency = (values: Readonly<Record<string, number | null>>): string => {
   const entries = Object.entries(values)
@@ -31,27 +42,82 @@ const perCurrency = (values: Readonly<Record<string, number | null>>): string =>
 const plainCents = (cents: number | null): string =>
   cents === null ? '—' : (cents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
-/** Renders rows as an aligned table; the first row is the header. */
-export const table = (rows: readonly (readonly string[])[]): string => {
+const aligned = (rows: readonly (readonly string[])[], rule: boolean): string[] => {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
   const line = (r: readonly string[]) =>
     r
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ')
       .trimEnd()
-  return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+  const body = rows.slice(1).map(line)
+  return rule ? [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('  '), ...body] : [line(rows[0]!), ...body]
+}
+
+/**
+ * Renders rows as an aligned table; the first row is the header. A table wider than `WIDTH` is
+ * cut into blocks of columns, one under the other, each repeating the first `keep` columns.
+ */
+export const table = (rows: readonly (readonly string[])[], keep = 1): string => {
+  const whole = aligned(rows, true)
+  const columns = rows[0]!.length
+  if (Math.max(...whole.map((l) => l.length)) <= WIDTH || columns <= keep + 1) return whole.join('\n')
+  const blocks: string[] = []
+  let start = keep
+  while (start < columns) {
+    // As many more columns as fit (at least one).
+    let end = start + 1
+    while (end < columns) {
+      const pick = rows.map((r) => [...r.slice(0, keep), ...r.slice(start, end + 1)])
+      if (Math.max(...aligned(pick, true).map((l) => l.length)) > WIDTH) break
+      end++
+    }
+    blocks.push(
+      aligned(
+        rows.map((r) => [...r.slice(0, keep), ...r.slice(start, end)]),
+        true,
+      ).join('\n'),
+    )
+    start = end
+  }
+  return blocks.join('\n\n')
 }
 
 const section = (title: string, body: string): string => `${title}\n${body}\n`
 
+const count = (n: number, of: number): string => `${n} (${pct(of === 0 ? null : n / of)})`
+
+/**
+ * The cohort table with each cohort's lifetime value curve beside it: under each cohort's
+ * retention row, a row per currency of its net revenue per customer to the end of month k.
+ * Amounts are in major units with their minor digits when the table fits the width, whole
+ * otherwise.
+ */
+const cohortTable = (cohorts: Report.Report['cohorts']): string => {
+  const width = Math.max(...cohorts.map((c) => c.retention.length))
+  const rows = (whole: boolean): string[][] => [
+    ['cohort', 'size', ...Array.from({ length: width }, (_, k) => `m${k}`)],
+    ...cohorts.flatMap((c) => [
+      [c.month, String(c.size), ...c.retention.map(wholePct)],
+      ...Object.entries(c.netRevenuePerCustomerCents).map(([currency, curve]) => [
+        `  LTV ${currency}`,
+        '',
+        ...curve.map((cents) => amount(cents, currency, whole)),
+      ]),
+    ]),
+  ]
+  const exact = rows(false)
+  return Math.max(...aligned(exact, true).map((l) => l.length)) <= WIDTH ? table(exact, 2) : table(rows(true), 2)
+}
+
 /** The whole report as text. */
 export const render = (r: Report.Report): string => {
   const out: string[] = []
-  out.push(
-    `Lifeline report  ${r.period.from ?? '—'} .. ${r.period.to ?? '—'}` +
-      (r.options.inactivityDays === null ? '' : `  (implicit churn after ${r.options.inactivityDays} days)`) +
-      (r.options.conversionWindowDays === null ? '' : `  (conversion window ${r.options.conversionWindowDays} days)`),
-  )
+  out.push(`Lifeline report  ${r.period.from ?? '—'} .. ${r.period.to ?? '—'}`)
+  const notes = [
+    ...(r.options.inactivityDays === null ? [] : [`implicit churn after ${r.options.inactivityDays} days`]),
+    ...(r.options.conversionWindowDays === null ? [] : [`conversion window ${r.options.conversionWindowDays} days`]),
+  ]
+  if (notes.length > 0) out.push(`(${notes.join('; ')})`)
   out.push('')
   out.push(
     section(
@@ -92,18 +158,69 @@ export const render = (r: Report.Report): string => {
         ['churn rate', pct(r.churn.rate)],
         ['retention rate', pct(r.retention.rate)],
         ['repeat purchase rate', pct(r.repeatPurchaseRate)],
+        ['cross-sell (2+ categories)', pct(r.crossSell.rate)],
+        ['upsell (a larger later order)', pct(r.upsell.rate)],
       ]),
     ),
   )
+  const reasons = Object.entries(r.churn.byReason).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+  if (reasons.length > 0) {
+    out.push(
+      section(
+        'Churn by reason (first churn in the period)',
+        table([
+          ['reason', 'churned', 'share'],
+          ...reasons.map(([reason, n]) => [reason, String(n), pct(n / r.churn.count)]),
+        ]),
+      ),
+    )
+  }
   out.push(
     section(
-      'Revenue and lifetime value',
+      'Revenue, refunds and lifetime value (lifetime values net of refunds)',
       table([
         ['metric', 'value'],
-        ['revenue', perCurrency(r.revenue.totalCents)],
+        ['revenue (gross)', perCurrency(r.revenue.totalCents)],
+        ['refunded', perCurrency(r.revenue.refundedCents)],
+        ['net revenue', perCurrency(r.revenue.netCents)],
+        ['refunds', String(r.refunds.count)],
+        ['orders refunded', pct(r.refunds.orderRate)],
         ['average order value', perCurrency(r.aovCents)],
         ['historic CLV (average)', perCurrency(r.clv.historicAverageCents)],
         ['formula CLV (ARPA / churn)', perCurrency(r.clv.formulaCents)],
+      ]),
+    ),
+  )
+  const categories = Object.entries(r.revenue.byCategory)
+  if (categories.length > 0) {
+    const currencies = [...new Set(categories.flatMap(([, cents]) => Object.keys(cents)))].sort()
+    out.push(
+      section(
+        'Revenue by category (gross, in the period)',
+        table([
+          ['category', ...currencies],
+          ...categories.map(([category, cents]) => [
+            category,
+            ...currencies.map((c) => (cents[c] === undefined ? '—' : amount(cents[c], c))),
+          ]),
+        ]),
+      ),
+    )
+  }
+  const { nps, csat } = r.satisfaction
+  out.push(
+    section(
+      'Satisfaction (latest answer of each customer in the period)',
+      table([
+        ['metric', 'value'],
+        ['NPS', nps.score === null ? '—' : `${nps.score > 0 ? '+' : ''}${nps.score.toFixed(1)}`],
+        ['  responses', String(nps.responses)],
+        ['  promoters (9-10)', count(nps.promoters, nps.responses)],
+        ['  passives (7-8)', count(nps.passives, nps.responses)],
+        ['  detractors (0-6)', count(nps.detractors, nps.responses)],
+        ['CSAT (satisfied: 4-5)', pct(csat.rate)],
+        ['  responses', String(csat.responses)],
+        ['  satisfied', String(csat.satisfied)],
       ]),
     ),
   )
@@ -124,7 +241,7 @@ export const render = (r: Report.Report): string => {
       Object.keys(channels).length === 0
         ? '(none)'
         : table([
-            ['name', 'leads', 'converted', 'rate', 'cost', 'revenue', 'ROI'],
+            ['name', 'leads', 'converted', 'rate', 'cost', 'net revenue', 'ROI'],
             ...Object.entries(channels).map(([name, c]) => [
               name,
               String(c.leads),
@@ -139,14 +256,11 @@ export const render = (r: Report.Report): string => {
   out.push(channelRows('Channels', r.channels))
   out.push(channelRows('Campaigns', r.campaigns))
   if (r.cohorts.length > 0) {
-    const width = Math.max(...r.cohorts.map((c) => c.retention.length))
     out.push(
       section(
-        'Cohort retention (share buying in month k after the first purchase)',
-        table([
-          ['cohort', 'size', ...Array.from({ length: width }, (_, k) => `m${k}`)],
-          ...r.cohorts.map((c) => [c.month, String(c.size), ...c.retention.map((x) => pct(x))]),
-        ]),
+        'Cohorts: share buying in month k after the first purchase, and LTV: net revenue per\n' +
+          'customer from the first month to the end of month k',
+        cohortTable(r.cohorts),
       ),
     )
   }

@@ -84,7 +84,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
   if (!values.json) {
     io.stdout(
-      `\nThe log is in ${db}. Another period: npx lifeline report --db ${db} --from 2025-01-01 --to 2025-04-01\n`,
+      `\nThe log is in ${db}.\nAnother period: npx lifeline report --db ${db} --from 2025-01-01 --to 2025-04-01\n`,
     )
   }
   return status

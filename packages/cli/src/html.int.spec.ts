@@ -90,7 +90,20 @@ describe.runIf(Browser.available())('the demo’s report page in headless Chromi
     expect(await count('campaigns-roi', 'roi')).toBe(withRoi)
     for (const currency of Object.keys(report.revenue.totalCents)) {
       expect(await count(`refunds-${currency.toLowerCase()}`, 'amounts')).toBe(3)
+      const categories = Object.values(report.revenue.byCategory).filter((c) => c[currency] !== undefined)
+      expect(await count(`categories-${currency.toLowerCase()}`, 'categories')).toBe(categories.length)
+      // A value curve per cohort that paid in the currency.
+      const curves = report.cohorts.filter((c) => c.netRevenuePerCustomerCents[currency] !== undefined)
+      expect(await count(`cohort-ltv-${currency.toLowerCase()}`, 'value curves', 'path')).toBe(curves.length)
     }
+    // A bar per month of the trends, a churn bar per month with a base.
+    expect(await count('trend-leads', 'new leads')).toBe(report.trends.length)
+    expect(await count('trend-churn', 'churn rate')).toBe(report.trends.filter((t) => t.churnRate !== null).length)
+    // The answers that are not zero: NPS detractors, passives, promoters; CSAT unsatisfied, satisfied.
+    const { nps, csat } = report.satisfaction
+    const answers = [nps.detractors, nps.passives, nps.promoters, csat.responses - csat.satisfied, csat.satisfied]
+    expect(await count('satisfaction', 'answers')).toBe(answers.filter((n) => n > 0).length)
+    expect(await count('churn-reasons', 'reasons')).toBe(Object.keys(report.churn.byReason).length)
   })
 
   it('fits a phone: at 390 pixels nothing but the wide tables and the heatmap scrolls sideways', async () => {

@@ -107,23 +107,30 @@ const decode = <A>(state: string | Uint8Array): A | null => {
 }
 
 /**
- * The stored snapshot with the stored delta applied when it builds on that snapshot. A delta
- * that cannot be read, or belongs to an older snapshot, is left out (the events since the
- * snapshot are folded again); a snapshot that cannot be read (written by another version of
- * Lifeline or of Node, or damaged) means a fold from the start: a checkpoint only saves time,
- * never changes a figure.
+ * The stored snapshot with the stored delta applied when it builds on that snapshot. A
+ * checkpoint written by another version of the ledger's format (`LedgerCheckpoint.VERSION`: an
+ * older Lifeline kept fewer facts) is recognised by its version and means a fold from the start,
+ * once: the new snapshot then replaces it. A delta that cannot be read, is of another version,
+ * or belongs to an older snapshot, is left out (the events since the snapshot are folded again);
+ * a snapshot that cannot be read (written by another version of Node, or damaged) means a fold
+ * from the start too: a checkpoint only saves time, never changes a figure.
  */
 const resume = async (log: OpenLog, name: string, options: Ledger.Options): Promise<Resume> => {
   const fresh: Resume = { position: 0, state: Report.fold(options).initial(), base: null }
   const stored = await log.loadCheckpoint(name)()
   if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
-  const snapshot = stored.right === null ? null : decode<LedgerCheckpoint.Snapshot>(stored.right.state)
-  if (stored.right === null || snapshot === null || !Array.isArray(snapshot.ids)) return fresh
+  const snapshot = stored.right === null ? null : decode<unknown>(stored.right.state)
+  if (stored.right === null || !LedgerCheckpoint.isCurrent<LedgerCheckpoint.Snapshot>(snapshot)) return fresh
+  if (!Array.isArray(snapshot.ids)) return fresh
   const base = { position: stored.right.position, size: snapshot.ids.length }
   const storedDelta = await log.loadCheckpoint(`${name} delta`)()
   if (storedDelta._tag === 'Left') throw new EventLog.EventLogFailure(storedDelta.left)
   const change = storedDelta.right === null ? null : decode<StoredDelta>(storedDelta.right.state)
-  const applies = change !== null && change.basePosition === base.position && change.delta?.baseSize === base.size
+  const applies =
+    change !== null &&
+    change.basePosition === base.position &&
+    LedgerCheckpoint.isCurrent<LedgerCheckpoint.Delta>(change.delta) &&
+    change.delta.baseSize === base.size
   try {
     if (applies) {
       return { position: storedDelta.right!.position, state: LedgerCheckpoint.restore(snapshot, change.delta), base }

@@ -4,17 +4,24 @@
  */
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
+import { sorted, type PerCurrency } from './Money.js'
 import * as Month from './Month.js'
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** One cohort: customers whose first purchase is in `month`; `retention[k]` is the share buying in month k after. */
+/**
+ * One cohort: customers whose first purchase is in `month`; `retention[k]` is the share buying in
+ * month k after; `netRevenuePerCustomerCents[currency][k]` is the cohort's lifetime value curve:
+ * its net revenue (purchases minus refunds) in that currency from the start of its month to the
+ * end of month k (or `to`), over its size.
+ */
 export interface Cohort {
   readonly month: string
   readonly size: number
   readonly retention: readonly number[]
+  readonly netRevenuePerCustomerCents: PerCurrency<readonly number[]>
 }
 
 /** One month of the lifecycle; `dormant` is a negative number. */
@@ -36,18 +43,34 @@ export const lastMonth = (state: Ledger.State): Month.Month | null => {
   return to === null ? null : Month.of(to - 1)
 }
 
-/** The cohort table, oldest cohort first; only months in which some customer first bought. */
+/**
+ * The cohort table, oldest cohort first; only months in which some customer first bought. The
+ * lifetime value curve has every currency a member paid in before `to` (refunds are of orders
+ * paid in, so they add no currency).
+ */
 export const cohorts = (state: Ledger.State): readonly Cohort[] => {
   const last = lastMonth(state)
   if (last === null) return []
   const months = [...state.newBuyers.keys()].filter((m) => m <= last).sort((a, b) => a - b)
   return months.map((cohort) => {
     const size = state.newBuyers.get(cohort)!
-    const retention: number[] = []
-    for (let k = 0; cohort + k <= last; k++) {
-      retention.push((state.cohortCells.get(Ledger.cellKey(cohort, k)) ?? 0) / size)
+    const cells = state.cohortCells.get(cohort) ?? []
+    const width = last - cohort + 1
+    const retention = Array.from({ length: width }, (_, k) => (cells[k] ?? 0) / size)
+    // Cumulative net revenue over the cohort's size.
+    const curve = (cents: readonly number[]): number[] => {
+      let total = 0
+      return Array.from({ length: width }, (_, k) => (total += cents[k] ?? 0) / size)
     }
-    return { month: Month.format(cohort), size, retention }
+    const curves = [...(state.cohortRevenue.get(cohort) ?? [])].map(
+      ([currency, cents]) => [currency, curve(cents)] as const,
+    )
+    return {
+      month: Month.format(cohort),
+      size,
+      retention,
+      netRevenuePerCustomerCents: sorted(curves),
+    }
   })
 }
 

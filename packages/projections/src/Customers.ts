@@ -3,6 +3,7 @@
  */
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
+import { sorted } from './Money.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -11,7 +12,12 @@ import * as Ledger from './Ledger.js'
 /** `customers`, `churn` and `retention` in the report. */
 export interface Customers {
   readonly customers: { readonly active: number; readonly new: number }
-  readonly churn: { readonly count: number; readonly rate: number | null }
+  readonly churn: {
+    readonly count: number
+    readonly rate: number | null
+    /** The churned of `count` by the reason of their first churn in the period. */
+    readonly byReason: Readonly<Record<string, number>>
+  }
   readonly retention: { readonly rate: number | null }
 }
 
@@ -21,7 +27,9 @@ export interface Customers {
 
 /**
  * S: active at `from`; E: active at `to`; N: first purchase in [from, to). Churn counts the
- * customers of S with a churn (explicit or implicit) in the period; retention is |S ∩ E| / |S|.
+ * customers of S with a churn (explicit or implicit) in the period, also by the reason of the
+ * first of them (`unspecified` without one, `inactive` for an implicit churn); retention is
+ * |S ∩ E| / |S|.
  */
 export const customers = (state: Ledger.State): Customers => {
   const from = state.options.from ?? Number.NEGATIVE_INFINITY
@@ -31,22 +39,38 @@ export const customers = (state: Ledger.State): Customers => {
   let n = 0
   let churned = 0
   let retained = 0
-  const statusOf = Ledger.statusReader(state)
+  const statusOf = Ledger.statusBitsReader(state)
   const c = state.customers
   const firstPurchaseAt = c.numbers.firstPurchaseAt
+  const churnReason = c.integers.churnReason
+  // Churned customers by the dictionary index of their reason; pending implicit churns apart.
+  const byReason = new Float64Array(c.strings.length)
+  let pendingInactive = 0
   for (let r = 0; r < c.size; r++) {
     const first = firstPurchaseAt[r]!
     if (Number.isNaN(first)) continue
     const status = statusOf(r)
-    if (status.activeAtFrom) s++
-    if (status.activeAtTo) e++
+    const atFrom = (status & Ledger.AT_FROM) !== 0
+    if (atFrom) s++
+    if ((status & Ledger.AT_TO) !== 0) e++
     if (first >= from && first < to) n++
-    if (status.activeAtFrom && status.churnedInPeriod) churned++
-    if (status.activeAtFrom && status.activeAtTo) retained++
+    if (atFrom && (status & Ledger.CHURNED) !== 0) {
+      churned++
+      // No churn folded in the period: its first is an implicit one still pending.
+      const reason = churnReason[r]!
+      if (reason === Ledger.NONE) pendingInactive++
+      else byReason[reason]!++
+    }
+    if (atFrom && (status & Ledger.AT_TO) !== 0) retained++
   }
+  const reasons = new Map<string, number>()
+  byReason.forEach((count, i) => {
+    if (count > 0) reasons.set(c.strings[i]!, count)
+  })
+  if (pendingInactive > 0) reasons.set(Ledger.INACTIVE, (reasons.get(Ledger.INACTIVE) ?? 0) + pendingInactive)
   return {
     customers: { active: e, new: n },
-    churn: { count: churned, rate: Ledger.rate(churned, s) },
+    churn: { count: churned, rate: Ledger.rate(churned, s), byReason: sorted(reasons) },
     retention: { rate: Ledger.rate(retained, s) },
   }
 }

@@ -10,7 +10,12 @@
  * the new events.
  *
  * Precondition: each customer's events arrive in time order (same-instant events in log order),
- * which every EventLog guarantees through the lifecycle rules. Customers may interleave freely.
+ * and a refund names an earlier order of its customer in that order's currency, which every
+ * EventLog guarantees through the lifecycle rules. Customers may interleave freely.
+ *
+ * The state is O(customers) but for one sparse side structure, `refundOrders`: telling whether a
+ * refund's order was bought in [from, to), and was not refunded before, needs to remember order
+ * ids (see `refundOrders` for what it holds and why that is as small as it can be).
  */
 import type { LifecycleEvent as Events } from '@lifeline/core'
 import { Timestamp } from '@lifeline/core'
@@ -52,8 +57,10 @@ export const NUMBER_FACTS = [
   'activeSince',
   /** The implicit churn that happens unless a purchase comes first (inactivityDays). */
   'pendingChurnAt',
-  /** Cents paid in the customer's first currency (`currency`), before `to`. */
+  /** Net cents (purchases minus refunds) in the customer's first currency (`currency`), before `to`. */
   'revenueCents',
+  /** The first purchase's `amountCents` (gross), for upsell. */
+  'firstAmountCents',
 ] as const
 
 /** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
@@ -65,7 +72,14 @@ export const INTEGER_FACTS = [
   'channel',
   'campaign',
   'currency',
-  /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN`. */
+  /** The category of the first purchase before `to` that carries one. */
+  'category',
+  /** The reason of the first churn in [from, to): its `reason`, `unspecified` or `inactive`. */
+  'churnReason',
+  /** The latest `nps` and `csat` scores answered in [from, to); -1 for none. */
+  'nps',
+  'csat',
+  /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`. */
   'flags',
 ] as const
 
@@ -79,6 +93,12 @@ export const CHURNED_IN_PERIOD = 4
 export const BEFORE_FROM_PURCHASE = 8
 /** Latest Purchased/Churned before `from` is a Churned. */
 export const BEFORE_FROM_CHURN = 16
+/** A later purchase before `to`, in the first purchase's currency, for more than the first. */
+export const UPSOLD = 32
+/** Two or more purchases before `to` that carry a category. */
+export const CATEGORIZED_TWICE = 64
+/** Purchases before `to` of two or more categories. */
+export const CROSS_SOLD = 128
 
 /** No month, channel, campaign or currency. */
 export const NONE = -1
@@ -94,9 +114,18 @@ export interface Customers {
   readonly integers: Record<(typeof INTEGER_FACTS)[number], Int32Array>
   /** Rows changed since the last full checkpoint: 1 when changed (see `LedgerCheckpoint`). */
   touched: Uint8Array
-  /** Cents paid in currencies after a customer's first one: row -> currency -> cents. */
+  /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
   readonly moreRevenue: Map<number, Record<string, number>>
-  /** The dictionary of channel, campaign and currency names. */
+  /**
+   * Order ids, for `refunds.orderRate`, by row, only for rows that need them: for a customer
+   * whose first purchase is in [from, to) (every order of it is an order of the period), the
+   * orders refunded in the period so far, so that a second refund of one is not counted twice;
+   * for a customer who bought before `from`, its orders bought in [from, to) and not refunded
+   * yet (a refund of an order not listed is of an older order, or not its first). An exact
+   * answer needs order ids: a customer's refunds can come in any order, long after the orders.
+   */
+  readonly refundOrders: Map<number, Set<string>>
+  /** The dictionary of names: channels, campaigns, currencies, categories and churn reasons. */
   readonly strings: string[]
   /** Row of each customer id; rebuilt from `ids` when missing (after a checkpoint is read). */
   index: Map<string, number> | null
@@ -112,23 +141,41 @@ export interface State {
   maxOccurredAt: number | null
   /** Purchases before `to`, by currency: count and sum (AOV, historic CLV). */
   readonly sales: Map<string, { count: number; cents: number }>
+  /** Refunds before `to`, by currency (historic CLV is net of them). */
+  readonly refundedBefore: Map<string, number>
   /** Revenue in [from, to), by currency. */
   readonly periodRevenue: Map<string, number>
+  /** Refunds in [from, to), by currency. */
+  readonly periodRefunds: Map<string, number>
+  /** Revenue in [from, to) by category, then currency. */
+  readonly categoryRevenue: Map<string, Map<string, number>>
+  /** `Refunded` events in [from, to). */
+  refundsInPeriod: number
+  /** Orders bought in [from, to), and how many of them have a refund before `to`. */
+  ordersInPeriod: number
+  refundedOrders: number
   referralsInPeriod: number
   /** Distinct buyers per month, new buyers, returning buyers (bought the month before too). */
   readonly buyers: Map<Month.Month, number>
   readonly newBuyers: Map<Month.Month, number>
   readonly returning: Map<Month.Month, number>
-  /** Cohort cells: key `cohort * 100000 + k` -> customers of the cohort buying in month k. */
-  readonly cohortCells: Map<number, number>
+  /** Cohort cells: cohort -> customers of the cohort buying in its month k, at index k. */
+  readonly cohortCells: Map<Month.Month, number[]>
   /** Difference array of active customers at the start of each month. */
   readonly activeDelta: Map<Month.Month, number>
   /** Customers active at a month's start who churned during it. */
   readonly monthChurns: Map<Month.Month, number>
-  /** Revenue per month, by currency: key `${month}:${currency}`. */
-  readonly monthRevenue: Map<string, number>
+  /**
+   * Net revenue per month, by currency: month -> currency -> cents; a currency is there when the
+   * month has a purchase or a refund in it.
+   */
+  readonly monthRevenue: Map<Month.Month, Map<string, number>>
+  /** Net revenue of each cohort in its month k: cohort -> currency -> cents at index k. */
+  readonly cohortRevenue: Map<Month.Month, Map<string, number[]>>
   /** Revenue in [from, to) per month: month -> currency -> cents (trends). */
   readonly periodMonthSales: Map<Month.Month, Map<string, number>>
+  /** Refunds in [from, to) per month: month -> currency -> cents (trends). */
+  readonly periodMonthRefunds: Map<Month.Month, Map<string, number>>
   /**
    * Customers active at `from` whose first churn in [from, to) falls before the end of the month
    * holding `from` (trends: that month's churn counts from `from`, not from its start).
@@ -149,8 +196,19 @@ export interface CustomerFacts {
   readonly purchases: number
   readonly firstReferralAt: number | null
   readonly referredInPeriodAt: number | null
-  /** Revenue by currency, all purchases before `to`; null when none. */
+  /** Net revenue by currency (purchases minus refunds before `to`); null when it never bought. */
   readonly revenue: Readonly<Record<string, number>> | null
+  readonly firstAmountCents: number | null
+  /** The category of its first categorized purchase. */
+  readonly category: string | null
+  readonly categorizedTwice: boolean
+  readonly crossSold: boolean
+  readonly upsold: boolean
+  /** The reason of its first churn in [from, to) folded so far (a pending implicit churn aside). */
+  readonly churnReason: string | null
+  /** Its latest scores in [from, to). */
+  readonly nps: number | null
+  readonly csat: number | null
   readonly active: boolean
   readonly activeSince: number
   /** Latest Purchased/Churned before `from`: 'P', 'C' or null. */
@@ -176,6 +234,7 @@ export const emptyCustomers = (capacity = 1024): Customers => ({
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
   moreRevenue: new Map(),
+  refundOrders: new Map(),
   strings: [],
   index: new Map(),
   stringIndex: new Map(),
@@ -188,7 +247,13 @@ export const initial = (options: Options): State => ({
   minOccurredAt: null,
   maxOccurredAt: null,
   sales: new Map(),
+  refundedBefore: new Map(),
   periodRevenue: new Map(),
+  periodRefunds: new Map(),
+  categoryRevenue: new Map(),
+  refundsInPeriod: 0,
+  ordersInPeriod: 0,
+  refundedOrders: 0,
   referralsInPeriod: 0,
   buyers: new Map(),
   newBuyers: new Map(),
@@ -197,7 +262,9 @@ export const initial = (options: Options): State => ({
   activeDelta: new Map(),
   monthChurns: new Map(),
   monthRevenue: new Map(),
+  cohortRevenue: new Map(),
   periodMonthSales: new Map(),
+  periodMonthRefunds: new Map(),
   fromMonthChurns: 0,
 })
 
@@ -205,6 +272,10 @@ export const initial = (options: Options): State => ({
 // rows
 // -------------------------------------------------------------------------------------
 
+/**
+ * A copy of a column with room for `capacity` rows. The new rows are left as zeros, not filled
+ * with the facts' "never": untouched zero pages take no memory until rows are added.
+ */
 const grow = <T extends Float64Array | Int32Array | Uint8Array>(array: T, capacity: number): T => {
   const bigger = new (array.constructor as new (n: number) => T)(capacity)
   bigger.set(array)
@@ -242,11 +313,11 @@ const rowFor = (c: Customers, customerId: string): number => {
     const n = c.numbers
     n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
-    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = Number.NaN
-    n.purchases[r] = n.activeSince[r] = n.revenueCents[r] = 0
+    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
+    // purchases, activeSince, revenueCents and flags start at 0, as the new rows of a column do.
     const i = c.integers
     i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
-    i.flags[r] = 0
+    i.category[r] = i.churnReason[r] = i.nps[r] = i.csat[r] = NONE
   }
   c.touched[r] = 1
   return r
@@ -269,7 +340,7 @@ export const stringAt = (c: Customers, i: number): string | null => (i === NONE 
 /** A fact that may be "never": NaN as null. */
 export const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
 
-/** A customer's revenue by currency (all purchases before `to`), or null when none. */
+/** A customer's net revenue by currency (purchases minus refunds before `to`), or null when it never bought. */
 export const revenueOf = (c: Customers, r: number): Record<string, number> | null => {
   const first = c.integers.currency[r]!
   if (first === NONE) return null
@@ -284,7 +355,9 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
   const n = c.numbers
   const i = c.integers
   const flags = i.flags[r]!
-  const month = (m: number): number | null => (m === NONE ? null : m)
+  /** A month, score or index, with NONE as null. */
+  const some = (x: number): number | null => (x === NONE ? null : x)
+  const has = (bits: number): boolean => (flags & bits) !== 0
   return {
     optInAt: orNull(n.optInAt[r]!),
     channel: stringAt(c, i.channel[r]!),
@@ -298,13 +371,21 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     firstReferralAt: orNull(n.firstReferralAt[r]!),
     referredInPeriodAt: orNull(n.referredInPeriodAt[r]!),
     revenue: revenueOf(c, r),
+    firstAmountCents: orNull(n.firstAmountCents[r]!),
+    category: stringAt(c, i.category[r]!),
+    categorizedTwice: has(CATEGORIZED_TWICE),
+    crossSold: has(CROSS_SOLD),
+    upsold: has(UPSOLD),
+    churnReason: stringAt(c, i.churnReason[r]!),
+    nps: some(i.nps[r]!),
+    csat: some(i.csat[r]!),
     active: (flags & ACTIVE) !== 0,
     activeSince: n.activeSince[r]!,
     beforeFrom: (flags & BEFORE_FROM_PURCHASE) !== 0 ? 'P' : (flags & BEFORE_FROM_CHURN) !== 0 ? 'C' : null,
     churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0,
     pendingChurnAt: orNull(n.pendingChurnAt[r]!),
-    cohort: month(i.cohort[r]!),
-    lastPurchaseMonth: month(i.lastPurchaseMonth[r]!),
+    cohort: some(i.cohort[r]!),
+    lastPurchaseMonth: some(i.lastPurchaseMonth[r]!),
   }
 }
 
@@ -316,8 +397,30 @@ const add = <K>(map: Map<K, number>, key: K, n: number): void => {
   map.set(key, (map.get(key) ?? 0) + n)
 }
 
-/** Cohort cell key. */
-export const cellKey = (cohort: Month.Month, k: number): number => cohort * 100_000 + k
+/** Adds `n` at `outer` then `inner` of a map of maps. */
+const addIn = <K, L>(map: Map<K, Map<L, number>>, outer: K, inner: L, n: number): void => {
+  let m = map.get(outer)
+  if (m === undefined) map.set(outer, (m = new Map<L, number>()))
+  m.set(inner, (m.get(inner) ?? 0) + n)
+}
+
+/** Adds `n` at index `k` of a list of numbers, growing it with zeros. */
+const addAt = (list: number[], k: number, n: number): void => {
+  while (list.length <= k) list.push(0)
+  list[k]! += n
+}
+
+/** Adds `n` to month `k` of a cohort's cells (indexes, not big numeric keys: cheap to hash). */
+const addCell = (cells: Map<Month.Month, number[]>, cohort: Month.Month, k: number, n: number): void => {
+  let list = cells.get(cohort)
+  if (list === undefined) cells.set(cohort, (list = []))
+  addAt(list, k, n)
+}
+
+/** The reason an implicit churn counts under in `churn.byReason`. */
+export const INACTIVE = 'inactive'
+/** The reason a `Churned` without one counts under in `churn.byReason`. */
+export const UNSPECIFIED = 'unspecified'
 
 /** Sets or clears flag bits of a row. */
 const setFlag = (c: Customers, r: number, bits: number, on: boolean): void => {
@@ -331,8 +434,8 @@ const beforeFrom = (c: Customers, r: number, kind: 'P' | 'C'): void => {
   setFlag(c, r, kind === 'P' ? BEFORE_FROM_PURCHASE : BEFORE_FROM_CHURN, true)
 }
 
-/** A customer's churn at `t` (explicit, or implicit at `purchase + D`). */
-const churnAt = (state: State, r: number, t: number, from: number, to: number): void => {
+/** A customer's churn at `t` (explicit with its reason, or implicit at `purchase + D`). */
+const churnAt = (state: State, r: number, t: number, from: number, to: number, reason: string): void => {
   const c = state.customers
   const flags = c.integers.flags[r]!
   if (
@@ -344,7 +447,10 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number): 
     state.fromMonthChurns++
   }
   if (t < from) beforeFrom(c, r, 'C')
-  else if (t < to) setFlag(c, r, CHURNED_IN_PERIOD, true)
+  else if (t < to && (c.integers.flags[r]! & CHURNED_IN_PERIOD) === 0) {
+    setFlag(c, r, CHURNED_IN_PERIOD, true)
+    c.integers.churnReason[r] = intern(c, reason)
+  }
   if ((c.integers.flags[r]! & ACTIVE) !== 0) {
     const month = Month.of(t)
     if (c.numbers.activeSince[r]! < Month.start(month)) add(state.monthChurns, month, 1)
@@ -353,33 +459,77 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number): 
   }
 }
 
-const purchaseAt = (state: State, r: number, t: number, amountCents: number, currency: string, from: number): void => {
+/**
+ * Adds (or, for a refund, takes off) cents of a row in a currency (`code` is its dictionary
+ * index): to its revenue, its month's and its cohort's.
+ */
+const addRevenue = (
+  state: State,
+  r: number,
+  month: Month.Month,
+  currency: string,
+  code: number,
+  cents: number,
+): void => {
+  const c = state.customers
+  if (c.integers.currency[r] === code) c.numbers.revenueCents[r]! += cents
+  else {
+    let more = c.moreRevenue.get(r)
+    if (more === undefined) c.moreRevenue.set(r, (more = {}))
+    more[currency] = (more[currency] ?? 0) + cents
+  }
+  addIn(state.monthRevenue, month, currency, cents)
+  const cohort = c.integers.cohort[r]!
+  let byCurrency = state.cohortRevenue.get(cohort)
+  if (byCurrency === undefined) state.cohortRevenue.set(cohort, (byCurrency = new Map<string, number[]>()))
+  let list = byCurrency.get(currency)
+  if (list === undefined) byCurrency.set(currency, (list = []))
+  addAt(list, month - cohort, cents)
+}
+
+const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased, from: number): void => {
   const c = state.customers
   const n = c.numbers
   const i = c.integers
-  const month = Month.of(t)
+  const { amountCents, currency, category } = event
   if (t < from) beforeFrom(c, r, 'P')
   else {
     add(state.periodRevenue, currency, amountCents)
-    let sales = state.periodMonthSales.get(month)
-    if (sales === undefined) state.periodMonthSales.set(month, (sales = new Map()))
-    add(sales, currency, amountCents)
+    state.ordersInPeriod++
+    if (category !== undefined) addIn(state.categoryRevenue, category, currency, amountCents)
+    // A customer who bought before `from`: remember its orders of the period until refunded.
+    if (n.firstPurchaseAt[r]! < from) {
+      let open = c.refundOrders.get(r)
+      if (open === undefined) c.refundOrders.set(r, (open = new Set()))
+      open.add(event.orderId)
+    }
   }
+  const month = Month.of(t)
+  if (t >= from) addIn(state.periodMonthSales, month, currency, amountCents)
   if ((i.flags[r]! & ACTIVE) === 0) {
     setFlag(c, r, ACTIVE, true)
     n.activeSince[r] = t
     add(state.activeDelta, month + 1, 1)
   }
-  n.purchases[r]!++
-  if (Number.isNaN(n.firstPurchaseAt[r]!)) n.firstPurchaseAt[r] = t
-  n.lastPurchaseAt[r] = t
   const code = intern(c, currency)
-  if (i.currency[r] === NONE) i.currency[r] = code
-  if (i.currency[r] === code) n.revenueCents[r]! += amountCents
-  else {
-    let more = c.moreRevenue.get(r)
-    if (more === undefined) c.moreRevenue.set(r, (more = {}))
-    more[currency] = (more[currency] ?? 0) + amountCents
+  const first = n.purchases[r]! === 0
+  n.purchases[r]!++
+  if (first) {
+    n.firstPurchaseAt[r] = t
+    n.firstAmountCents[r] = amountCents
+    i.currency[r] = code
+  } else if (amountCents > n.firstAmountCents[r]! && i.currency[r] === code) {
+    // A later order in the first order's currency, for more than the first.
+    setFlag(c, r, UPSOLD, true)
+  }
+  n.lastPurchaseAt[r] = t
+  if (category !== undefined) {
+    const line = intern(c, category)
+    if (i.category[r] === NONE) i.category[r] = line
+    else {
+      setFlag(c, r, CATEGORIZED_TWICE, true)
+      if (i.category[r] !== line) setFlag(c, r, CROSS_SOLD, true)
+    }
   }
   const sales = state.sales.get(currency)
   if (sales === undefined) state.sales.set(currency, { count: 1, cents: amountCents })
@@ -387,19 +537,42 @@ const purchaseAt = (state: State, r: number, t: number, amountCents: number, cur
     sales.count++
     sales.cents += amountCents
   }
-  add(state.monthRevenue, `${month}:${currency}`, amountCents)
   const cohort = i.cohort[r]!
   if (cohort === NONE) {
     i.cohort[r] = month
     i.lastPurchaseMonth[r] = month
     add(state.buyers, month, 1)
     add(state.newBuyers, month, 1)
-    add(state.cohortCells, cellKey(month, 0), 1)
+    addCell(state.cohortCells, month, 0, 1)
   } else if (i.lastPurchaseMonth[r] !== month) {
     add(state.buyers, month, 1)
     if (i.lastPurchaseMonth[r] === month - 1) add(state.returning, month, 1)
-    add(state.cohortCells, cellKey(cohort, month - cohort), 1)
+    addCell(state.cohortCells, cohort, month - cohort, 1)
     i.lastPurchaseMonth[r] = month
+  }
+  addRevenue(state, r, month, currency, code, amountCents)
+}
+
+const refundAt = (state: State, r: number, t: number, event: Events.Refunded, from: number): void => {
+  const c = state.customers
+  const { amountCents, currency, orderId } = event
+  addRevenue(state, r, Month.of(t), currency, intern(c, currency), -amountCents)
+  add(state.refundedBefore, currency, amountCents)
+  // A refund before `from` is of an order bought before `from`: not one of the period's.
+  if (t < from) return
+  add(state.periodRefunds, currency, amountCents)
+  addIn(state.periodMonthRefunds, Month.of(t), currency, amountCents)
+  state.refundsInPeriod++
+  const orders = c.refundOrders.get(r)
+  if (c.numbers.firstPurchaseAt[r]! >= from) {
+    // Every order of this customer is of the period: count each order's first refund.
+    if (orders === undefined) c.refundOrders.set(r, new Set([orderId]))
+    else if (!orders.has(orderId)) orders.add(orderId)
+    else return
+    state.refundedOrders++
+  } else if (orders?.delete(orderId) === true) {
+    state.refundedOrders++
+    if (orders.size === 0) c.refundOrders.delete(r)
   }
 }
 
@@ -415,10 +588,11 @@ export const step = (state: State, event: LifecycleEvent): State => {
   const n = c.numbers
   const r = rowFor(c, event.customerId)
   // An implicit churn due at or before this event happens first; a purchase by its due time
-  // (at or before purchase + D) cancels it.
+  // (at or before purchase + D) cancels it, and an explicit churn at its due time comes first
+  // (the implicit one after it changes nothing then).
   const pending = n.pendingChurnAt[r]!
   if (pending < t || (pending === t && event.type !== 'Purchased')) {
-    churnAt(state, r, pending, from, to)
+    if (pending < t || event.type !== 'Churned') churnAt(state, r, pending, from, to, INACTIVE)
     n.pendingChurnAt[r] = Number.NaN
   }
   switch (event.type) {
@@ -437,10 +611,13 @@ export const step = (state: State, event: LifecycleEvent): State => {
       if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
       break
     case 'Purchased':
-      purchaseAt(state, r, t, event.amountCents, event.currency, from)
+      purchaseAt(state, r, t, event, from)
       if (state.options.inactivityDays !== undefined) {
         n.pendingChurnAt[r] = t + state.options.inactivityDays * Timestamp.MS_PER_DAY
       }
+      break
+    case 'Refunded':
+      refundAt(state, r, t, event, from)
       break
     case 'Referred': {
       if (Number.isNaN(n.firstReferralAt[r]!)) n.firstReferralAt[r] = t
@@ -453,8 +630,12 @@ export const step = (state: State, event: LifecycleEvent): State => {
       }
       break
     }
+    case 'SurveyAnswered':
+      // The latest answer of each kind in the period counts (at one instant, the last in the log).
+      if (t >= from) c.integers[event.survey][r] = event.score
+      break
     case 'Churned':
-      churnAt(state, r, t, from, to)
+      churnAt(state, r, t, from, to, event.reason ?? UNSPECIFIED)
       break
   }
   return state
@@ -498,22 +679,51 @@ export const pendingBefore = (c: Customers, r: number, to: number): number | nul
   return pending < to ? pending : null
 }
 
+/** Bits of `statusBitsReader`: active at `from`, active at `to`, churned in the period. */
+export const AT_FROM = 1
+export const AT_TO = 2
+export const CHURNED = 4
+
 /**
- * Reads rows' status as of the period's end, without changing the state. The period is resolved
- * once, so reading every customer costs no allocation beyond the answers.
+ * Reads rows' status as of the period's end as bits (`AT_FROM | AT_TO | CHURNED`), without
+ * changing the state and without allocating: what a scan of every customer uses.
  */
-export const statusReader = (state: State): ((r: number) => AsOf) => {
+export const statusBitsReader = (state: State): ((r: number) => number) => {
   const c = state.customers
   const from = state.options.from ?? Number.NEGATIVE_INFINITY
   const to = period(state).to ?? Number.POSITIVE_INFINITY
+  const { pendingChurnAt } = c.numbers
+  const { flags } = c.integers
   return (r) => {
-    const pending = pendingBefore(c, r, to)
-    const flags = c.integers.flags[r]!
+    const f = flags[r]!
+    const pending = pendingChurnAt[r]!
+    // An implicit churn due before `to` but not folded yet (NaN, none, fails every comparison).
+    if (pending < to) {
+      return (
+        (pending >= from && (f & BEFORE_FROM_PURCHASE) !== 0 ? AT_FROM : 0) |
+        (pending >= from || (f & CHURNED_IN_PERIOD) !== 0 ? CHURNED : 0)
+      )
+    }
+    return (
+      ((f & BEFORE_FROM_PURCHASE) !== 0 ? AT_FROM : 0) |
+      ((f & ACTIVE) !== 0 ? AT_TO : 0) |
+      ((f & CHURNED_IN_PERIOD) !== 0 ? CHURNED : 0)
+    )
+  }
+}
+
+/** Reads rows' status as of the period's end, as objects, without changing the state. */
+export const statusReader = (state: State): ((r: number) => AsOf) => {
+  const c = state.customers
+  const to = period(state).to ?? Number.POSITIVE_INFINITY
+  const bits = statusBitsReader(state)
+  return (r) => {
+    const b = bits(r)
     return {
-      activeAtFrom: pending !== null && pending < from ? false : (flags & BEFORE_FROM_PURCHASE) !== 0,
-      activeAtTo: pending !== null ? false : (flags & ACTIVE) !== 0,
-      churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0 || (pending !== null && pending >= from),
-      pendingChurnAt: pending,
+      activeAtFrom: (b & AT_FROM) !== 0,
+      activeAtTo: (b & AT_TO) !== 0,
+      churnedInPeriod: (b & CHURNED) !== 0,
+      pendingChurnAt: pendingBefore(c, r, to),
     }
   }
 }

@@ -9,6 +9,10 @@
  * rows changed since (which grows with the changes, not with the customer base), and write a new
  * snapshot when the delta has grown large. `restore(snapshot, delta)` equals the state the delta
  * was taken from (a property test checks it).
+ *
+ * Both carry a format `version` (`VERSION`). A checkpoint of another version (written by an
+ * older Lifeline, whose state lacks facts this one keeps) is recognised by it (`isCurrent`,
+ * `versionOf`) and must be refolded from the start; `restore` refuses it.
  */
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
@@ -20,16 +24,25 @@ import * as Ledger from './Ledger.js'
 type NumberColumns = Ledger.Customers['numbers']
 type IntegerColumns = Ledger.Customers['integers']
 type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
+type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
+
+/**
+ * The format version of snapshots and deltas. 4: the period's sales and refunds by month and the
+ * churns of the month holding `from` (trends); 3: refunds, surveys and categories (issue 10);
+ * 2: the columnar ledger.
+ */
+export const VERSION = 4
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {
-  readonly version: 3
+  readonly version: typeof VERSION
   readonly options: Ledger.Options
   readonly ids: readonly string[]
   readonly strings: readonly string[]
   readonly numbers: NumberColumns
   readonly integers: IntegerColumns
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
+  readonly refundOrders: RefundOrders
   readonly aggregates: Aggregates
 }
 
@@ -39,7 +52,7 @@ export interface Snapshot {
  * past the snapshot's size are new customers, named in `newIds` in row order.
  */
 export interface Delta {
-  readonly version: 3
+  readonly version: typeof VERSION
   /** The number of customers of the snapshot it applies to. */
   readonly baseSize: number
   readonly size: number
@@ -49,6 +62,8 @@ export interface Delta {
   readonly numbers: NumberColumns
   readonly integers: IntegerColumns
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
+  /** The order ids of the changed rows that have some (a changed row without is cleared). */
+  readonly refundOrders: RefundOrders
   readonly aggregates: Aggregates
 }
 
@@ -70,13 +85,14 @@ const mapColumns = <C extends Record<string, Float64Array | Int32Array>>(
 export const snapshot = (state: Ledger.State): Snapshot => {
   const c = state.customers
   return {
-    version: 3,
+    version: VERSION,
     options: state.options,
     ids: c.ids.slice(),
     strings: c.strings.slice(),
     numbers: mapColumns(c.numbers, (column) => column.slice(0, c.size) as typeof column),
     integers: mapColumns(c.integers, (column) => column.slice(0, c.size) as typeof column),
     moreRevenue: structuredClone(c.moreRevenue),
+    refundOrders: structuredClone(c.refundOrders),
     aggregates: structuredClone(aggregatesOf(state)),
   }
 }
@@ -109,12 +125,15 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
     return out
   }
   const moreRevenue = new Map<number, Record<string, number>>()
+  const refundOrders = new Map<number, Set<string>>()
   for (const r of rows) {
     const more = c.moreRevenue.get(r)
     if (more !== undefined) moreRevenue.set(r, { ...more })
+    const orders = c.refundOrders.get(r)
+    if (orders !== undefined) refundOrders.set(r, new Set(orders))
   }
   return {
-    version: 3,
+    version: VERSION,
     baseSize,
     size: c.size,
     rows,
@@ -123,6 +142,7 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
     numbers: mapColumns(c.numbers, pick),
     integers: mapColumns(c.integers, pick),
     moreRevenue,
+    refundOrders,
     aggregates: structuredClone(aggregatesOf(state)),
   }
 }
@@ -132,8 +152,10 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
  * The rows of the delta count as changed since the snapshot, so the next delta holds them too.
  */
 export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
-  if (base.version !== 3 || (change !== undefined && change.version !== 3)) {
-    throw new RangeError('not a version 3 ledger checkpoint')
+  for (const checkpoint of change === undefined ? [base] : [base, change]) {
+    if (!isCurrent(checkpoint)) {
+      throw new RangeError(`a ledger checkpoint of version ${versionOf(checkpoint)}, not ${VERSION}: fold again`)
+    }
   }
   if (change !== undefined && change.baseSize !== base.ids.length) {
     throw new RangeError(`the delta is for a snapshot of ${change.baseSize} customers, not ${base.ids.length}`)
@@ -149,6 +171,7 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
     integers: { ...base.integers },
     touched: new Uint8Array(baseSize),
     moreRevenue: base.moreRevenue as Map<number, Record<string, number>>,
+    refundOrders: base.refundOrders as Map<number, Set<string>>,
     strings: [...(change?.strings ?? base.strings)],
     index: null,
     stringIndex: null,
@@ -170,9 +193,30 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
     }
     for (const r of rows) customers.touched[r] = 1
     for (const [r, more] of change.moreRevenue) customers.moreRevenue.set(r, more)
+    for (const r of rows) {
+      const orders = change.refundOrders.get(r)
+      if (orders === undefined) customers.refundOrders.delete(r)
+      else customers.refundOrders.set(r, orders as Set<string>)
+    }
   }
   return { options: base.options, customers, ...aggregates }
 }
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * The format version of a stored snapshot or delta, read without trusting its shape: a number,
+ * or null when it carries none (not a ledger checkpoint).
+ */
+export const versionOf = (stored: unknown): number | null =>
+  typeof stored === 'object' && stored !== null && 'version' in stored && typeof stored.version === 'number'
+    ? stored.version
+    : null
+
+/** True when a stored snapshot or delta is of this version of the format (`VERSION`). */
+export const isCurrent = <A extends Snapshot | Delta>(stored: unknown): stored is A => versionOf(stored) === VERSION
 
 // -------------------------------------------------------------------------------------
 // utils

@@ -3,17 +3,34 @@ import { Arbitraries } from '@lifeline/core/testing'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
-import type * as Ledger from './Ledger.js'
+import * as Ledger from './Ledger.js'
 import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Report from './Report.js'
+import * as Revenue from './Revenue.js'
+import * as Satisfaction from './Satisfaction.js'
 
 type Event = LifecycleEvent.LifecycleEvent
+
+/**
+ * A refund aimed at one of the customer's orders so far (picked by its own order number), in
+ * that order's currency and for at most what is left of it, so that many refunds are admitted.
+ */
+const aimed = (event: Event, state: Customer.CustomerState): Event => {
+  if (event.type !== 'Refunded' || state.orders.size === 0) return event
+  const orders = [...state.orders]
+  const [orderId, order] = orders[Number(event.orderId.slice(1)) % orders.length]!
+  const left = order.amountCents - order.refundedCents
+  return left <= 0
+    ? event
+    : { ...event, orderId, currency: order.currency, amountCents: Math.min(event.amountCents, left) }
+}
 
 /** Keeps what the lifecycle rules accept of one customer's time-ordered events. */
 const accepted = (events: readonly Event[]): Event[] => {
   let state = Customer.initial
   const out: Event[] = []
-  for (const event of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
+  for (const raw of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
+    const event = aimed(raw, state)
     if (Decider.check(event, state) === null) {
       out.push(event)
       state = Customer.evolve(state, event)
@@ -180,6 +197,10 @@ describe('report properties', () => {
           r.retention.rate,
           r.repeatPurchaseRate,
           r.referrals.rate,
+          r.refunds.orderRate,
+          r.crossSell.rate,
+          r.upsell.rate,
+          r.satisfaction.csat.rate,
           ...r.funnel.flatMap((s) => [s.overall, s.relative]),
           ...r.cohorts.flatMap((c) => c.retention),
           ...Object.values(r.channels).map((c) => c.leadToCustomer),
@@ -220,5 +241,183 @@ describe('report properties', () => {
       }),
       { numRuns: 50 },
     )
+  })
+})
+
+/** The period of the options, as bounds on instants (no bound where an option is missing). */
+const bounds = (opts: Ledger.Options) => ({
+  from: opts.from ?? Number.NEGATIVE_INFINITY,
+  to: opts.to ?? Number.POSITIVE_INFINITY,
+})
+
+/** Adds `n` at `key` of a per-currency record. */
+const plus = (record: Record<string, number>, key: string, n: number): void => {
+  record[key] = (record[key] ?? 0) + n
+}
+
+describe('report properties of refunds, satisfaction, cross-sell and upsell', () => {
+  it('refunds and net revenue agree with sums over the raw log; net = total - refunded per currency', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const log = interleave(lists, p)
+        const { from, to } = bounds(opts)
+        const r = Fold.run(Report.fold(opts), log)
+        const total: Record<string, number> = {}
+        const refunded: Record<string, number> = {}
+        const netBefore: Record<string, number> = {}
+        let count = 0
+        for (const e of log) {
+          if (e.occurredAt >= to) continue
+          if (e.type === 'Purchased') {
+            if (e.occurredAt >= from) plus(total, e.currency, e.amountCents)
+            plus(netBefore, e.currency, e.amountCents)
+          } else if (e.type === 'Refunded') {
+            if (e.occurredAt >= from) {
+              plus(refunded, e.currency, e.amountCents)
+              count++
+            }
+            plus(netBefore, e.currency, -e.amountCents)
+          }
+        }
+        expect(r.revenue.totalCents).toEqual(total)
+        expect(r.revenue.refundedCents).toEqual(refunded)
+        expect(r.refunds.count).toBe(count)
+        const currencies = new Set([...Object.keys(total), ...Object.keys(refunded)])
+        expect(Object.keys(r.revenue.netCents).sort()).toEqual([...currencies].sort())
+        for (const currency of currencies) {
+          expect(r.revenue.netCents[currency]).toBe((total[currency] ?? 0) - (refunded[currency] ?? 0))
+        }
+        // The customers' historic values add up to the net money before to.
+        const state = Fold.run(Ledger.fold(opts), log)
+        const values: Record<string, number> = {}
+        for (const [, value] of Revenue.historicValues(state)) {
+          for (const [currency, cents] of Object.entries(value)) plus(values, currency, cents)
+        }
+        expect(values).toEqual(netBefore)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('refunds.orderRate is the share of the orders of the period with a refund before to', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const log = interleave(lists, p)
+        const { from, to } = bounds(opts)
+        const orders = new Set<string>()
+        const refunded = new Set<string>()
+        for (const e of log) {
+          if (e.occurredAt >= to) continue
+          const key = `${e.customerId}\u0000${'orderId' in e ? e.orderId : ''}`
+          if (e.type === 'Purchased' && e.occurredAt >= from) orders.add(key)
+          if (e.type === 'Refunded') refunded.add(key)
+        }
+        const hit = [...orders].filter((o) => refunded.has(o)).length
+        const r = Fold.run(Report.fold(opts), log)
+        expect(r.refunds.orderRate).toBe(orders.size === 0 ? null : hit / orders.size)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('NPS and CSAT count each customer by its latest answer in the period; NPS is in [-100, 100]', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const log = interleave(lists, p)
+        const { from, to } = bounds(opts)
+        const latest = { nps: new Map<string, number>(), csat: new Map<string, number>() }
+        for (const e of log) {
+          if (e.type === 'SurveyAnswered' && e.occurredAt >= from && e.occurredAt < to) {
+            latest[e.survey].set(e.customerId, e.score)
+          }
+        }
+        const nps = [...latest.nps.values()]
+        const csat = [...latest.csat.values()]
+        const r = Fold.run(Report.fold(opts), log)
+        expect(r.satisfaction.nps).toEqual(
+          Satisfaction.nps(
+            nps.filter((s) => s >= 9).length,
+            nps.filter((s) => s === 7 || s === 8).length,
+            nps.filter((s) => s <= 6).length,
+          ),
+        )
+        expect(r.satisfaction.nps.responses).toBe(nps.length)
+        const score = r.satisfaction.nps.score
+        if (score === null) expect(nps).toHaveLength(0)
+        else {
+          expect(score).toBeGreaterThanOrEqual(-100)
+          expect(score).toBeLessThanOrEqual(100)
+        }
+        const satisfied = csat.filter((s) => s >= 4).length
+        expect(r.satisfaction.csat).toEqual({
+          responses: csat.length,
+          satisfied,
+          rate: csat.length === 0 ? null : satisfied / csat.length,
+        })
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('cross-sell and upsell agree with a direct reading of each customer purchases', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const log = interleave(lists, p)
+        const { to } = bounds(opts)
+        const purchases = new Map<string, LifecycleEvent.Purchased[]>()
+        for (const e of log) {
+          if (e.type !== 'Purchased' || e.occurredAt >= to) continue
+          purchases.set(e.customerId, [...(purchases.get(e.customerId) ?? []), e])
+        }
+        let categorized = 0
+        let crossSold = 0
+        let repeat = 0
+        let upsold = 0
+        for (const list of purchases.values()) {
+          const categories = list.flatMap((e) => (e.category === undefined ? [] : [e.category]))
+          if (categories.length >= 2) {
+            categorized++
+            if (new Set(categories).size >= 2) crossSold++
+          }
+          if (list.length >= 2) {
+            repeat++
+            const [first, ...later] = list
+            if (later.some((e) => e.currency === first!.currency && e.amountCents > first!.amountCents)) upsold++
+          }
+        }
+        const r = Fold.run(Report.fold(opts), log)
+        expect(r.crossSell.rate).toBe(categorized === 0 ? null : crossSold / categorized)
+        expect(r.upsell.rate).toBe(repeat === 0 ? null : upsold / repeat)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('churn reasons add up to the churn count', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const r = Fold.run(Report.fold(opts), interleave(lists, p))
+        const sum = Object.values(r.churn.byReason).reduce((a, b) => a + b, 0)
+        expect(sum).toBe(r.churn.count)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the generated histories hold admitted refunds and surveys (the properties above see them)', () => {
+    const seen = { refunds: 0, surveys: 0, categorized: 0 }
+    fc.assert(
+      fc.property(histories, (lists) => {
+        for (const e of lists.flat()) {
+          if (e.type === 'Refunded') seen.refunds++
+          if (e.type === 'SurveyAnswered') seen.surveys++
+          if (e.type === 'Purchased' && e.category !== undefined) seen.categorized++
+        }
+      }),
+      { numRuns: 100, seed: 42 },
+    )
+    expect(seen.refunds).toBeGreaterThan(50)
+    expect(seen.surveys).toBeGreaterThan(50)
+    expect(seen.categorized).toBeGreaterThan(50)
   })
 })

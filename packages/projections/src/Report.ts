@@ -5,6 +5,7 @@
  */
 import { Timestamp } from '@lifeline/core'
 import * as Cohorts from './Cohorts.js'
+import * as CrossSell from './CrossSell.js'
 import * as Customers from './Customers.js'
 import * as Fold from './Fold.js'
 import * as Leads from './Leads.js'
@@ -12,6 +13,7 @@ import * as Ledger from './Ledger.js'
 import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Referrals from './Referrals.js'
 import * as Revenue from './Revenue.js'
+import * as Satisfaction from './Satisfaction.js'
 import * as Trends from './Trends.js'
 
 // -------------------------------------------------------------------------------------
@@ -31,9 +33,13 @@ export interface Report {
   readonly cohorts: readonly Cohorts.Cohort[]
   readonly lifecycle: readonly Cohorts.LifecycleMonth[]
   readonly revenue: Revenue.Revenue['revenue']
+  readonly refunds: Revenue.Revenue['refunds']
   readonly repeatPurchaseRate: number | null
   readonly aovCents: Revenue.Revenue['aovCents']
   readonly clv: Revenue.Revenue['clv']
+  readonly crossSell: CrossSell.CrossSell['crossSell']
+  readonly upsell: CrossSell.CrossSell['upsell']
+  readonly satisfaction: Satisfaction.Satisfaction
   readonly referrals: Referrals.Referrals
   readonly channels: Readonly<Record<string, Referrals.Channel>>
   readonly campaigns: Readonly<Record<string, Referrals.Channel>>
@@ -56,6 +62,7 @@ export const fromLedger = (state: Ledger.State): Report => {
   const people = Customers.customers(state)
   const money = Revenue.revenue(state)
   const leads = Leads.summarize(state)
+  const sales = CrossSell.crossSell(state)
   return {
     period: {
       from: period.from === null ? null : Timestamp.format(period.from),
@@ -74,9 +81,13 @@ export const fromLedger = (state: Ledger.State): Report => {
     cohorts: Cohorts.cohorts(state),
     lifecycle: Cohorts.lifecycle(state),
     revenue: money.revenue,
+    refunds: money.refunds,
     repeatPurchaseRate: money.repeatPurchaseRate,
     aovCents: money.aovCents,
     clv: money.clv,
+    crossSell: sales.crossSell,
+    upsell: sales.upsell,
+    satisfaction: Satisfaction.satisfaction(state),
     referrals: Referrals.referrals(state),
     channels: Referrals.channels(state, leads),
     campaigns: Referrals.campaigns(state, leads),

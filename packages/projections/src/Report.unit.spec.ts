@@ -102,7 +102,13 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
 
   it('keeps money per currency: revenue in the period, AOV and historic CLV before to', () => {
     // USD in January: a 5000 + 3000, d 1000, x 500 = 9500; e's December 4000 is before from.
-    expect(r.revenue).toEqual({ totalCents: { EUR: 2000, USD: 9500 } })
+    // No refunds: net equals gross. No purchase carries a category.
+    expect(r.revenue).toEqual({
+      totalCents: { EUR: 2000, USD: 9500 },
+      refundedCents: {},
+      netCents: { EUR: 2000, USD: 9500 },
+      byCategory: {},
+    })
     // Buyers before to: a, b, d, e, x; only a bought twice.
     expect(r.repeatPurchaseRate).toBe(1 / 5)
     // USD purchases before to: 5000, 3000, 1000, 4000, 500 = 13500 over 5 orders; EUR 2000 / 1.
@@ -129,7 +135,7 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
 
   it('counts customers: S = {e}, E = {a, b, d, e, x}, N = {a, b, d, x}', () => {
     expect(r.customers).toEqual({ active: 5, new: 4 })
-    expect(r.churn).toEqual({ count: 0, rate: 0 })
+    expect(r.churn).toEqual({ count: 0, rate: 0, byReason: {} })
     expect(r.retention).toEqual({ rate: 1 })
   })
 
@@ -158,8 +164,10 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
 
   it('builds cohorts and the lifecycle up to January', () => {
     expect(r.cohorts).toEqual([
-      { month: '2024-12', size: 1, retention: [1, 0] }, // e did not buy in January
-      { month: '2025-01', size: 4, retention: [1] },
+      // e did not buy in January; its December 4000 stays its value in January.
+      { month: '2024-12', size: 1, retention: [1, 0], netRevenuePerCustomerCents: { USD: [4000, 4000] } },
+      // {a, b, d, x}: USD 5000 + 3000 (a) + 1000 (d) + 500 (x) = 9500 / 4 = 2375; EUR 2000 (b) / 4 = 500.
+      { month: '2025-01', size: 4, retention: [1], netRevenuePerCustomerCents: { EUR: [500], USD: [2375] } },
     ])
     expect(r.lifecycle).toEqual([
       { month: '2024-12', new: 1, returning: 0, resurrecting: 0, dormant: 0 },
@@ -203,7 +211,7 @@ describe('churn, retention, reactivation and formula CLV (period March 2025)', (
 
   it('S = {p, r}, E = {q, r}, N = {s}: churn 1/2, retention 1/2', () => {
     expect(r.customers).toEqual({ active: 2, new: 1 })
-    expect(r.churn).toEqual({ count: 1, rate: 1 / 2 })
+    expect(r.churn).toEqual({ count: 1, rate: 1 / 2, byReason: { unspecified: 1 } }) // p's Churned has no reason
     expect(r.retention).toEqual({ rate: 1 / 2 })
   })
 
@@ -216,9 +224,13 @@ describe('churn, retention, reactivation and formula CLV (period March 2025)', (
 
   it('builds cohorts January, February, March and the lifecycle with a resurrection', () => {
     expect(r.cohorts).toEqual([
-      { month: '2025-01', size: 2, retention: [1, 1 / 2, 1 / 2] }, // p bought in Feb, q in Mar
-      { month: '2025-02', size: 1, retention: [1, 1] },
-      { month: '2025-03', size: 1, retention: [1] },
+      // p bought in Feb, q in Mar. Money: January 1000 (p) + 2000 (q) = 3000; February 1000 (p);
+      // March 2000 (q). Cumulative 3000, 4000, 6000 over 2 customers.
+      // prettier-ignore
+      { month: '2025-01', size: 2, retention: [1, 1 / 2, 1 / 2], netRevenuePerCustomerCents: { USD: [1500, 2000, 3000] } },
+      // r: 3000 in February, 3000 in March.
+      { month: '2025-02', size: 1, retention: [1, 1], netRevenuePerCustomerCents: { USD: [3000, 6000] } },
+      { month: '2025-03', size: 1, retention: [1], netRevenuePerCustomerCents: { USD: [500] } },
     ])
     expect(r.lifecycle).toEqual([
       { month: '2025-01', new: 2, returning: 0, resurrecting: 0, dormant: 0 },
@@ -247,14 +259,14 @@ describe('implicit churn (inactivityDays = 30, period February 2025)', () => {
 
   it('S = {v, y, z}; y churns implicitly inside the period; E = {v, w, z}', () => {
     const r = report(events, { ...period, inactivityDays: 30 })
-    expect(r.churn).toEqual({ count: 1, rate: 1 / 3 })
+    expect(r.churn).toEqual({ count: 1, rate: 1 / 3, byReason: { inactive: 1 } })
     expect(r.retention).toEqual({ rate: 2 / 3 })
     expect(r.customers).toEqual({ active: 3, new: 0 })
   })
 
   it('without the option only Churned events churn: S = E = {v, w, y, z}', () => {
     const r = report(events, period)
-    expect(r.churn).toEqual({ count: 0, rate: 0 })
+    expect(r.churn).toEqual({ count: 0, rate: 0, byReason: {} })
     expect(r.retention).toEqual({ rate: 1 })
     expect(r.customers).toEqual({ active: 4, new: 0 })
   })
@@ -322,7 +334,7 @@ describe('edge cases', () => {
       ],
       { from: at('2025-02-01T00:00:00Z'), to: at('2025-03-01T00:00:00Z') },
     )
-    expect(r.churn).toEqual({ count: 1, rate: 1 / 2 })
+    expect(r.churn).toEqual({ count: 1, rate: 1 / 2, byReason: { unspecified: 1 } })
     expect(r.revenue.totalCents).toEqual({})
     expect(r.aovCents).toEqual({ USD: 100 })
   })

@@ -77,7 +77,7 @@ describe('trends properties', () => {
             churned: alone.churn.count,
             churnRate: alone.churn.rate,
             revenueCents: alone.revenue.totalCents,
-            netRevenueCents: alone.revenue.totalCents,
+            netRevenueCents: alone.revenue.netCents,
           })
         })
       }),

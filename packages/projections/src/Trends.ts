@@ -6,7 +6,7 @@
  * Read from the same single fold as the rest of the report, never by folding again per month:
  * per-customer facts (first opt-in, first purchase, status) give the leads and new customers,
  * and the ledger's monthly aggregates give the rest (active customers at each month's start,
- * churns among them, revenue of the period by month). The month that `from` falls inside needs
+ * churns among them, sales and refunds of the period by month). The month that `from` falls inside needs
  * one more count, kept by the ledger: `fromMonthChurns`, the customers active at `from` whose
  * first churn of the period falls before that month's end. Resumable like every ledger state.
  */
@@ -124,6 +124,7 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     const churned = clipped ? churnedInFirstMonth : (churns.get(m) ?? 0)
     const revenue = state.periodMonthSales.get(m) ?? new Map<string, number>()
     const net = new Map(revenue)
+    for (const [currency, cents] of state.periodMonthRefunds.get(m) ?? []) add(net, currency, -cents)
     out.push({
       month: Month.format(m),
       newLeads: leads.get(m) ?? 0,

@@ -5,7 +5,7 @@ import * as Ledger from './Ledger.js'
 import * as Report from './Report.js'
 import * as Trends from './Trends.js'
 
-const { optedIn, purchased, churned } = Fixtures
+const { optedIn, purchased, churned, refunded } = Fixtures
 
 describe('trends by month', () => {
   it('clips the first month at a `from` inside it and the last at a `to` inside it', () => {
@@ -16,14 +16,17 @@ describe('trends by month', () => {
       purchased('a', '2024-12-20T10:00:00Z', 'a1', 100),
       churned('c', '2025-01-08T10:00:00Z'), // active on 1 January, gone before `from`
       optedIn('h', '2025-01-10T10:00:00Z', { channel: 'seo' }), // opted in before `from`: not a lead of L
+      refunded('d', '2025-01-14T10:00:00Z', 'd1', 50), // before `from`: not the period's
       purchased('d', '2025-01-16T10:00:00Z', 'd2', 400),
       churned('a', '2025-01-20T10:00:00Z'),
       optedIn('e', '2025-01-20T12:00:00Z', { channel: 'ads' }),
       purchased('h', '2025-01-20T13:00:00Z', 'h1', 100),
       purchased('d', '2025-02-03T10:00:00Z', 'd3', 1000, 'EUR'),
+      refunded('d', '2025-02-05T10:00:00Z', 'd2', 150), // part of January's order, refunded in February
       purchased('e', '2025-02-10T10:00:00Z', 'e1', 250),
       optedIn('f', '2025-02-20T10:00:00Z', { channel: 'ads' }),
       churned('d', '2025-03-05T10:00:00Z'),
+      refunded('a', '2025-03-06T10:00:00Z', 'a1', 100), // a December order, refunded in March
       optedIn('g', '2025-03-09T23:00:00Z', { channel: 'ads' }),
       purchased('g', '2025-03-12T10:00:00Z', 'g1', 999), // after `to`: not a conversion
     ]
@@ -40,7 +43,7 @@ describe('trends by month', () => {
         churned: 1,
         churnRate: 0.5,
         revenueCents: { USD: 500 }, // d 400 + h 100; a's and c's purchases are before `from`
-        netRevenueCents: { USD: 500 },
+        netRevenueCents: { USD: 500 }, // the refund of 14 January is before `from`
       },
       {
         month: '2025-02',
@@ -51,7 +54,7 @@ describe('trends by month', () => {
         churned: 0,
         churnRate: 0, // 0 of the 2 active on 1 February (d, h)
         revenueCents: { EUR: 1000, USD: 250 },
-        netRevenueCents: { EUR: 1000, USD: 250 },
+        netRevenueCents: { EUR: 1000, USD: 100 }, // 250 - 150 refunded on 5 February
       },
       {
         month: '2025-03',
@@ -61,14 +64,15 @@ describe('trends by month', () => {
         activeAtEnd: 2, // at `to` (10 March): h, e; d churned on the 5th
         churned: 1,
         churnRate: 1 / 3, // d of the 3 active on 1 March
-        revenueCents: {},
-        netRevenueCents: {},
+        revenueCents: {}, // no purchase in March
+        netRevenueCents: { USD: -100 }, // but a refund of an older order: negative
       },
     ])
     // The months add up to the period: leads, new customers, and the end.
     expect(report.leads.new).toBe(3)
     expect(report.customers.new).toBe(2)
     expect(report.customers.active).toBe(2)
+    expect(report.revenue.netCents).toEqual({ EUR: 1000, USD: 500 }) // 750 - 150 - 100 USD
   })
 
   it('counts implicit churns still pending at the end, in the month they fall in', () => {

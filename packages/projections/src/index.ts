@@ -3,6 +3,7 @@
  */
 export * as Cohorts from './Cohorts.js'
 export * from './clv/index.js'
+export * as CrossSell from './CrossSell.js'
 export * as Customers from './Customers.js'
 export * as Fold from './Fold.js'
 export * as Leads from './Leads.js'
@@ -14,4 +15,5 @@ export * as ProjectionRunner from './ProjectionRunner.js'
 export * as Referrals from './Referrals.js'
 export * as Report from './Report.js'
 export * as Revenue from './Revenue.js'
+export * as Satisfaction from './Satisfaction.js'
 export * as Trends from './Trends.js'

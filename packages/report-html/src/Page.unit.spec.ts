@@ -5,19 +5,24 @@ import { describe, expect, it } from 'vitest'
 import * as Page from './Page.js'
 import * as Section from './Section.js'
 
-const { optedIn, purchased } = Fixtures
+const { optedIn, purchased, refunded, surveyed } = Fixtures
 
 // Period [2025-01-01, 2025-03-15T12:00Z): it ends in the middle of March.
-//  ann: lead via the channel `<b>seo</b>` (a name to escape), buys in January (10.00 USD) and February (5.00 USD).
-//  bob: lead via ads (cost 3.00), buys in February (20.00 EUR).
-//  cat: lead via ads (cost 5.00), never buys.
+//  ann: lead via the channel `<b>seo</b>` (a name to escape), buys books in January (10.00 USD) and
+//       something in February (5.00 USD), 2.00 USD of which is refunded; answers NPS 9.
+//  bob: lead via ads (cost 3.00), buys in February (20.00 EUR); answers NPS 3.
+//  cat: lead via ads (cost 5.00), never buys; answers CSAT 5.
 const events = [
   optedIn('ann', '2025-01-05T10:00:00Z', { channel: '<b>seo</b>' }),
-  purchased('ann', '2025-01-10T10:00:00Z', 'a1', 1000),
+  purchased('ann', '2025-01-10T10:00:00Z', 'a1', 1000, 'USD', 'books'),
   optedIn('bob', '2025-01-20T10:00:00Z', { channel: 'ads', acquisitionCostCents: 300 }),
   purchased('ann', '2025-02-03T10:00:00Z', 'a2', 500),
   optedIn('cat', '2025-02-01T10:00:00Z', { channel: 'ads', acquisitionCostCents: 500 }),
   purchased('bob', '2025-02-10T10:00:00Z', 'b1', 2000, 'EUR'),
+  refunded('ann', '2025-02-20T10:00:00Z', 'a2', 200),
+  surveyed('ann', '2025-03-01T10:00:00Z', 'nps', 9),
+  surveyed('bob', '2025-03-02T10:00:00Z', 'nps', 3),
+  surveyed('cat', '2025-03-03T10:00:00Z', 'csat', 5),
 ]
 const report = Fold.run(Report.fold({ from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 2, 15, 12) }), events)
 const html = Page.render(report)
@@ -35,12 +40,17 @@ describe('the report page', () => {
     expect(figure('customers.new')).toBe('2')
     expect(figure('churn.rate')).toBe('—') // nobody active at `from`: no base
     expect(figure('retention.rate')).toBe('—')
-    // One tile per currency, never summed: 10.00 + 5.00 USD and 20.00 EUR.
+    // Net revenue, one tile per currency, never summed: 10.00 + 5.00 - 2.00 USD and 20.00 EUR.
     const revenue = [...document.querySelectorAll('dd[data-figure^="revenue."]')].map((d) => [
       d.getAttribute('data-figure'),
       d.textContent,
     ])
-    expect(revenue.map(([, text]) => text)).toEqual(['20.00 EUR', '15.00 USD'])
+    expect(revenue).toEqual([
+      ['revenue.netCents.EUR', '20.00 EUR'],
+      ['revenue.netCents.USD', '13.00 USD'],
+    ])
+    // NPS: one promoter (ann, 9) and one detractor (bob, 3) of two: 100 * (1 - 1) / 2 = 0.
+    expect(figure('satisfaction.nps.score')).toBe('0.0')
   })
 
   it('draws a heatmap cell per cohort month and outlines the month cut short by the period’s end', () => {
@@ -79,13 +89,28 @@ describe('the report page', () => {
     expect(marks('trend-revenue-eur', 'revenue')).toBe(1)
   })
 
+  it('draws the refunds, the categories, the value curves and the answers of the report', () => {
+    // Per currency: revenue, refunded, net revenue.
+    expect(marks('refunds-usd', 'amounts')).toBe(3)
+    // Only ann's January order carries a category: one bar, in USD; none in EUR.
+    expect(marks('categories-usd', 'categories')).toBe(1)
+    expect(chart('categories-eur')).toBeNull()
+    // A value curve per cohort that paid in the currency: January in USD, February in EUR.
+    expect(marks('cohort-ltv-usd', 'value curves', 'path')).toBe(1)
+    expect(marks('cohort-ltv-eur', 'value curves', 'path')).toBe(1)
+    // NPS detractors and promoters (no passive), CSAT satisfied (no one unsatisfied): 3 parts.
+    expect(marks('satisfaction', 'answers')).toBe(3)
+  })
+
   it('gives every chart an accessible name and description', () => {
     const svgs = [...document.querySelectorAll('figure.chart svg[role="img"]')]
-    // Trends: leads, customers, churn, revenue in EUR and in USD; funnel, heatmap, lifecycle,
-    // quick ratio, channel leads and ROI, revenue in EUR and in USD (no campaign: its figure
-    // says so, without a chart).
-    expect(svgs.length).toBe(13)
-    expect(document.querySelectorAll('figure.chart:not(.empty)').length).toBe(13)
+    // Trends: leads, customers, churn, revenue in EUR and in USD (5); funnel; heatmap and the
+    // lifetime value in EUR and in USD (3); lifecycle and quick ratio (2); channel leads and ROI
+    // (2); refunds in EUR and in USD, categories in USD (3); satisfaction (1): 17. No campaign and no
+    // churn: their figures say so, without a chart.
+    expect(svgs.length).toBe(17)
+    expect(document.querySelectorAll('figure.chart:not(.empty)').length).toBe(17)
+    expect(chart('churn-reasons')?.classList.contains('empty')).toBe(true)
     expect(chart('campaigns-leads')?.classList.contains('empty')).toBe(true)
     for (const svg of svgs) {
       expect(svg.querySelector('title')?.textContent).toBe(svg.getAttribute('aria-label'))

@@ -5,17 +5,16 @@
 import * as Plot from '@observablehq/plot'
 import * as Chart from '../Chart.js'
 import * as Format from '../Format.js'
-import * as Input from '../Input.js'
+import type { Input } from '../Input.js'
 import * as Section from '../Section.js'
 
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** The churn section; null when the report has no churn reasons. */
-export const section = (r: Input.Input): Section.Section | null => {
-  const byReason = Input.churn(r).byReason
-  if (byReason === undefined) return null
+/** The churn section. */
+export const section = (r: Input): Section.Section => {
+  const byReason = r.churn.byReason
   const labels = {
     id: 'churn-reasons',
     title: 'Churned customers by reason',

@@ -8,7 +8,7 @@ import * as Axis from '../Axis.js'
 import * as Chart from '../Chart.js'
 import * as Format from '../Format.js'
 import * as Html from '../Html.js'
-import * as Input from '../Input.js'
+import type { Input } from '../Input.js'
 import * as Section from '../Section.js'
 
 // -------------------------------------------------------------------------------------
@@ -32,15 +32,15 @@ export const lastMonthIncomplete = (to: string | null): boolean => {
 }
 
 /** The currencies of the cohorts' lifetime value curves, in code order. */
-export const currencies = (r: Input.Input): string[] =>
-  [...new Set(r.cohorts.flatMap((c) => Object.keys(Input.ltv(c) ?? {})))].sort()
+export const currencies = (r: Input): string[] =>
+  [...new Set(r.cohorts.flatMap((c) => Object.keys(c.netRevenuePerCustomerCents)))].sort()
 
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
 
 /** The cohorts section: the heatmap, then the lifetime value curves. */
-export const section = (r: Input.Input): Section.Section => {
+export const section = (r: Input): Section.Section => {
   const heatLabels = {
     id: 'cohort-retention',
     title: 'Cohort retention',
@@ -141,14 +141,14 @@ export const section = (r: Input.Input): Section.Section => {
   )
   for (const currency of currencies(r)) {
     const points = r.cohorts.flatMap((c) =>
-      (Input.ltv(c)?.[currency] ?? []).map((cents, k) => ({
+      (c.netRevenuePerCustomerCents[currency] ?? []).map((cents, k) => ({
         cohort: c.month,
         start: new Date(`${c.month}-01T00:00:00Z`),
         k,
         value: Format.major(cents, currency),
       })),
     )
-    const withCurrency = r.cohorts.filter((c) => Input.ltv(c)?.[currency] !== undefined)
+    const withCurrency = r.cohorts.filter((c) => c.netRevenuePerCustomerCents[currency] !== undefined)
     const ends = withCurrency.map((c) => points.findLast((p) => p.cohort === c.month)!)
     const labelEvery = Math.max(1, Math.ceil(ends.length / 12))
     figures.push(
@@ -199,7 +199,7 @@ export const section = (r: Input.Input): Section.Section => {
           rows: withCurrency.map((c) => [
             c.month,
             { num: Format.count(c.size) },
-            ...(Input.ltv(c)?.[currency] ?? []).map((cents) => ({ num: Format.money(cents, currency) })),
+            ...(c.netRevenuePerCustomerCents[currency] ?? []).map((cents) => ({ num: Format.money(cents, currency) })),
           ]),
         },
         { wide: true },

@@ -4,7 +4,7 @@
  */
 import * as Format from '../Format.js'
 import * as Html from '../Html.js'
-import * as Input from '../Input.js'
+import type { Input } from '../Input.js'
 import * as Section from '../Section.js'
 
 // -------------------------------------------------------------------------------------
@@ -24,7 +24,7 @@ export interface Figure {
 // -------------------------------------------------------------------------------------
 
 /** The key figures of a report, in the order shown. */
-export const figures = (r: Input.Input): Figure[] => {
+export const figures = (r: Input): Figure[] => {
   const out: Figure[] = [
     { label: 'New leads', field: 'leads.new', value: Format.count(r.leads.new) },
     {
@@ -48,28 +48,22 @@ export const figures = (r: Input.Input): Figure[] => {
     },
     { label: 'Retention rate', field: 'retention.rate', value: Format.percent(r.retention.rate) },
   ]
-  const money = Input.revenue(r)
-  const net = money.netCents ?? money.totalCents
-  const netField = money.netCents === undefined ? 'revenue.totalCents' : 'revenue.netCents'
+  const net = r.revenue.netCents
   const currencies = Object.keys(net)
-  if (currencies.length === 0) {
-    out.push({ label: 'Net revenue', field: netField, value: Format.NONE })
-  }
+  if (currencies.length === 0) out.push({ label: 'Net revenue', field: 'revenue.netCents', value: Format.NONE })
   for (const currency of currencies) {
     out.push({
-      label: `${money.netCents === undefined ? 'Revenue' : 'Net revenue'} ${currency}`,
-      field: `${netField}.${currency}`,
+      label: `Net revenue ${currency}`,
+      field: `revenue.netCents.${currency}`,
       value: Format.money(net[currency]!, currency),
     })
   }
-  if (r.satisfaction !== undefined) {
-    out.push({
-      label: 'NPS',
-      field: 'satisfaction.nps.score',
-      value: Format.decimal(r.satisfaction.nps.score),
-      hint: `${Format.count(r.satisfaction.nps.responses)} answers`,
-    })
-  }
+  out.push({
+    label: 'NPS',
+    field: 'satisfaction.nps.score',
+    value: Format.decimal(r.satisfaction.nps.score),
+    hint: `${Format.count(r.satisfaction.nps.responses)} answers`,
+  })
   return out
 }
 
@@ -82,7 +76,7 @@ const value = (text: string): string => {
 }
 
 /** The key figures as a section of tiles. */
-export const section = (r: Input.Input): Section.Section =>
+export const section = (r: Input): Section.Section =>
   Section.make(
     'key-figures',
     'Key figures',

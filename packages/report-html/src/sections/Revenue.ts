@@ -6,7 +6,7 @@ import * as Plot from '@observablehq/plot'
 import * as Axis from '../Axis.js'
 import * as Chart from '../Chart.js'
 import * as Format from '../Format.js'
-import * as Input from '../Input.js'
+import type { Input } from '../Input.js'
 import * as Section from '../Section.js'
 
 // -------------------------------------------------------------------------------------
@@ -14,11 +14,11 @@ import * as Section from '../Section.js'
 // -------------------------------------------------------------------------------------
 
 /** The revenue section. */
-export const section = (r: Input.Input): Section.Section => {
-  const money = Input.revenue(r)
-  const refunded = money.refundedCents ?? {}
-  const net = money.netCents ?? money.totalCents
-  const byCategory = money.byCategory ?? {}
+export const section = (r: Input): Section.Section => {
+  const money = r.revenue
+  const refunded = money.refundedCents
+  const net = money.netCents
+  const byCategory = money.byCategory
   const currencies = [
     ...new Set([...Object.keys(money.totalCents), ...Object.keys(refunded), ...Object.keys(net)]),
   ].sort()
@@ -106,9 +106,7 @@ export const section = (r: Input.Input): Section.Section => {
   const refunds = r.refunds
   const lead =
     `Average order value ${Format.perCurrency(r.aovCents)}; repeat purchase rate ${Format.percent(r.repeatPurchaseRate)}; historic CLV ${Format.perCurrency(r.clv.historicAverageCents)}; formula CLV ${Format.perCurrency(r.clv.formulaCents)}.` +
-    (refunds === undefined
-      ? ''
-      : ` ${Format.count(refunds.count)} refunds in the period; ${Format.percent(refunds.orderRate)} of its orders were refunded.`)
+    ` ${Format.count(refunds.count)} refunds in the period; ${Format.percent(refunds.orderRate)} of its orders were refunded; cross-sell ${Format.percent(r.crossSell.rate)}, upsell ${Format.percent(r.upsell.rate)}.`
   return Section.make(
     'revenue',
     'Revenue, refunds and categories',

@@ -14,10 +14,9 @@ import * as Section from '../Section.js'
 
 const CLASSES = ['detractors', 'passives', 'promoters', 'not satisfied', 'satisfied'] as const
 
-/** The satisfaction section; null when the report has no satisfaction figures. */
-export const section = (r: Input): Section.Section | null => {
+/** The satisfaction section. */
+export const section = (r: Input): Section.Section => {
   const s = r.satisfaction
-  if (s === undefined) return null
   const labels = {
     id: 'satisfaction',
     title: 'Net Promoter Score and customer satisfaction',
