@@ -135,7 +135,11 @@ describe.runIf(Browser.available())('the demo’s report page in headless Chromi
     for (const path of paths) expect(readFileSync(path).subarray(1, 4).toString()).toBe('PNG')
     if (process.env['LIFELINE_DOCS_SCREENSHOT'] === '1') {
       const docs = resolve(import.meta.dirname, '..', '..', '..', 'docs', 'report-demo.png')
-      await visit.page.screenshot({ path: join(dir, 'top.png'), clip: { x: 0, y: 0, width: 1280, height: 1500 } })
+      await visit.page.screenshot({
+        path: join(dir, 'top.png'),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 1280, height: 1500 },
+      })
       copyFileSync(join(dir, 'top.png'), docs)
     }
   })

@@ -90,6 +90,7 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
             height: 60 + withRoi.length * 22,
             marginLeft: nameMargin(withRoi.map((g) => g.name)),
             marginRight: 50,
+            marginBottom: 44,
             x: { grid: true, percent: true, label: 'ROI (%)', labelAnchor: 'center' },
             y: { domain: withRoi.map((g) => g.name), label: null, tickFormat: short },
             marks: [
