@@ -104,9 +104,10 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
                 withRoi.filter((g) => g.roi >= 0),
                 { y: 'name', x: 'roi', text: 'label', textAnchor: 'start', dx: 4 },
               ),
+              // A loss is labelled right of zero, clear of the names left of the axis.
               Plot.text(
                 withRoi.filter((g) => g.roi < 0),
-                { y: 'name', x: 'roi', text: 'label', textAnchor: 'end', dx: -4 },
+                { y: 'name', x: 0, text: 'label', textAnchor: 'start', dx: 4 },
               ),
               Plot.ruleX([0]),
             ],
