@@ -8,6 +8,8 @@ export default tseslint.config(
       '**/node_modules/**',
       '.tsbuild/**',
       '.packs/**',
+      '.scratch/**',
+      '.bench/**',
       '**/*.config.ts',
       'tsup.shared.ts',
       'eslint.config.js',
