@@ -59,7 +59,7 @@ describe('the service, end to end on a free localhost port', () => {
     // ada and bob opted in in January: two new leads; ada bought 49.00 EUR.
     expect(page).toContain('<dd data-figure="leads.new">2</dd>')
     expect(page).toContain(
-      '<dd data-figure="revenue.totalCents.EUR"><span class="amount">49.00</span> <span class="currency">EUR</span></dd>',
+      '<dd data-figure="revenue.netCents.EUR"><span class="amount">49.00</span> <span class="currency">EUR</span></dd>',
     )
     const bad = await fetch(`${service.url}/report.html?to=soon`)
     expect(bad.status).toBe(400)

@@ -166,7 +166,7 @@ describe('lifeline report --db with a checkpoint of an older format', () => {
     const resumed = await run(['report', '--db', db, '--json'])
     expect(checkpoints(db)).toEqual([
       { name, position: 26, version: LedgerCheckpoint.VERSION },
-      { name: `${name} delta`, position: 27, version: 3 },
+      { name: `${name} delta`, position: 27, version: LedgerCheckpoint.VERSION },
     ])
     const all = write('all-last.jsonl', [...events, ...more, ...last])
     expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse((await run(['report', '--events', all, '--json'])).stdout))
