@@ -15,7 +15,7 @@ export const help = `Usage: lifeline <command> [options]
 Commands:
   import    import an events file (JSON Lines or CSV) into a SQLite log
   report    print the lifecycle report of a SQLite log or an events file
-  clv       fit BG/NBD or Pareto/NBD and Gamma-Gamma, and predict each customer's value
+  clv       fit and check the predictive CLV models, and predict each customer's value
   export    write a log as JSON Lines (to move it, e.g. from SQLite to PostgreSQL)
   demo      generate a year of a small business, import it and report on it
 

@@ -1,13 +1,20 @@
 /**
  * BG/NBD (Fader, Hardie and Lee 2005, "Counting your customers the easy way"): purchases follow
- * a Poisson process with gamma-distributed rates (r, alpha); after each purchase a customer drops
- * out with a beta-distributed probability (a, b). Fitted by maximum likelihood in log space.
+ * a Poisson process with gamma-distributed rates (r, alpha); after each repeat purchase a
+ * customer drops out with a beta-distributed probability (a, b). A customer who never bought
+ * again cannot have dropped out, so P(alive) is 1 for one-time buyers (MBG/NBD fixes that).
  */
-import { maximizePositive, type FitQuality } from './Optimize.js'
+import * as CountModel from './CountModel.js'
+import type * as Mle from './Mle.js'
+import { group, runningLogs, type Patterns, type Rfm } from './Patterns.js'
 import type { Unit } from './Rfm.js'
-import { betaln, gammaln, hyp2f1, logAddExp } from './Special.js'
+import { hyp2f1 } from './Special.js'
 
-/** The fitted parameters. */
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** The parameters. */
 export interface Params {
   readonly r: number
   readonly alpha: number
@@ -15,95 +22,153 @@ export interface Params {
   readonly b: number
 }
 
-/** The data of one customer: repeat purchases, recency and age, in the model's unit. */
-export interface Rfm {
-  readonly frequency: number
-  readonly recency: number
-  readonly T: number
-}
+export type { Rfm } from './Patterns.js'
 
 /** A fitted model. */
-export interface Fitted extends FitQuality {
+export interface Fitted extends CountModel.Fitted<Params> {
   readonly name: 'bgnbd'
-  readonly unit: Unit
   readonly params: Params
 }
 
-/** One customer's log-likelihood. */
-export const customerLogLikelihood = ({ r, alpha, a, b }: Params, { frequency: x, recency: tx, T }: Rfm): number => {
-  const a1 = gammaln(r + x) - gammaln(r) + r * Math.log(alpha)
-  const a2 = betaln(a, b + x) - betaln(a, b)
-  const alive = -(r + x) * Math.log(alpha + T)
-  // B(a+1, b+x-1) / B(a, b+x) = a / (b+x-1): the dropped-out term relative to the alive one.
-  const dropped = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : Number.NEGATIVE_INFINITY
-  return a1 + a2 + logAddExp(alive, dropped)
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+const fromValues = ([r, alpha, a, b]: readonly number[]): Params => ({ r: r!, alpha: alpha!, a: a!, b: b! })
+
+/**
+ * ln L = lnΓ(r+x) - lnΓ(r) + ln B(a, b+x) - ln B(a, b) + ln(e^A + e^D), with
+ * A = r ln α - (r+x) ln(α+T) = -r log1p(T/α) - x ln(α+T) (alive at T) and, for x > 0,
+ * D = ln a - ln(b+x-1) - r log1p(t_x/α) - x ln(α+t_x) (dropped out after the last purchase).
+ * Written with log1p so that it stays exact when a mixing distribution collapses (α, b huge).
+ */
+const terms = ({ r, alpha, a, b }: Params, x: number, tx: number, T: number) => {
+  const alive = -r * Math.log1p(T / alpha) - x * Math.log(alpha + T)
+  const dropped =
+    x > 0
+      ? Math.log(a) - Math.log(b + x - 1) - r * Math.log1p(tx / alpha) - x * Math.log(alpha + tx)
+      : Number.NEGATIVE_INFINITY
+  return { alive, dropped }
 }
 
-/** The log-likelihood of a population. */
-export const logLikelihood = (params: Params, data: readonly Rfm[]): number => grouped(group(data))(params)
-
-/** Customers with the same (x, t_x, T) have the same likelihood: fit on the distinct triples. */
-export const group = (
-  data: readonly Rfm[],
-): { readonly rows: readonly (Rfm & { readonly n: number })[]; readonly maxX: number } => {
-  const counts = new Map<string, Rfm & { n: number }>()
-  let maxX = 0
-  for (const c of data) {
-    const key = `${c.frequency}:${c.recency}:${c.T}`
-    const row = counts.get(key)
-    if (row === undefined) counts.set(key, { frequency: c.frequency, recency: c.recency, T: c.T, n: 1 })
-    else row.n++
-    maxX = Math.max(maxX, c.frequency)
+/** Value and gradient over grouped patterns. */
+const evaluate = ({ columns, maxX }: Patterns, params: Params, withGradient: boolean) => {
+  const { r, alpha, a, b } = params
+  const R = runningLogs(r, maxX)
+  const B = runningLogs(b, maxX)
+  const AB = runningLogs(a + b, maxX)
+  let value = 0
+  const g = [0, 0, 0, 0]
+  for (let row = 0; row < columns.x.length; row++) {
+    const x = columns.x[row]!
+    const tx = columns.tx[row]!
+    const T = columns.T[row]!
+    const n = columns.count[row]!
+    const { alive, dropped } = terms(params, x, tx, T)
+    const m = Math.max(alive, dropped)
+    const eA = Math.exp(alive - m)
+    const eD = Math.exp(dropped - m)
+    const lse = m + Math.log(eA + eD)
+    value += n * (R.sums[x]! + B.sums[x]! - AB.sums[x]! + lse)
+    if (!withGradient) continue
+    const wA = eA / (eA + eD)
+    const wD = 1 - wA
+    g[0]! += n * (R.reciprocals[x]! - wA * Math.log1p(T / alpha) - wD * Math.log1p(tx / alpha))
+    const dAlive = (r * T) / (alpha * (alpha + T)) - x / (alpha + T)
+    const dDropped = x > 0 ? (r * tx) / (alpha * (alpha + tx)) - x / (alpha + tx) : 0
+    g[1]! += n * (wA * dAlive + wD * dDropped)
+    g[2]! += n * (-AB.reciprocals[x]! + wD / a)
+    g[3]! += n * (B.reciprocals[x]! - AB.reciprocals[x]! - (x > 0 ? wD / (b + x - 1) : 0))
   }
-  return { rows: [...counts.values()], maxX }
+  return { value, gradient: g }
+}
+
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
+
+/** One customer's log-likelihood. */
+export const customerLogLikelihood = (params: Params, { frequency: x, recency: tx, T }: Rfm): number =>
+  evaluate(group([{ frequency: x, recency: tx, T }]), params, false).value
+
+/** The log-likelihood of grouped patterns. */
+export const logLikelihood = (params: Params, patterns: Patterns): number => evaluate(patterns, params, false).value
+
+/** P(alive at T | x, t_x, T): 1 for one-time buyers. */
+export const probabilityAlive = (params: Params, { frequency: x, recency: tx, T }: Rfm): number => {
+  if (x === 0) return 1
+  const { alive, dropped } = terms(params, x, tx, T)
+  return 1 / (1 + Math.exp(dropped - alive))
 }
 
 /**
- * The population log-likelihood over grouped rows. For integer x, lnΓ(r+x) - lnΓ(r) is the sum
- * of ln(r+k) for k < x, and likewise for the beta terms: one pass of logs up to the largest x per
- * evaluation, instead of log-gamma calls per customer. Same value as `customerLogLikelihood`.
+ * Expected purchases in the next `t` units of a customer alive at T with x repeat purchases:
+ * (a+b+x-1)/(a-1) [1 - ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x-1; t/(α+T+t))].
  */
-const grouped =
-  ({ rows, maxX }: ReturnType<typeof group>) =>
-  ({ r, alpha, a, b }: Params): number => {
-    const lnR = new Float64Array(maxX + 1)
-    const lnB = new Float64Array(maxX + 1)
-    const lnAB = new Float64Array(maxX + 1)
-    for (let k = 0; k < maxX; k++) {
-      lnR[k + 1] = lnR[k]! + Math.log(r + k)
-      lnB[k + 1] = lnB[k]! + Math.log(b + k)
-      lnAB[k + 1] = lnAB[k]! + Math.log(a + b + k)
-    }
-    const lnAlpha = Math.log(alpha)
-    const lnA = Math.log(a)
-    let sum = 0
-    for (const { frequency: x, recency: tx, T, n } of rows) {
-      const alive = -(r + x) * Math.log(alpha + T)
-      const dropped = x > 0 ? lnA - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx) : Number.NEGATIVE_INFINITY
-      sum += n * (lnR[x]! + r * lnAlpha + lnB[x]! - lnAB[x]! + logAddExp(alive, dropped))
-    }
-    return sum
-  }
-
-/** Fits the model by maximum likelihood (parameters optimized as logs, so they stay positive). */
-export const fit = (data: readonly Rfm[], unit: Unit): Fitted => {
-  if (data.some((c) => !Number.isInteger(c.frequency))) throw new RangeError('frequencies must be whole numbers')
-  const ll = grouped(group(data))
-  const fit = maximizePositive(([r, alpha, a, b]) => ll({ r: r!, alpha: alpha!, a: a!, b: b! }), [1, 1, 1, 1])
-  const [r, alpha, a, b] = fit.values as [number, number, number, number]
-  const { logLikelihood, converged, iterations, evaluations } = fit
-  return { name: 'bgnbd', unit, params: { r, alpha, a, b }, logLikelihood, converged, iterations, evaluations }
+export const expectedPurchasesIfAlive = ({ r, alpha, a, b }: Params, t: number, x: number, T: number): number => {
+  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+  return ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp)
 }
 
-/** P(alive at T | x, t_x, T). */
-export const probabilityAlive = ({ r, alpha, a, b }: Params, { frequency: x, recency: tx, T }: Rfm): number =>
-  x === 0 ? 1 : 1 / (1 + (a / (b + x - 1)) * Math.pow((alpha + T) / (alpha + tx), r + x))
-
 /** Expected purchases in the next `t` units, given the customer's history. */
-export const expectedPurchases = (params: Params, t: number, customer: Rfm): number => {
-  const { r, alpha, a, b } = params
-  const { frequency: x, T } = customer
-  const hyp = hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
-  const numerator = ((a + b + x - 1) / (a - 1)) * (1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp)
-  return numerator * probabilityAlive(params, customer)
+export const expectedPurchases = (params: Params, t: number, customer: Rfm): number =>
+  probabilityAlive(params, customer) * expectedPurchasesIfAlive(params, t, customer.frequency, customer.T)
+
+/** Expected repeat purchases in the first `t` units after a first purchase. */
+export const expectedPurchasesNew = ({ r, alpha, a, b }: Params, t: number): number =>
+  ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+/** The model for the generic machinery. */
+export const model: CountModel.CountModel = {
+  name: 'bgnbd',
+  label: 'BG/NBD',
+  parameters: ['r', 'alpha', 'a', 'b'],
+  discrete: false,
+  problem: (patterns: Patterns, unit: Unit, options: CountModel.FitOptions): Mle.Problem => ({
+    parameters: [{ name: 'r' }, { name: 'alpha', scale: CountModel.timeScale(patterns) }, { name: 'a' }, { name: 'b' }],
+    logLikelihood: (values) => evaluate(patterns, fromValues(values), false).value,
+    withGradient: (values) => evaluate(patterns, fromValues(values), true),
+    customers: patterns.customers,
+    ...(options.penalizer === undefined ? {} : { penalizer: options.penalizer }),
+    pairs: [
+      {
+        kind: 'gamma',
+        members: [0, 1],
+        limit: 'lambda',
+        describe: (lambda) =>
+          `every customer buys at the same rate while alive: lambda = ${lambda.toFixed(4)} purchases per ${unit}`,
+      },
+      {
+        kind: 'beta',
+        members: [2, 3],
+        limit: 'p',
+        describe: (p) =>
+          p < 5e-4
+            ? 'no customer drops out: the dropout probability runs off to 0 for everyone'
+            : `dropout is the same for every customer: p = ${p.toFixed(3)} after each repeat purchase`,
+      },
+    ],
+    describeDivergence: (name, direction) =>
+      name === 'a' && direction === 'zero'
+        ? 'a runs off to 0: the data show no sign of customers dropping out'
+        : `${name} runs off to ${direction === 'zero' ? '0' : 'infinity'}: the data cannot pin it down`,
+  }),
+  logLikelihood: (values, c) => customerLogLikelihood(fromValues(values), c),
+  probabilityAlive: (values, c) => probabilityAlive(fromValues(values), c),
+  probabilityAliveAll: (values, { columns }) => {
+    const params = fromValues(values)
+    const alive = new Float64Array(columns.x.length)
+    for (let i = 0; i < alive.length; i++)
+      alive[i] = probabilityAlive(params, { frequency: columns.x[i]!, recency: columns.tx[i]!, T: columns.T[i]! })
+    return alive
+  },
+  expectedPurchases: (values, t, c) => expectedPurchases(fromValues(values), t, c),
+  expectedPurchasesNew: (values, t) => expectedPurchasesNew(fromValues(values), t),
+  purchasesIfAlive: (values, t, x, T) => expectedPurchasesIfAlive(fromValues(values), t, x, T),
+}
+
+/** Fits the model by maximum likelihood. */
+export const fit = (data: readonly Rfm[], unit: Unit, options: CountModel.FitOptions = {}): Fitted => {
+  const fitted = CountModel.fit(model, data, unit, options)
+  return { ...fitted, name: 'bgnbd', params: fromValues(fitted.values) }
 }

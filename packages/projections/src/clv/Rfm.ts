@@ -1,135 +1,146 @@
 /**
- * The RFM summary that lifetimes' `summary_data_from_transaction_data` builds, as a fold over
- * the log: purchases bucketed by UTC day, same-day amounts summed and counted once;
+ * The RFM summary that lifetimes' `summary_data_from_transaction_data` builds (METRICS.md):
+ * purchases before `to` are bucketed by UTC day, same-day amounts summed and counted once;
  * `frequency` = days with a purchase - 1; `recency` = last day - first day; `T` = end day - first
  * day, the end day being the one holding the last instant before `to`; `monetary` = the mean of
  * the day sums after the first day (0 for one-time buyers). Recency and T are then given in the
- * chosen unit. Purchases at or after `to`, or in another currency, are left out.
+ * unit, days or weeks of 7 days. An order's amount is net of its refunds before `to`.
+ *
+ * For discrete-time models (BG/BB) the unit can also be a calendar month, quarter or year (UTC):
+ * purchases are then bucketed by that period, and recency and T count whole periods.
+ *
+ * Every customer who bought counts in the purchase model, whatever the currency; the mean spend
+ * is in the customer's currency, and a customer who paid in several currencies has none (the
+ * spend model is per currency).
  */
-import { Timestamp, type LifecycleEvent } from '@lifeline/core'
-import type { Fold } from '../Fold.js'
+import { Timestamp } from '@lifeline/core'
+import * as Fold from '../Fold.js'
+import * as PurchaseHistory from './PurchaseHistory.js'
 
-type Event = LifecycleEvent.LifecycleEvent
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
 
-/** A time unit of the models: days, or weeks of 7 days. */
-export type Unit = 'day' | 'week'
+/** A time unit of the models: days or weeks of 7 days (continuous), or calendar periods (discrete). */
+export type Unit = 'day' | 'week' | 'month' | 'quarter' | 'year'
 
-/** Days in a unit. */
-export const DAYS: { readonly [U in Unit]: number } = { day: 1, week: 7 }
+/** The units whose buckets are UTC days. */
+export type ContinuousUnit = 'day' | 'week'
+
+/** Days in a continuous unit. */
+export const DAYS: { readonly [U in ContinuousUnit]: number } = { day: 1, week: 7 }
+
+/** Every unit, in order. */
+export const UNITS: readonly Unit[] = ['day', 'week', 'month', 'quarter', 'year']
 
 /** One customer's summary. */
 export interface CustomerRfm {
   readonly customerId: string
-  /** Repeat purchase days. */
+  /** Repeat purchase buckets. */
   readonly frequency: number
-  /** From the first to the last purchase day, in `unit`s. */
+  /** From the first to the last purchase bucket, in units. */
   readonly recency: number
-  /** From the first purchase day to the end day, in `unit`s. */
+  /** From the first purchase bucket to the end bucket, in units. */
   readonly T: number
-  /** Mean spend of the repeat purchase days, in minor units; 0 for one-time buyers. */
+  /** Mean net spend of the repeat buckets, in minor units of `currency`; 0 for one-time buyers and when `currency` is null. */
   readonly monetaryCents: number
+  /** The currency of all the customer's purchases before `to`; null when it paid in several. */
+  readonly currency: string | null
 }
 
 /** The summary of a log. */
 export interface Summary {
   readonly unit: Unit
-  readonly currency: string | null
-  /** The end day's first instant (UTC ms), or null without purchases. */
-  readonly endDay: number | null
+  /** The end bucket's first instant (UTC ms), or null without purchases. */
+  readonly end: number | null
   readonly customers: readonly CustomerRfm[]
 }
 
 /** Options of the summary. */
 export interface Options {
-  /** Purchases before this instant only; default: all. */
+  /** Purchases (and refunds) before this instant only; default: all. */
   readonly to?: number
   readonly unit: Unit
-  /** The currency to summarize; default: the one of the first purchase seen. */
-  readonly currency?: string
 }
 
-interface Facts {
-  firstDay: number
-  lastDay: number
-  days: number
-  firstDaySum: number
-  total: number
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** True for the calendar units (month, quarter, year), which count whole periods. */
+export const isDiscrete = (unit: Unit): boolean => unit === 'month' || unit === 'quarter' || unit === 'year'
+
+const MONTHS: { readonly [U in Unit]: number } = { day: 0, week: 0, month: 1, quarter: 3, year: 12 }
+
+/** The bucket of an instant: its UTC day number, or its calendar period's number since 1970. */
+export const bucketOf = (ms: number, unit: Unit): number => {
+  if (!isDiscrete(unit)) return Math.floor(ms / Timestamp.MS_PER_DAY)
+  const d = new Date(ms)
+  return Math.floor(((d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth()) / MONTHS[unit])
 }
 
-/** The state of the summary fold. */
-export interface State {
-  readonly options: Options
-  readonly customers: Map<string, Facts>
-  currency: string | null
-  lastInstant: number | null
-  otherCurrencies: number
+/** The first instant of a bucket. */
+export const bucketStart = (bucket: number, unit: Unit): number => {
+  if (!isDiscrete(unit)) return bucket * Timestamp.MS_PER_DAY
+  const months = bucket * MONTHS[unit]
+  return Date.UTC(1970 + Math.floor(months / 12), ((months % 12) + 12) % 12, 1)
 }
 
-const dayOf = (ms: number): number => Math.floor(ms / Timestamp.MS_PER_DAY)
+/** A number of buckets in units (days to weeks divide by 7; calendar periods are whole). */
+export const bucketsInUnit = (buckets: number, unit: Unit): number => (unit === 'week' ? buckets / DAYS.week : buckets)
 
-/** Folds one event into the summary state. */
-export const step = (state: State, event: Event): State => {
-  if (event.type !== 'Purchased') return state
-  const to = state.options.to ?? Number.POSITIVE_INFINITY
-  if (event.occurredAt >= to) return state
-  state.currency ??= state.options.currency ?? event.currency
-  if (event.currency !== state.currency) {
-    state.otherCurrencies++
-    return state
-  }
-  if (state.lastInstant === null || event.occurredAt > state.lastInstant) state.lastInstant = event.occurredAt
-  const day = dayOf(event.occurredAt)
-  const f = state.customers.get(event.customerId)
-  if (f === undefined) {
-    state.customers.set(event.customerId, {
-      firstDay: day,
-      lastDay: day,
-      days: 1,
-      firstDaySum: event.amountCents,
-      total: event.amountCents,
-    })
-    return state
-  }
-  if (day !== f.lastDay) {
-    f.days++
-    f.lastDay = day
-  } else if (day === f.firstDay) f.firstDaySum += event.amountCents
-  f.total += event.amountCents
-  return state
-}
+// -------------------------------------------------------------------------------------
+// destructors
+// -------------------------------------------------------------------------------------
 
-/** The summary from its state. */
-export const result = (state: State): Summary => {
-  const to = state.options.to
-  const endDay = to !== undefined ? dayOf(to - 1) : state.lastInstant === null ? null : dayOf(state.lastInstant)
-  const unit = DAYS[state.options.unit]
+/** The summary of a purchase history, as of `to`. */
+export const summarize = (history: PurchaseHistory.History, options: Options): Summary => {
+  const { unit } = options
+  const to = options.to ?? Number.POSITIVE_INFINITY
+  let last: number | null = null
   const customers: CustomerRfm[] = []
-  for (const [customerId, f] of state.customers) {
+  for (const [customerId, orders] of history.customers) {
+    let first: number | null = null
+    let lastBucket = 0
+    let buckets = 0
+    let currency: string | null = null
+    let mixed = false
+    let repeatCents = 0
+    for (const order of orders) {
+      if (order.at >= to) continue
+      if (last === null || order.at > last) last = order.at
+      const bucket = bucketOf(order.at, unit)
+      if (first === null) {
+        first = bucket
+        lastBucket = bucket
+        buckets = 1
+        currency = order.currency
+      } else if (bucket !== lastBucket) {
+        buckets++
+        lastBucket = bucket
+      }
+      if (order.currency !== currency) mixed = true
+      if (bucket !== first) repeatCents += PurchaseHistory.netCents(order, to)
+    }
+    if (first === null) continue
     customers.push({
       customerId,
-      frequency: f.days - 1,
-      recency: (f.lastDay - f.firstDay) / unit,
-      T: ((endDay ?? f.lastDay) - f.firstDay) / unit,
-      monetaryCents: f.days > 1 ? (f.total - f.firstDaySum) / (f.days - 1) : 0,
+      frequency: buckets - 1,
+      recency: bucketsInUnit(lastBucket - first, unit),
+      T: first, // the end bucket is known once every customer is read: fixed below
+      monetaryCents: buckets > 1 && !mixed ? repeatCents / (buckets - 1) : 0,
+      currency: mixed ? null : currency,
     })
   }
+  if (last === null) return { unit, end: null, customers: [] }
+  const endBucket = bucketOf(options.to === undefined ? last : to - 1, unit)
   return {
-    unit: state.options.unit,
-    currency: state.currency,
-    endDay: endDay === null ? null : endDay * Timestamp.MS_PER_DAY,
-    customers,
+    unit,
+    end: bucketStart(endBucket, unit),
+    customers: customers.map((c) => ({ ...c, T: bucketsInUnit(endBucket - c.T, unit) })),
   }
 }
 
-/** The RFM summary as a fold. */
-export const fold = (options: Options): Fold<State, Summary> => ({
-  initial: () => ({
-    options,
-    customers: new Map(),
-    currency: options.currency ?? null,
-    lastInstant: null,
-    otherCurrencies: 0,
-  }),
-  step,
-  result,
-})
+/** The RFM summary as a fold over the log. */
+export const fold = (options: Options): Fold.Fold<PurchaseHistory.State, Summary> =>
+  Fold.map((history: PurchaseHistory.History) => summarize(history, options))(PurchaseHistory.fold)

@@ -3,7 +3,7 @@
  * in a contractual setting each customer renews each period with a constant probability, beta
  * (alpha, beta) distributed across customers. Fitted on a cohort's survivor counts.
  */
-import { maximizePositive, type FitQuality } from './Optimize.js'
+import * as Mle from './Mle.js'
 import { betaln, hyp2f1 } from './Special.js'
 
 /** The fitted parameters. */
@@ -13,8 +13,9 @@ export interface Params {
 }
 
 /** A fitted model. */
-export interface Fitted extends FitQuality {
+export interface Fitted {
   readonly params: Params
+  readonly estimate: Mle.Estimate
 }
 
 /** P(T = t): the share that churns at the end of period t (t >= 1). */
@@ -41,10 +42,21 @@ export const fit = (survivors: readonly number[]): Fitted => {
     }
     return ll + survivors.at(-1)! * Math.log(survival(params, survivors.length - 1))
   }
-  const fit = maximizePositive(logLikelihood, [1, 1])
-  const [alpha, beta] = fit.values as [number, number]
-  const { converged, iterations, evaluations } = fit
-  return { params: { alpha, beta }, logLikelihood: fit.logLikelihood, converged, iterations, evaluations }
+  const estimate = Mle.fit({
+    parameters: [{ name: 'alpha' }, { name: 'beta' }],
+    logLikelihood,
+    customers: survivors[0]!,
+    pairs: [
+      {
+        kind: 'beta',
+        members: [0, 1],
+        limit: 'theta',
+        describe: (theta) => `every customer churns with the same probability: theta = ${theta.toFixed(3)} per period`,
+      },
+    ],
+  })
+  const [alpha, beta] = estimate.values as [number, number]
+  return { params: { alpha, beta }, estimate }
 }
 
 /** The survival and retention curves for periods 1..n. */
