@@ -273,4 +273,44 @@ if (only === undefined || only === 'clv') {
     )
   }
 }
+if (only === undefined || only === 'html') {
+  // The report page: its extra cost over `report --json` on the 1M-event log (target: at most
+  // 0.3 s), and its size for 36 months, 30 channels and 60 campaigns (target: under 2 MB).
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  execFileSync(process.execPath, [
+    '--max-old-space-size=4096',
+    resolve(import.meta.dirname, 'bench-sqlite.mjs'),
+    'setup',
+    '1000000',
+    work,
+  ])
+  const html = (kind) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-html.mjs'), kind, work],
+        {
+          encoding: 'utf8',
+        },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  const cli = html('cli')
+  rows.push({
+    case: 'report --html FILE vs report --json, 1M events (CLI, fresh process, median of 7)',
+    events: fmt(1_000_000),
+    'report / baseline': (cli.htmlSeconds / cli.jsonSeconds).toFixed(3),
+  })
+  console.log(
+    `html: report --json ${cli.jsonSeconds.toFixed(3)} s, report --html ${cli.htmlSeconds.toFixed(3)} s: the page costs ${cli.extraSeconds.toFixed(3)} s more (target <= 0.3 s); ` +
+      `CPU ${cli.jsonCpuSeconds.toFixed(3)} s and ${cli.htmlCpuSeconds.toFixed(3)} s: ${cli.extraCpuSeconds.toFixed(3)} s more; page ${fmt(cli.pageBytes)} bytes; load average ${cli.loadAverage.toFixed(1)}`,
+  )
+  const size = html('size')
+  console.log(
+    `html: ${size.months} months, ${size.channels} channels, ${size.campaigns} campaigns: page ${fmt(size.pageBytes)} bytes = ${(size.pageBytes / 2_000_000).toFixed(3)} of 2 MB (target < 1); warm render ${(size.renderSeconds * 1000).toFixed(0)} ms`,
+  )
+}
 console.table(rows)

@@ -50,6 +50,22 @@ describe('the service, end to end on a free localhost port', () => {
     expect((many.body['appended'] as { customerId: string }[]).map((a) => a.customerId)).toEqual(['bob', 'ada'])
   })
 
+  it('serves the report as an HTML page for a period, from the same live state', async () => {
+    const res = await fetch(`${service.url}/report.html?from=2025-01-01&to=2025-02-01`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const page = await res.text()
+    expect(page.startsWith('<!doctype html>')).toBe(true)
+    // ada and bob opted in in January: two new leads; ada bought 49.00 EUR.
+    expect(page).toContain('<dd data-figure="leads.new">2</dd>')
+    expect(page).toContain(
+      '<dd data-figure="revenue.netCents.EUR"><span class="amount">49.00</span> <span class="currency">EUR</span></dd>',
+    )
+    const bad = await fetch(`${service.url}/report.html?to=soon`)
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toContain('to: "soon"')
+  })
+
   it('keeps the report current as events arrive', async () => {
     expect((await report()).leads.new).toBe(2)
     expect((await report()).revenue.totalCents).toEqual({ EUR: 4900 })

@@ -6,6 +6,7 @@
  *   `?expectedVersion=N` (for a one-customer body) appends only if that stream is at version N.
  * - `GET /report?from=&to=`: the METRICS.md report from projection runners kept current as
  *   events arrive, never by refolding the log per request.
+ * - `GET /report.html?from=&to=`: the same report as one self-contained HTML page with charts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -23,6 +24,7 @@ import {
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
 import { ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
 
 // -------------------------------------------------------------------------------------
@@ -231,6 +233,14 @@ export const start = async (options: Options): Promise<Service> => {
     // #endregion
   }
 
+  // The report page, from the same live runners as `GET /report`.
+  const getReportPage = async (url: URL): Promise<string> => {
+    const [, report] = await getReport(url)
+    // #region page
+    return Page.render(report as Report.Report)
+    // #endregion
+  }
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let status: number
     let body: unknown
@@ -238,7 +248,11 @@ export const start = async (options: Options): Promise<Service> => {
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
-      else [status, body] = [404, { error: `no route ${req.method ?? ''} ${url.pathname}` }]
+      else if (req.method === 'GET' && url.pathname === '/report.html') {
+        const page = await getReportPage(url)
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        return void res.end(page)
+      } else [status, body] = [404, { error: `no route ${req.method ?? ''} ${url.pathname}` }]
     } catch (error) {
       ;[status, body] = error instanceof HttpError ? [error.status, error.body] : [500, { error: 'internal error' }]
     }

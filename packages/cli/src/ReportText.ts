@@ -264,6 +264,37 @@ export const render = (r: Report.Report): string => {
       ),
     )
   }
+  if (r.trends.length > 0) {
+    const currencies = [...new Set(r.trends.flatMap((t) => Object.keys(t.netRevenueCents)))].sort()
+    const cents = (x: number | undefined, currency: string) => (x === undefined ? '—' : money(x, currency))
+    out.push(
+      section(
+        'Trends by month (each month clipped to the period)',
+        table([
+          [
+            'month',
+            'leads',
+            'converted',
+            'new cust.',
+            'active',
+            'churned',
+            'churn',
+            ...currencies.map((c) => `net ${c}`),
+          ],
+          ...r.trends.map((t) => [
+            t.month,
+            String(t.newLeads),
+            String(t.converted),
+            String(t.newCustomers),
+            String(t.activeAtEnd),
+            String(t.churned),
+            pct(t.churnRate),
+            ...currencies.map((c) => cents(t.netRevenueCents[c], c)),
+          ]),
+        ]),
+      ),
+    )
+  }
   if (r.lifecycle.length > 0) {
     out.push(
       section(

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -187,5 +187,55 @@ describe('lifeline report --events', () => {
     const [code] = (await once(child, 'exit')) as [number | null]
     expect(lines.map((l) => (JSON.parse(l) as { customerId: string }).customerId)).toEqual(['c0', 'c1'])
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  })
+})
+
+describe('lifeline report --html', () => {
+  it('writes the page to a file and still prints the report', async () => {
+    const out = join(dir, 'report.html')
+    const { status, stdout, stderr } = await run(['report', '--events', file('html.jsonl', good), '--html', out])
+    expect(status).toBe(0)
+    expect(stdout).toContain('Lifeline report')
+    expect(stderr).toMatch(/^wrote the report page to .*report\.html \(\d+ KiB\)\n$/)
+    const html = readFileSync(out, 'utf8')
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    // Two new leads (ada, bob), one converted: the key figures of the three events above.
+    expect(html).toContain('<dd data-figure="leads.new">2</dd>')
+    expect(html).toContain('<dd data-figure="conversion.leadToCustomer">50.0%</dd>')
+  })
+
+  it('writes the page alone to stdout with --html -', async () => {
+    const { status, stdout } = await run(['report', '--events', file('html-.jsonl', good), '--html', '-'])
+    expect(status).toBe(0)
+    expect(stdout.startsWith('<!doctype html>')).toBe(true)
+    expect(stdout.trimEnd().endsWith('</html>')).toBe(true)
+  })
+
+  it('writes the page from the installed `lifeline` binary (built), its library loaded from the build', async () => {
+    const bin = resolve(import.meta.dirname, '../bin/lifeline.js')
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'report',
+      '--events',
+      file('html-bin.jsonl', good),
+      '--html',
+      '-',
+    ])
+    expect(stdout).toContain('<dd data-figure="leads.new">2</dd>')
+    expect(stdout).toContain('<svg')
+  })
+
+  it('refuses --html - with --json: both would go to stdout', async () => {
+    const { status, stdout, stderr } = await run([
+      'report',
+      '--events',
+      file('html2.jsonl', good),
+      '--html',
+      '-',
+      '--json',
+    ])
+    expect(status).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('--html - and --json both write to stdout')
   })
 })

@@ -12,11 +12,12 @@ import { EXIT, UsageError, type Io } from './Io.js'
 import { progress } from './Progress.js'
 import { fromDatabase } from './report.js'
 import { render } from './ReportText.js'
+import * as HtmlPage from './HtmlPage.js'
 import { summarize } from './import.js'
 import { openLog } from './Database.js'
 
 /** The command's help text. */
-export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S] [--json]
+export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S] [--json] [--html FILE]
 
 Generates a realistic year (2025) of a small business — several channels and campaigns, nurture
 series, one-time and repeat buyers in four product lines, refunds, satisfaction surveys,
@@ -28,6 +29,8 @@ Options:
   --customers N      customers arriving over the year (default 1000; referred friends come on top)
   --seed S           the generator's seed (default 2025): the same seed, the same business
   --json             print the report as one JSON document
+  --html FILE        also write the report as one self-contained HTML page with charts to FILE
+                     (- for stdout, instead of the text or JSON)
   -h, --help         this help
 `
 
@@ -48,6 +51,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       customers: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -55,6 +59,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     io.stdout(help)
     return EXIT.ok
   }
+  HtmlPage.checkTargets(values.html, values.json)
   const customers = positiveInt('customers', values.customers, 1_000)
   const seed = positiveInt('seed', values.seed, 2025)
   const db = values.db ?? join(mkdtempSync(join(tmpdir(), 'lifeline-demo-')), 'demo.db')
@@ -74,6 +79,8 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   }
   // The second half of the year: customers active on 1 July give churn and retention a base.
   const report = await fromDatabase(db, { from: Date.UTC(2025, 6, 1), to: Date.UTC(2026, 0, 1) })
+  if (values.html !== undefined) await HtmlPage.write(values.html, report, io)
+  if (values.html === '-') return status
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
   if (!values.json) {
     io.stdout(

@@ -127,7 +127,7 @@ describe('lifeline report --db with a checkpoint of an older format', () => {
     const name = checkpointName({})
     expect((await run(['import', write('events.jsonl', events), '--db', db])).status).toBe(0)
     expect((await run(['report', '--db', db, '--json'])).status).toBe(0)
-    expect(checkpoints(db)).toEqual([{ name, position: 25, version: 3 }])
+    expect(checkpoints(db)).toEqual([{ name, position: 25, version: LedgerCheckpoint.VERSION }])
     // What the previous Lifeline left: a version 2 snapshot, and a version 2 delta, here one that
     // names the position the new snapshot will have (read as a current delta, it would fail and
     // make the next report fold from the start again).
@@ -154,7 +154,7 @@ describe('lifeline report --db with a checkpoint of an older format', () => {
     // Folded from the start: a new snapshot of the current version replaces the old one; the
     // old delta stays, of no use.
     expect(checkpoints(db)).toEqual([
-      { name, position: 26, version: 3 },
+      { name, position: 26, version: LedgerCheckpoint.VERSION },
       { name: `${name} delta`, position: 26, version: 2 },
     ])
     // Once: the next report resumes from that snapshot (leaving the old delta out by its
@@ -165,8 +165,8 @@ describe('lifeline report --db with a checkpoint of an older format', () => {
     await run(['import', write('last.jsonl', last), '--db', db])
     const resumed = await run(['report', '--db', db, '--json'])
     expect(checkpoints(db)).toEqual([
-      { name, position: 26, version: 3 },
-      { name: `${name} delta`, position: 27, version: 3 },
+      { name, position: 26, version: LedgerCheckpoint.VERSION },
+      { name: `${name} delta`, position: 27, version: LedgerCheckpoint.VERSION },
     ])
     const all = write('all-last.jsonl', [...events, ...more, ...last])
     expect(JSON.parse(resumed.stdout)).toEqual(JSON.parse((await run(['report', '--events', all, '--json'])).stdout))

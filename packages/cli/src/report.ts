@@ -10,6 +10,7 @@ import { openLog, type OpenLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { reportOptions } from './Options.js'
 import { render } from './ReportText.js'
+import * as HtmlPage from './HtmlPage.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline report (--db PATH | --events FILE) [options]
@@ -26,6 +27,8 @@ Options:
   --inactivity-days D            implicit churn after D days without a purchase (default: off)
   --conversion-window-days W     count a lead as converted only within W days (default: no limit)
   --json                         print exactly one JSON document (the METRICS.md shape)
+  --html FILE                    also write the report as one self-contained HTML page with
+                                 charts to FILE (- for stdout, instead of the text or JSON)
   -h, --help                     this help
 
 Bad events are reported on stderr, one line each with the line number, field and reason; the
@@ -44,6 +47,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       'inactivity-days': { type: 'string' },
       'conversion-window-days': { type: 'string' },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -57,17 +61,20 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     throw new UsageError('report needs either --db PATH or --events FILE (see lifeline report --help)')
   }
   const options = reportOptions(values)
+  HtmlPage.checkTargets(values.html, values.json)
+  const print = async (report: Report.Report): Promise<void> => {
+    if (values.html !== undefined) await HtmlPage.write(values.html, report, io)
+    if (values.html !== '-') io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
+  }
   if (values.db !== undefined) {
-    const report = await fromDatabase(values.db, options)
-    io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
+    await print(await fromDatabase(values.db, options))
     return EXIT.ok
   }
   const history = await readHistory(values.events!, io.stderr)
   if (history.repeated > 0) {
     io.stderr(`${history.repeated} repeated event(s) ignored (same event id as an earlier line)\n`)
   }
-  const report = Fold.run(Report.fold(options), history.events)
-  io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
+  await print(Fold.run(Report.fold(options), history.events))
   if (history.rejected > 0) {
     io.stderr(`${history.rejected} event(s) rejected; the report covers the ${history.events.length} valid event(s)\n`)
     return EXIT.rejected

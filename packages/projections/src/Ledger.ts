@@ -172,6 +172,15 @@ export interface State {
   readonly monthRevenue: Map<Month.Month, Map<string, number>>
   /** Net revenue of each cohort in its month k: cohort -> currency -> cents at index k. */
   readonly cohortRevenue: Map<Month.Month, Map<string, number[]>>
+  /** Revenue in [from, to) per month: month -> currency -> cents (trends). */
+  readonly periodMonthSales: Map<Month.Month, Map<string, number>>
+  /** Refunds in [from, to) per month: month -> currency -> cents (trends). */
+  readonly periodMonthRefunds: Map<Month.Month, Map<string, number>>
+  /**
+   * Customers active at `from` whose first churn in [from, to) falls before the end of the month
+   * holding `from` (trends: that month's churn counts from `from`, not from its start).
+   */
+  fromMonthChurns: number
 }
 
 /** What the ledger knows of one customer, as one object (`factsOf`); null is "never" or "none". */
@@ -254,6 +263,9 @@ export const initial = (options: Options): State => ({
   monthChurns: new Map(),
   monthRevenue: new Map(),
   cohortRevenue: new Map(),
+  periodMonthSales: new Map(),
+  periodMonthRefunds: new Map(),
+  fromMonthChurns: 0,
 })
 
 // -------------------------------------------------------------------------------------
@@ -425,6 +437,15 @@ const beforeFrom = (c: Customers, r: number, kind: 'P' | 'C'): void => {
 /** A customer's churn at `t` (explicit with its reason, or implicit at `purchase + D`). */
 const churnAt = (state: State, r: number, t: number, from: number, to: number, reason: string): void => {
   const c = state.customers
+  const flags = c.integers.flags[r]!
+  if (
+    t >= from &&
+    t < to &&
+    (flags & (CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE)) === BEFORE_FROM_PURCHASE &&
+    t < Month.start(Month.of(from) + 1)
+  ) {
+    state.fromMonthChurns++
+  }
   if (t < from) beforeFrom(c, r, 'C')
   else if (t < to && (c.integers.flags[r]! & CHURNED_IN_PERIOD) === 0) {
     setFlag(c, r, CHURNED_IN_PERIOD, true)
@@ -484,6 +505,7 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     }
   }
   const month = Month.of(t)
+  if (t >= from) addIn(state.periodMonthSales, month, currency, amountCents)
   if ((i.flags[r]! & ACTIVE) === 0) {
     setFlag(c, r, ACTIVE, true)
     n.activeSince[r] = t
@@ -539,6 +561,7 @@ const refundAt = (state: State, r: number, t: number, event: Events.Refunded, fr
   // A refund before `from` is of an order bought before `from`: not one of the period's.
   if (t < from) return
   add(state.periodRefunds, currency, amountCents)
+  addIn(state.periodMonthRefunds, Month.of(t), currency, amountCents)
   state.refundsInPeriod++
   const orders = c.refundOrders.get(r)
   if (c.numbers.firstPurchaseAt[r]! >= from) {

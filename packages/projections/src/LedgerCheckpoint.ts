@@ -31,10 +31,11 @@ export type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
 export type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
 
 /**
- * The format version of snapshots and deltas. 3: refunds, surveys and categories (issue 10);
+ * The format version of snapshots and deltas. 4: the period's sales and refunds by month and the
+ * churns of the month holding `from` (trends); 3: refunds, surveys and categories (issue 10);
  * 2: the columnar ledger.
  */
-export const VERSION = 3
+export const VERSION = 4
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {

@@ -14,6 +14,7 @@ import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Referrals from './Referrals.js'
 import * as Revenue from './Revenue.js'
 import * as Satisfaction from './Satisfaction.js'
+import * as Trends from './Trends.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -42,6 +43,7 @@ export interface Report {
   readonly referrals: Referrals.Referrals
   readonly channels: Readonly<Record<string, Referrals.Channel>>
   readonly campaigns: Readonly<Record<string, Referrals.Channel>>
+  readonly trends: readonly Trends.TrendMonth[]
 }
 
 /** A report's state with the log position it reflects: what a checkpoint stores. */
@@ -89,6 +91,7 @@ export const fromLedger = (state: Ledger.State): Report => {
     referrals: Referrals.referrals(state),
     channels: Referrals.channels(state, leads),
     campaigns: Referrals.campaigns(state, leads),
+    trends: Trends.trends(state),
   }
 }
 
