@@ -4,11 +4,11 @@
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { EventLog } from '@lifeline/core'
-import { Fold, LedgerCheckpoint, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Fold, Ledger, LedgerCheckpoint, ProjectionRunner, Report } from '@lifeline/projections'
 import { readHistory } from './EventFile.js'
 import { openLog, type OpenLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
-import { reportOptions } from './Options.js'
+import { reportFlags, reportOptions, tierHelp } from './Options.js'
 import { render } from './ReportText.js'
 import * as HtmlPage from './HtmlPage.js'
 
@@ -26,6 +26,7 @@ Options:
   --to ISO                       end of the period, exclusive (default: just after the latest event)
   --inactivity-days D            implicit churn after D days without a purchase (default: off)
   --conversion-window-days W     count a lead as converted only within W days (default: no limit)
+${tierHelp.trimEnd()}
   --json                         print exactly one JSON document (the METRICS.md shape)
   --html FILE                    also write the report as one self-contained HTML page with
                                  charts to FILE (- for stdout, instead of the text or JSON)
@@ -42,10 +43,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     options: {
       events: { type: 'string' },
       db: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'inactivity-days': { type: 'string' },
-      'conversion-window-days': { type: 'string' },
+      ...reportFlags,
       json: { type: 'boolean', default: false },
       html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -84,7 +82,15 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
 
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>
-  `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
+  `report ${JSON.stringify({
+    from: options.from ?? null,
+    to: options.to ?? null,
+    inactivityDays: options.inactivityDays ?? null,
+    conversionWindowDays: options.conversionWindowDays ?? null,
+    // The tier and scoring options change what is folded (the ring's width, salesReadyAt).
+    ...Ledger.tierSettings(options),
+    scoring: Ledger.scoringSettings(options),
+  })}`
 
 /** A stored delta: the changes since the snapshot stored at `basePosition`. */
 interface StoredDelta {
