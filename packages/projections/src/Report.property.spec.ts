@@ -2,6 +2,7 @@ import { Customer, Decider, Ids, type LifecycleEvent } from '@lifeline/core'
 import { Arbitraries } from '@lifeline/core/testing'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import * as CustomerList from './CustomerList.js'
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
 import * as LedgerCheckpoint from './LedgerCheckpoint.js'
@@ -134,6 +135,24 @@ describe('report properties', () => {
           if (reader.atFrom(r) === Tiers.NONE && reader.atTo(r) === Tiers.NONE) unmoved++
         }
         expect(moved + unmoved).toBe(state.customers.size)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the customer list holds every customer with events once, its tiers counted equal tiers.counts', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const state = Fold.run(Ledger.fold(opts), interleave(lists, p))
+        const rows = [...CustomerList.list(state)]
+        const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
+        const expected = lists
+          .filter((events) => events.some((e) => e.occurredAt < to))
+          .map((events) => events[0]!.customerId)
+        expect(rows.map((r) => r.customerId).sort()).toEqual(expected.sort())
+        const counts: Record<string, number> = { prospect: 0, new: 0, invested: 0, regular: 0, lapsed: 0 }
+        for (const row of rows) if (row.tier !== 'none') counts[row.tier]!++
+        expect(counts).toEqual(Report.fromLedger(state).tiers.counts)
       }),
       { numRuns: 300 },
     )

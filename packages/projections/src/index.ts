@@ -6,6 +6,7 @@
 export * as Cohorts from './Cohorts.js'
 export * from './clv/index.js'
 export * as CrossSell from './CrossSell.js'
+export * as CustomerList from './CustomerList.js'
 export * as Customers from './Customers.js'
 export * as Fold from './Fold.js'
 export * as Leads from './Leads.js'
