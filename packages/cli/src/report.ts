@@ -168,10 +168,10 @@ const store = async (log: OpenLog, name: string, at: Resume, position: number): 
 }
 
 /**
- * The report from the SQLite log: resumes from the checkpoint stored for these options, folds
- * the events appended since, and stores where it got to.
+ * The report's ledger state from the SQLite log (or PostgreSQL): resumes from the checkpoint
+ * stored for these options, folds the events appended since, and stores where it got to.
  */
-export const fromDatabase = async (path: string, options: Ledger.Options): Promise<Report.Report> => {
+export const ledgerFromDatabase = async (path: string, options: Ledger.Options): Promise<Ledger.State> => {
   const log = await openLog(path)
   try {
     const name = checkpointName(options)
@@ -181,8 +181,12 @@ export const fromDatabase = async (path: string, options: Ledger.Options): Promi
     if (caught._tag === 'Left') throw new EventLog.EventLogFailure(caught.left)
     // Structured clone (v8) copies the typed arrays of the columns as blocks of memory.
     if (runner.position() !== start.position) await store(log, name, start, runner.position())
-    return runner.result()
+    return runner.state()
   } finally {
     await log.close()
   }
 }
+
+/** The report from the SQLite log (or PostgreSQL), resumed from its checkpoint (see `ledgerFromDatabase`). */
+export const fromDatabase = async (path: string, options: Ledger.Options): Promise<Report.Report> =>
+  Report.fromLedger(await ledgerFromDatabase(path, options))
