@@ -5,6 +5,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { EventLog } from '@lifeline/core'
+import { Fold, PurchaseHistory } from '@lifeline/projections'
+import type { Page } from '@lifeline/report-html'
 import type { Line } from './EventFile.js'
 import * as Generator from './Generator.js'
 import * as Importer from './Importer.js'
@@ -40,6 +43,26 @@ const positiveInt = (flag: string, value: string | undefined, fallback: number):
   if (!Number.isSafeInteger(n) || n < 1)
     throw new UsageError(`--${flag}: ${JSON.stringify(value)} is not a whole number >= 1`)
   return n
+}
+
+/**
+ * The page's CLV section: the count models fitted on the purchases before October and checked
+ * against the last quarter of the year. None (with a word on stderr) when the business is too
+ * small to fit them.
+ */
+const clvSection = async (db: string, io: Io): Promise<Page.Placed[]> => {
+  const log = await openLog(db)
+  try {
+    const history = await Fold.runAsync(PurchaseHistory.fold, EventLog.readAll(log, { pageSize: 5_000 }))
+    const { ClvSection } = await import('@lifeline/report-html')
+    const input = ClvSection.analyze(history, { holdoutFrom: Date.UTC(2025, 9, 1), to: Date.UTC(2026, 0, 1) })
+    return [{ after: 'revenue', section: ClvSection.section(input) }]
+  } catch (e) {
+    io.stderr(`the page has no CLV section: ${(e as Error).message}\n`)
+    return []
+  } finally {
+    await log.close()
+  }
 }
 
 /** Runs `lifeline demo`. */
@@ -79,7 +102,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   }
   // The second half of the year: customers active on 1 July give churn and retention a base.
   const report = await fromDatabase(db, { from: Date.UTC(2025, 6, 1), to: Date.UTC(2026, 0, 1) })
-  if (values.html !== undefined) await HtmlPage.write(values.html, report, io)
+  if (values.html !== undefined) await HtmlPage.write(values.html, report, io, await clvSection(db, io))
   if (values.html === '-') return status
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
   if (!values.json) {
