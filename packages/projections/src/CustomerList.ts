@@ -103,12 +103,30 @@ export interface ClvColumns {
   readonly currency: (string | null)[]
 }
 
+/** Reads a state's customers by ledger row number (see `rowsOf`). */
+export interface Rows {
+  /** Whether the row is a customer with events of its own (one only named as referred is not). */
+  readonly listed: (r: number) => boolean
+  /** Its stage at `to`. */
+  readonly stage: (r: number) => Stage
+  /** Its tier at `to`. */
+  readonly tier: (r: number) => Tiers.Tier
+  /** Whether it was sales-ready as a lead (a `salesReadyAt`, not after its first purchase). */
+  readonly salesReady: (r: number) => boolean
+  /** Its lead score at `to`, or null. */
+  readonly score: (r: number) => number | null
+  /** The whole row. */
+  readonly row: (r: number) => Row
+  /** The sort key of a field. */
+  readonly key: (field: SortField) => Key
+}
+
 // -------------------------------------------------------------------------------------
 // destructors
 // -------------------------------------------------------------------------------------
 
 /** Makes the rows of a state: the readers of tiers and status are set up once. */
-export const rowsOf = (state: Ledger.State) => {
+export const rowsOf = (state: Ledger.State): Rows => {
   const c = state.customers
   const n = c.numbers
   const i = c.integers
@@ -181,9 +199,6 @@ export const rowsOf = (state: Ledger.State) => {
   }
   return { listed, stage, tier: (r: number) => Tiers.nameOf(tiers.atTo(r)), salesReady, score, row, key }
 }
-
-/** The rows of a state. */
-export type Rows = ReturnType<typeof rowsOf>
 
 const isMissing = (x: number | string | null): boolean => x === null || (typeof x === 'number' && Number.isNaN(x))
 

@@ -58,7 +58,9 @@ export interface Tiers {
 
 /** Reads rows' tiers (codes) at `from` and at `to`, without changing the state. */
 export interface Reader {
+  /** The tier code of a row at `from` (`NONE` when the report has no `from`). */
   readonly atFrom: (r: number) => number
+  /** The tier code of a row at `to`. */
   readonly atTo: (r: number) => number
 }
 
