@@ -158,6 +158,23 @@ describe('report properties', () => {
     )
   })
 
+  it('interleaving and resuming give the same customer list: tiers, stages, scores, salesReadyAt', () => {
+    fc.assert(
+      fc.property(histories, picks, picks, fc.nat(), options, (lists, p1, p2, cut, opts) => {
+        const byId = (state: Ledger.State) =>
+          [...CustomerList.list(state)].sort((a, b) => (a.customerId < b.customerId ? -1 : 1))
+        const fold = Ledger.fold(opts)
+        const a = interleave(lists, p1)
+        const whole = byId(Fold.run(fold, a))
+        expect(byId(Fold.run(fold, interleave(lists, p2)))).toEqual(whole)
+        const k = a.length === 0 ? 0 : cut % (a.length + 1)
+        const text = LedgerCheckpoint.serialize(Fold.feed(fold, fold.initial(), a.slice(0, k)))
+        expect(byId(Fold.feed(fold, LedgerCheckpoint.deserialize(text), a.slice(k)))).toEqual(whole)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('a tier at to is the tier at from of a report starting at to', () => {
     fc.assert(
       fc.property(histories, picks, options, fc.integer({ min: MIN, max: MAX }), (lists, p, opts, t) => {
