@@ -175,6 +175,26 @@ describe('report properties', () => {
     )
   })
 
+  it("a listed customer's stage is the lifecycle stage of its events before to (without implicit churn)", () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const { inactivityDays: _implicit, ...explicit } = opts
+        const state = Fold.run(Ledger.fold(explicit), interleave(lists, p))
+        const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
+        const stages = new Map([...CustomerList.list(state)].map((row) => [row.customerId, row.stage]))
+        for (const events of lists) {
+          const before = events.filter((e) => e.occurredAt < to)
+          if (before.length === 0) continue
+          expect([events[0]!.customerId, stages.get(events[0]!.customerId)]).toEqual([
+            events[0]!.customerId,
+            Customer.stageName(Customer.fromEvents(before)),
+          ])
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('a tier at to is the tier at from of a report starting at to', () => {
     fc.assert(
       fc.property(histories, picks, options, fc.integer({ min: MIN, max: MAX }), (lists, p, opts, t) => {
