@@ -60,9 +60,11 @@ export const reportFlags = {
 } as const
 
 /** The help lines of the tier and scoring flags. */
-export const tierHelp = `  --new-days N                   client tiers: new within N days of the first purchase (default 90)
+export const tierHelp = `  --new-days N                   client tiers: new within N days of the first purchase
+                                 (default 90)
   --regular-purchases K          client tiers: regular with K+ purchases in the window (default 3)
-  --regular-window-days W        client tiers: the window of --regular-purchases, in days (default 365)
+  --regular-window-days W        client tiers: the window of --regular-purchases in days
+                                 (default 365)
   --scoring FILE.json            lead scoring options (channelPoints, otherChannelPoints,
                                  touchPoints, halfLifeDays, threshold; see docs/metrics.md)
 `

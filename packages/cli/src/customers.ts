@@ -29,7 +29,8 @@ Options:
   --events FILE                  an events file (JSON Lines, or CSV when it ends in .csv)
   --to ISO                       the instant the list is as of, exclusive (default: just after
                                  the latest event)
-  --from ISO                     start of the period of the survey answers (default: the earliest event)
+  --from ISO                     start of the period of the survey answers (default: the
+                                 earliest event)
   --tier T,...                   only these tiers: prospect, new, invested, regular, lapsed, none
   --stage S,...                  only these stages: lead, customer, repeat, advocate, churned
   --sales-ready                  only the leads that became sales-ready (not after buying)
