@@ -60,30 +60,52 @@ export interface TierSettings {
 /** The tier defaults of METRICS.md. */
 export const TIER_DEFAULTS: TierSettings = { newDays: 90, regularPurchases: 3, regularWindowDays: 365 }
 
-const tierCache = new WeakMap<Options, TierSettings>()
+/** What `step` reads of the options, resolved once per options object. */
+interface Resolved {
+  readonly options: Options
+  readonly tiers: TierSettings
+  readonly scoring: Scoring.Settings
+  /** `from - regularWindowDays`: purchases from here to `from` count for the tier at `from`. */
+  readonly fromWindowStart: number
+  /** ln 2 / the half-life in ms: a touch's points decay as `exp(-rate × Δt)` (`Scoring.decay`). */
+  readonly decayRate: number
+  /** The score at which a lead is sales-ready: the threshold less its tolerance. */
+  readonly readyAt: number
+}
 
-/** The tier options of a report with the defaults filled in. */
-export const tierSettings = (options: Options): TierSettings => {
-  let s = tierCache.get(options)
-  if (s === undefined) {
-    s = {
+const resolvedCache = new WeakMap<Options, Resolved>()
+/** The last options resolved: folds step with one options object, so this is the usual hit. */
+let lastResolved: Resolved | null = null
+
+const resolved = (options: Options): Resolved => {
+  if (lastResolved !== null && lastResolved.options === options) return lastResolved
+  let r = resolvedCache.get(options)
+  if (r === undefined) {
+    const tiers: TierSettings = {
       newDays: options.newDays ?? TIER_DEFAULTS.newDays,
       regularPurchases: options.regularPurchases ?? TIER_DEFAULTS.regularPurchases,
       regularWindowDays: options.regularWindowDays ?? TIER_DEFAULTS.regularWindowDays,
     }
-    tierCache.set(options, s)
+    const scoring = Scoring.settings(options.scoring)
+    r = {
+      options,
+      tiers,
+      scoring,
+      fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
+      decayRate: Scoring.decayRate(scoring),
+      readyAt: scoring.threshold - Scoring.EPSILON,
+    }
+    resolvedCache.set(options, r)
   }
-  return s
+  lastResolved = r
+  return r
 }
 
-const scoringCache = new WeakMap<Options, Scoring.Settings>()
+/** The tier options of a report with the defaults filled in. */
+export const tierSettings = (options: Options): TierSettings => resolved(options).tiers
 
 /** The scoring options of a report with the defaults filled in. */
-export const scoringSettings = (options: Options): Scoring.Settings => {
-  let s = scoringCache.get(options)
-  if (s === undefined) scoringCache.set(options, (s = Scoring.settings(options.scoring)))
-  return s
-}
+export const scoringSettings = (options: Options): Scoring.Settings => resolved(options).scoring
 
 /**
  * Checks a report's options: instants and day counts finite (days >= 0), `to` after `from`,
@@ -138,6 +160,8 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
+  /** Lead scoring: the fit of the first opt-in's channel. */
+  'fit',
   /** Lead scoring: the touches' points decayed to `engagementAt` (the latest touch, or the first opt-in). */
   'engagement',
   'engagementAt',
@@ -627,7 +651,7 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
   // The ring of the latest K purchase instants (tiers at `to`), and the window before `from`.
   const recent = c.recent
   recent[before % recent.length]![r] = t
-  if (t < from && t >= from - tierSettings(state.options).regularWindowDays * Timestamp.MS_PER_DAY) {
+  if (t < from && t >= resolved(state.options).fromWindowStart) {
     i.fromWindowPurchases[r]!++
   }
   setFlag(c, r, LAST_CHURNED, false)
@@ -727,24 +751,27 @@ export const step = (state: State, event: LifecycleEvent): State => {
         // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
         setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
         // The score starts at the fit of the first opt-in's channel (and never resets).
+        const s = resolved(state.options)
+        const fit = Scoring.fit(s.scoring, event.channel)
+        n.fit[r] = fit
         n.engagementAt[r] = t
-        const scoring = scoringSettings(state.options)
-        if (Scoring.reaches(scoring, Scoring.fit(scoring, event.channel))) n.salesReadyAt[r] = t
+        if (fit >= s.readyAt) n.salesReadyAt[r] = t
       }
       break
     case 'Nurtured': {
       if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
-      // Touches from the first opt-in on count (the lifecycle rules admit no touch before it).
-      if (Number.isNaN(n.optInAt[r]!)) break
-      const scoring = scoringSettings(state.options)
+      // Touches from the first opt-in on count (the lifecycle rules admit no touch before it);
+      // `engagementAt` is set at the first opt-in. (The decay is `Scoring.decay` written out, with
+      // the same operations: this is the most frequent event.)
+      const since = n.engagementAt[r]!
+      if (Number.isNaN(since)) break
+      const s = resolved(state.options)
+      const before = n.engagement[r]!
       const engagement =
-        Scoring.decay(scoring, n.engagement[r]!, n.engagementAt[r]!, t) + scoring.touchPoints[event.touch]
+        (before === 0 ? 0 : before * Math.exp((since - t) * s.decayRate)) + s.scoring.touchPoints[event.touch]
       n.engagement[r] = engagement
       n.engagementAt[r] = t
-      if (Number.isNaN(n.salesReadyAt[r]!)) {
-        const fit = Scoring.fit(scoring, c.strings[c.integers.channel[r]!]!)
-        if (Scoring.reaches(scoring, fit + engagement)) n.salesReadyAt[r] = t
-      }
+      if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
       break
     }
     case 'Purchased':
@@ -786,9 +813,7 @@ export const scoreAt = (state: State, r: number, t: number): number | null => {
   const c = state.customers
   const n = c.numbers
   if (Number.isNaN(n.optInAt[r]!)) return null
-  const scoring = scoringSettings(state.options)
-  const fit = Scoring.fit(scoring, c.strings[c.integers.channel[r]!]!)
-  return fit + Scoring.decay(scoring, n.engagement[r]!, n.engagementAt[r]!, t)
+  return n.fit[r]! + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
 }
 
 /** The ledger as a fold (its result is the state itself, read by the metric modules). */

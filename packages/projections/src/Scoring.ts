@@ -165,9 +165,18 @@ export const settings = (options: Options = {}): Settings => ({
 export const fit = (s: Settings, channel: string): number =>
   Object.prototype.hasOwnProperty.call(s.channelPoints, channel) ? s.channelPoints[channel]! : s.otherChannelPoints
 
-/** `x` points valid at `since`, decayed to `at` (ms) with the half-life in days. */
+const MS_PER_DAY = 86_400_000
+
+/** `ln 2 / halfLife` in ms: points decay as `exp(-rate × Δt)`, which is `0.5 ^ (Δt / halfLife)`. */
+export const decayRate = (s: Settings): number => Math.LN2 / (s.halfLifeDays * MS_PER_DAY)
+
+/**
+ * `x` points valid at `since`, decayed to `at` (ms): `x × 0.5 ^ ((at − since) / halfLife)`,
+ * computed as `x × exp(−ln 2 × (at − since) / halfLife)` (several times faster than a power,
+ * equal to it within a few units in the last place).
+ */
 export const decay = (s: Settings, x: number, since: number, at: number): number =>
-  x === 0 ? 0 : x * 0.5 ** ((at - since) / (s.halfLifeDays * 86_400_000))
+  x === 0 ? 0 : x * Math.exp((since - at) * decayRate(s))
 
 /** True when a score reaches the threshold (within `EPSILON`). */
 export const reaches = (s: Settings, score: number): boolean => score >= s.threshold - EPSILON
