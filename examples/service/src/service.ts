@@ -4,12 +4,17 @@
  *   rules, then appended in one transaction. All or nothing: any bad line answers 400 with
  *   line-precise errors and appends nothing; a concurrent writer answers 409.
  *   `?expectedVersion=N` (for a one-customer body) appends only if that stream is at version N.
- * - `GET /report?from=&to=`: the METRICS.md report from projection runners kept current as
- *   events arrive, never by refolding the log per request.
+ * - `POST /import[?strict=true]`: a JSON Lines body of any size, streamed through the import
+ *   pipeline of `@lifeline/pipeline` (what `lifeline import` does): answers what was appended,
+ *   already stored, and every rejected line with its number and reason.
+ * - `GET /report?from=&to=`: the METRICS.md report: the open-ended one from a projection runner
+ *   following the log; a period's from the checkpoint stored in the log for it
+ *   (`CheckpointedReport`, what `lifeline report --db` does), so only events appended since are
+ *   folded, even after a restart; never by refolding the log per request.
  * - `GET /report.html?from=&to=`: the same report as one self-contained HTML page with charts.
  * - `GET /customers?tier=&stage=&salesReady=&limit=&after=&to=`: the customer list (stage, tier,
- *   lead score, money) from the same live state, a page at a time: `next` is the cursor to pass
- *   as `after` for the next page (null on the last).
+ *   lead score, money) from the same live or checkpointed state, a page at a time: `next` is the
+ *   cursor to pass as `after` for the next page (null on the last).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -26,6 +31,7 @@ import {
   type RecordedEvent,
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
+import { CheckpointedReport, Importer, jsonLinesOf } from '@lifeline/pipeline'
 import { CustomerList, ProjectionRunner, Report, Tiers, type Ledger } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
@@ -127,23 +133,29 @@ export const start = async (options: Options): Promise<Service> => {
   const limit = options.bodyLimit ?? 1024 * 1024
   const stop = new AbortController()
 
-  // Runners by report options: the open-ended report follows the log from the start; others
-  // are made on first request and caught up incrementally on each later one.
-  const runners = new Map<string, ProjectionRunner.ProjectionRunner<Ledger.State, Report.Report>>()
-  const runnerFor = (reportOptions: Ledger.Options) => {
-    const key = JSON.stringify(reportOptions)
-    let runner = runners.get(key)
-    if (runner === undefined) {
-      if (runners.size >= 16) runners.delete(runners.keys().next().value!)
-      runner = ProjectionRunner.make(log, Report.fold(reportOptions))
-      runners.set(key, runner)
-    }
-    return runner
-  }
+  // The open-ended report follows the log from the start; a period's report resumes from the
+  // checkpoint stored for it (see getReport).
   // #region live
-  const live = runnerFor({})
+  const live = ProjectionRunner.make(log, Report.fold())
   const following = live.follow(stop.signal).catch(() => undefined)
   // #endregion
+
+  // A JSON Lines body of any size, streamed through the import pipeline.
+  const postImport = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
+    const strict = url.searchParams.get('strict') === 'true'
+    try {
+      // #region import
+      const result = await Importer.importLines(log, jsonLinesOf(req), { strict })
+      // #endregion
+      return [result.rejected.length > 0 ? 422 : 200, result]
+    } catch (error) {
+      if (error instanceof Importer.ImportFailed) {
+        const status = error.error._tag === 'VersionConflict' || error.error._tag === 'IdReused' ? 409 : 503
+        throw new HttpError(status, { error: error.message })
+      }
+      throw error
+    }
+  }
 
   const postEvents = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
     const { events, errors } = parseEvents(await readBody(req, limit))
@@ -228,11 +240,16 @@ export const start = async (options: Options): Promise<Service> => {
   const getReport = async (url: URL): Promise<[number, unknown]> => {
     const from = instant('from', url.searchParams.get('from'))
     const to = instant('to', url.searchParams.get('to'))
+    if (from === undefined && to === undefined) {
+      const caught = await live.catchUp() // only the events appended since the last request
+      if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+      return [200, live.result()]
+    }
     // #region report
-    const runner = runnerFor({ ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
-    const caught = await runner.catchUp() // only the events appended since the last request
-    if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
-    return [200, runner.result()]
+    const period: Ledger.Options = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+    const report = await CheckpointedReport.report(log, period)() // folds only what is new since the stored checkpoint
+    if (report._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(report.left) })
+    return [200, report.right]
     // #endregion
   }
 
@@ -248,7 +265,8 @@ export const start = async (options: Options): Promise<Service> => {
     return items as A[]
   }
 
-  // The customer list, a page at a time, from the live runners' state: never a refold per request.
+  // The customer list, a page at a time: as of now from the live runner's state, as of `to` from
+  // the checkpointed ledger for it (as `GET /report?to=`): never a refold of the log per request.
   const getCustomers = async (url: URL): Promise<[number, unknown]> => {
     const to = instant('to', url.searchParams.get('to'))
     const tiers = oneOf(url, 'tier', Tiers.ORDER)
@@ -261,12 +279,19 @@ export const start = async (options: Options): Promise<Service> => {
     }
     const after = url.searchParams.get('after')
     // #region customers
-    const runner = runnerFor(to === undefined ? {} : { to })
-    const caught = await runner.catchUp()
-    if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+    let state: Ledger.State
+    if (to === undefined) {
+      const caught = await live.catchUp()
+      if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+      state = live.state()
+    } else {
+      const ledger = await CheckpointedReport.ledger(log, { to })()
+      if (ledger._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(ledger.left) })
+      state = ledger.right
+    }
     // One more row than the page: whether a next page exists.
     const rows = [
-      ...CustomerList.list(runner.state(), {
+      ...CustomerList.list(state, {
         ...(tiers === undefined ? {} : { tiers }),
         ...(stages === undefined ? {} : { stages }),
         ...(ready === undefined ? {} : { salesReady: ready[0] === 'true' }),
@@ -293,6 +318,7 @@ export const start = async (options: Options): Promise<Service> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
+      else if (req.method === 'POST' && url.pathname === '/import') [status, body] = await postImport(req, url)
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
       else if (req.method === 'GET' && url.pathname === '/customers') [status, body] = await getCustomers(url)
       else if (req.method === 'GET' && url.pathname === '/report.html') {

@@ -9,7 +9,7 @@ import { CustomerList, Fold, Ledger, PurchaseHistory, Tiers } from '@lifeline/pr
 import { stringify } from 'csv-stringify/sync'
 import * as E from 'fp-ts/lib/Either.js'
 import { openLog } from './Database.js'
-import { readHistory } from './EventFile.js'
+import { readHistory } from '@lifeline/pipeline'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { count, reportFlags, reportOptions, tierHelp } from './Options.js'
 import { ledgerFromDatabase } from './report.js'

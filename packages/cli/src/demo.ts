@@ -8,9 +8,8 @@ import { parseArgs } from 'node:util'
 import { EventLog } from '@lifeline/core'
 import { Fold, PurchaseHistory } from '@lifeline/projections'
 import type { Page } from '@lifeline/report-html'
-import type { Line } from './EventFile.js'
 import * as Generator from './Generator.js'
-import * as Importer from './Importer.js'
+import { Importer, type Line } from '@lifeline/pipeline'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { progress } from './Progress.js'
 import { fromDatabase } from './report.js'
@@ -96,7 +95,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   const log = await openLog(db)
   let status: number
   try {
-    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').update })
+    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').import })
     status = summarize(io, db, 'demo', result)
   } finally {
     await log.close()
