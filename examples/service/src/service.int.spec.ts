@@ -252,6 +252,10 @@ describe('GET /customers: the customer list, a page at a time, from the live sta
       ids: ['p1', 'p2', 'p3'],
       next: null,
     })
+    // As of 4 January (exclusive), from the checkpointed ledger for that instant: p3 (4 January,
+    // 10:00) and n1 are not known yet.
+    expect(await page('?to=2025-01-04')).toEqual({ ids: ['p1', 'p2', 's1'], next: null })
+    expect(await page('?to=2025-01-04&salesReady=true')).toEqual({ ids: ['s1'], next: null })
     const { body } = await get('?stage=customer')
     expect(body['customers']).toEqual([
       expect.objectContaining({
