@@ -71,6 +71,28 @@ interface Resolved {
   readonly decayRate: number
   /** The score at which a lead is sales-ready: the threshold less its tolerance. */
   readonly readyAt: number
+  /** The points of each touch by `touchIndex`. */
+  readonly touchPoints: Float64Array
+}
+
+/** A touch's index in `Scoring.TOUCHES` (a switch on interned strings: cheaper than a keyed lookup). */
+const touchIndex = (touch: Events.Touch): number => {
+  switch (touch) {
+    case 'email':
+      return 0
+    case 'sms':
+      return 1
+    case 'call':
+      return 2
+    case 'content':
+      return 3
+    case 'retargeting':
+      return 4
+    case 'event':
+      return 5
+    case 'other':
+      return 6
+  }
 }
 
 const resolvedCache = new WeakMap<Options, Resolved>()
@@ -94,6 +116,7 @@ const resolved = (options: Options): Resolved => {
       fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
       decayRate: Scoring.decayRate(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
+      touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
     }
     resolvedCache.set(options, r)
   }
@@ -718,6 +741,49 @@ const refundAt = (state: State, r: number, t: number, event: Events.Refunded, fr
   }
 }
 
+/** An `OptedIn` of a row: the stage flags; the first one's facts, and its score starts at its fit. */
+const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from: number, to: number): void => {
+  const c = state.customers
+  const n = c.numbers
+  const flags = c.integers.flags
+  flags[r] = (flags[r]! | OPTED_IN | (t < from ? OPTED_IN_AT_FROM : 0)) & ~LAST_CHURNED
+  if (!Number.isNaN(n.optInAt[r]!)) return
+  const i = c.integers
+  n.optInAt[r] = t
+  i.channel[r] = intern(c, event.channel)
+  i.campaign[r] = event.campaign !== undefined && event.campaign !== '' ? intern(c, event.campaign) : NONE
+  n.acquisitionCostCents[r] = event.acquisitionCostCents ?? Number.NaN
+  // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
+  setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
+  // The score starts at the fit of the first opt-in's channel (and never resets).
+  const s = resolved(state.options)
+  const fit = Scoring.fit(s.scoring, event.channel)
+  n.fit[r] = fit
+  n.engagementAt[r] = t
+  if (fit >= s.readyAt) n.salesReadyAt[r] = t
+}
+
+/**
+ * A `Nurtured` touch of a row: its points join the decayed sum of the earlier ones, and the
+ * first instant the score reaches the threshold is `salesReadyAt`. Touches from the first opt-in
+ * on count (the lifecycle rules admit none before it); `engagementAt` is set at the first opt-in.
+ * The decay is `Scoring.decay` written out, with the same operations: this is the most frequent
+ * event.
+ */
+const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
+  const n = state.customers.numbers
+  if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
+  const since = n.engagementAt[r]!
+  if (Number.isNaN(since)) return
+  const s = resolved(state.options)
+  const before = n.engagement[r]!
+  const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
+  const engagement = decayed + s.touchPoints[touchIndex(touch)]!
+  n.engagement[r] = engagement
+  n.engagementAt[r] = t
+  if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
+}
+
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
 export const step = (state: State, event: LifecycleEvent): State => {
   const t = event.occurredAt
@@ -739,41 +805,11 @@ export const step = (state: State, event: LifecycleEvent): State => {
   }
   switch (event.type) {
     case 'OptedIn':
-      setFlag(c, r, OPTED_IN, true)
-      setFlag(c, r, LAST_CHURNED, false)
-      if (t < from) setFlag(c, r, OPTED_IN_AT_FROM, true)
-      if (Number.isNaN(n.optInAt[r]!)) {
-        const i = c.integers
-        n.optInAt[r] = t
-        i.channel[r] = intern(c, event.channel)
-        i.campaign[r] = event.campaign !== undefined && event.campaign !== '' ? intern(c, event.campaign) : NONE
-        n.acquisitionCostCents[r] = event.acquisitionCostCents ?? Number.NaN
-        // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
-        setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
-        // The score starts at the fit of the first opt-in's channel (and never resets).
-        const s = resolved(state.options)
-        const fit = Scoring.fit(s.scoring, event.channel)
-        n.fit[r] = fit
-        n.engagementAt[r] = t
-        if (fit >= s.readyAt) n.salesReadyAt[r] = t
-      }
+      optInAt(state, r, t, event, from, to)
       break
-    case 'Nurtured': {
-      if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
-      // Touches from the first opt-in on count (the lifecycle rules admit no touch before it);
-      // `engagementAt` is set at the first opt-in. (The decay is `Scoring.decay` written out, with
-      // the same operations: this is the most frequent event.)
-      const since = n.engagementAt[r]!
-      if (Number.isNaN(since)) break
-      const s = resolved(state.options)
-      const before = n.engagement[r]!
-      const engagement =
-        (before === 0 ? 0 : before * Math.exp((since - t) * s.decayRate)) + s.scoring.touchPoints[event.touch]
-      n.engagement[r] = engagement
-      n.engagementAt[r] = t
-      if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
+    case 'Nurtured':
+      nurturedAt(state, r, t, event.touch)
       break
-    }
     case 'Purchased':
       purchaseAt(state, r, t, event, from)
       if (state.options.inactivityDays !== undefined) {
