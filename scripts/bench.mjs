@@ -1,6 +1,6 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
-//   node scripts/bench.mjs [report|tiers|sqlite|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+//   node scripts/bench.mjs [report|tiers|customers|sqlite|postgres|clv] [--before COMMIT|DIR] [--rounds N]
 // `--before` also folds the report with the build of another commit (a checkout DIR already
 // built, or a COMMIT checked out and built once under the system's temporary folder), on that
 // commit's own generated workload, alternating the two builds for N rounds (default 5).
@@ -139,6 +139,52 @@ if (only === undefined || only === 'tiers') {
   const dir = beforeBuild(base)
   beforeAndAfter(dir, 1_000_000, Number(flags.rounds), base, 0.87, ' with tiers and scoring')
 }
+/** `lifeline customers --format csv` beside `lifeline report --db` on the same 1M-event log. */
+const customersCase = (sqlite, events) => {
+  // `lifeline customers --format csv` beside `lifeline report --db` on the same 1M-event log
+  // (issue 11: at most 1.3x its time), alternating, median of 3 each.
+  const cli = { report: [], customers: [] }
+  for (let i = 0; i < 3; i++) {
+    cli.report.push(sqlite('cli-report-db', events))
+    cli.customers.push(sqlite('cli-customers-csv', events))
+  }
+  const cliRatio = median(cli.customers.map((c, i) => c.seconds / cli.report[i].seconds))
+  const mid = (xs, pick) => median(xs.map(pick))
+  rows.push({
+    case: 'time of lifeline customers --format csv (whole list) / of lifeline report --db --json, 1M-event SQLite log',
+    events: fmt(Number(events)),
+    'baseline ev/s': fmt(Number(events) / mid(cli.report, (r) => r.seconds)),
+    'report ev/s': fmt(Number(events) / mid(cli.customers, (r) => r.seconds)),
+    'report / baseline': cliRatio.toFixed(3),
+    'baseline peak RSS MiB': mid(cli.report, (r) => r.peakRssMiB).toFixed(0),
+    'report peak RSS MiB': mid(cli.customers, (r) => r.peakRssMiB).toFixed(0),
+  })
+  console.log(
+    `customers --format csv: ${mid(cli.customers, (r) => r.seconds).toFixed(2)} s, ${(mid(cli.customers, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB of CSV, ` +
+      `peak RSS ${mid(cli.customers, (r) => r.peakRssMiB).toFixed(0)} MiB; report --db ${mid(cli.report, (r) => r.seconds).toFixed(2)} s, ` +
+      `peak RSS ${mid(cli.report, (r) => r.peakRssMiB).toFixed(0)} MiB: ${cliRatio.toFixed(3)}x (target <= 1.3; median of 3 pairs: ` +
+      `${cli.customers.map((c, i) => (c.seconds / cli.report[i].seconds).toFixed(3)).join(', ')})`,
+  )
+}
+
+if (only === 'customers') {
+  // Only that case: the 1M-event SQLite log (made once), then the two commands.
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  const sqlite = (...args) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-sqlite.mjs'), ...args, work],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  sqlite('setup', String(1_000_000))
+  customersCase(sqlite, String(1_000_000))
+}
 if (only === undefined || only === 'sqlite') {
   // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and
   // pragmas (WAL, synchronous FULL), in the same run.
@@ -178,30 +224,7 @@ if (only === undefined || only === 'sqlite') {
   const full = sqlite('report-full', events)
   // The CLI's incremental report: five rounds of 1,000 new events, each timed in a fresh process.
   sqlite('report-incremental-setup', events)
-  // `lifeline customers --format csv` beside `lifeline report --db` on the same 1M-event log
-  // (issue 11: at most 1.3x its time), alternating, median of 3 each.
-  const cli = { report: [], customers: [] }
-  for (let i = 0; i < 3; i++) {
-    cli.report.push(sqlite('cli-report-db', events))
-    cli.customers.push(sqlite('cli-customers-csv', events))
-  }
-  const cliRatio = median(cli.customers.map((c, i) => c.seconds / cli.report[i].seconds))
-  const mid = (xs, pick) => median(xs.map(pick))
-  rows.push({
-    case: 'time of lifeline customers --format csv (whole list) / of lifeline report --db --json, 1M-event SQLite log',
-    events: fmt(Number(events)),
-    'baseline ev/s': fmt(Number(events) / mid(cli.report, (r) => r.seconds)),
-    'report ev/s': fmt(Number(events) / mid(cli.customers, (r) => r.seconds)),
-    'report / baseline': cliRatio.toFixed(3),
-    'baseline peak RSS MiB': mid(cli.report, (r) => r.peakRssMiB).toFixed(0),
-    'report peak RSS MiB': mid(cli.customers, (r) => r.peakRssMiB).toFixed(0),
-  })
-  console.log(
-    `customers --format csv: ${mid(cli.customers, (r) => r.seconds).toFixed(2)} s, ${(mid(cli.customers, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB of CSV, ` +
-      `peak RSS ${mid(cli.customers, (r) => r.peakRssMiB).toFixed(0)} MiB; report --db ${mid(cli.report, (r) => r.seconds).toFixed(2)} s, ` +
-      `peak RSS ${mid(cli.report, (r) => r.peakRssMiB).toFixed(0)} MiB: ${cliRatio.toFixed(3)}x (target <= 1.3; median of 3 pairs: ` +
-      `${cli.customers.map((c, i) => (c.seconds / cli.report[i].seconds).toFixed(3)).join(', ')})`,
-  )
+  customersCase(sqlite, events)
   const rounds = [1, 2, 3, 4, 5].map((round) => sqlite('report-incremental', events, String(round)))
   const shares = rounds.map((r) => r.seconds / full.seconds)
   const worst = Math.max(...shares)
