@@ -203,30 +203,33 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   // Every currency paid in before `to`: the CSV's net revenue columns.
   const currencies = [...state.sales.keys()].sort()
   const render = renderer(format, currencies, clv !== null, state)
-  let chunk = render.header
+  // Rows go out in pieces of 1,000 (one CSV writer call each), waiting for stdout to drain.
+  let batch: Row[] = []
+  let header = render.header
   let n = 0
   for (const r of CustomerList.select(state, query, rows)) {
-    chunk += render.row(make(r))
+    batch.push(make(r))
     n++
-    if (n % 1_000 === 0) {
-      io.stdout(chunk)
-      chunk = ''
+    if (batch.length === 1_000) {
+      io.stdout(header + render.rows(batch))
+      header = ''
+      batch = []
       await io.drained?.()
     }
   }
-  if (chunk !== '') io.stdout(chunk)
+  if (batch.length > 0 || header !== '') io.stdout(header + render.rows(batch))
   io.stderr(`${n.toLocaleString('en')} customer(s) listed\n`)
   return status
 }
 
-/** The text of the header and of each row in a format. */
+/** The text of the header and of a piece of rows in a format. */
 const renderer = (
   format: (typeof FORMATS)[number],
   currencies: readonly string[],
   withClv: boolean,
   state: Ledger.State,
-): { readonly header: string; readonly row: (row: Row) => string } => {
-  if (format === 'jsonl') return { header: '', row: (row) => `${JSON.stringify(row)}\n` }
+): { readonly header: string; readonly rows: (rows: readonly Row[]) => string } => {
+  if (format === 'jsonl') return { header: '', rows: (rows) => rows.map((row) => `${JSON.stringify(row)}\n`).join('') }
   if (format === 'csv') {
     const columns = [
       'customerId',
@@ -247,9 +250,9 @@ const renderer = (
     const csv = (records: unknown[][]): string => stringify(records, { record_delimiter: 'windows' })
     return {
       header: csv([columns]),
-      row: (row) =>
-        csv([
-          [
+      rows: (rows) =>
+        csv(
+          rows.map((row) => [
             row.customerId,
             row.stage,
             row.tier,
@@ -264,8 +267,8 @@ const renderer = (
             row.nps,
             row.csat,
             ...(withClv ? [row.pAlive, row.expectedPurchases, row.clvCents, row.clvCurrency] : []),
-          ],
-        ]),
+          ]),
+        ),
     }
   }
   // A table of fixed widths, so that it streams: the ids' width is the longest id's (at most 30).
@@ -312,6 +315,6 @@ const renderer = (
     header:
       line(columns.map(([name]) => name)) +
       line(columns.map(([name, width]) => '─'.repeat(width === 0 ? name.length : width))),
-    row: (row) => line(columns.map(([, , f]) => f(row))),
+    rows: (rows) => rows.map((row) => line(columns.map(([, , f]) => f(row)))).join(''),
   }
 }
