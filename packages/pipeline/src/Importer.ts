@@ -141,7 +141,7 @@ interface StagedRow {
   readonly customer: string
   readonly at: number
   readonly id: string
-  readonly event: Buffer
+  readonly event: string
   readonly dup_of: number | null
 }
 
@@ -154,17 +154,21 @@ const run = async (
   const report = options.onProgress ?? (() => undefined)
 
   // 1. Reading: every input into the staging area, in transactions of PAGE rows.
-  const stage = db.prepare('INSERT INTO staged (seq, line, customer, at, id, event) VALUES (?, ?, ?, ?, ?, ?)')
+  const stage = db.prepare(
+    'INSERT INTO staged (seq, line, customer, at, id, derived, event) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
   const reject = db.prepare('INSERT INTO rejects (line, seq, reason, input) VALUES (?, ?, ?, ?)')
   let read = 0
   let pendingRows: Line[] = []
+  report({ phase: 'reading', done: 0, total: undefined })
   const flush = db.transaction((rows: Line[], first: number) => {
     rows.forEach((line, i) => {
       const seq = first + i
       if (line._tag === 'Invalid') reject.run(line.line, seq, line.message, Staging.pack(line.input))
       else {
         const e = line.event
-        stage.run(seq, line.line, e.customerId, e.occurredAt, LifecycleEvent.idOf(e), Staging.pack(e))
+        const derived = e.eventId === undefined ? 1 : 0
+        stage.run(seq, line.line, e.customerId, e.occurredAt, LifecycleEvent.idOf(e), derived, JSON.stringify(e))
       }
     })
   })
@@ -186,9 +190,11 @@ const run = async (
   const ordering = [
     'CREATE INDEX by_customer ON staged (customer, at, seq)',
     'CREATE INDEX by_id ON staged (id, at, seq)',
+    'CREATE INDEX by_time ON staged (at, seq)',
     `UPDATE staged SET dup_of = (SELECT f.seq FROM staged f WHERE f.id = staged.id ORDER BY f.at, f.seq LIMIT 1)
        WHERE id IN (SELECT id FROM staged GROUP BY id HAVING count(*) > 1)`,
   ]
+  report({ phase: 'ordering', done: 0, total: ordering.length })
   ordering.forEach((sql, i) => {
     db.exec(sql)
     report({ phase: 'ordering', done: i + 1, total: ordering.length })
@@ -197,23 +203,39 @@ const run = async (
 
   // What the log holds, in bulk, for the customers and ids of the input.
   const holdsAny = (await orThrow(log.headPosition())) > 0
-  if (holdsAny) await loadStored(db, log)
+  let alreadyStoredBefore = 0
+  report({ phase: 'checking', done: 0, total: undefined })
+  if (holdsAny) {
+    await loadStored(db, log)
+    // An id derived from an input's content (no id given) is a hash of that content: the event
+    // stored under it is that content, so those inputs are already stored, all at once.
+    alreadyStoredBefore = db
+      .prepare(`UPDATE staged SET verdict = ${STORED} WHERE derived = 1 AND id IN (SELECT id FROM stored)`)
+      .run().changes
+    await fillStored(db, log)
+  }
 
   // 3. Checking: customer by customer, in time order, each against its stored stream.
-  const total = (db.prepare('SELECT count(*) AS n FROM staged').get() as { n: number }).n
+  const total = (db.prepare('SELECT count(*) AS n FROM staged WHERE verdict = 0').get() as { n: number }).n
   const page = db.prepare(
     `SELECT seq, line, customer, at, id, event, dup_of FROM staged
-       WHERE (customer, at, seq) > (?, ?, ?) ORDER BY customer, at, seq LIMIT ${PAGE}`,
+       WHERE (customer, at, seq) > (?, ?, ?) AND verdict = 0 ORDER BY customer, at, seq LIMIT ${PAGE}`,
   )
   const storedStream = db.prepare('SELECT event FROM stored WHERE customer = ? ORDER BY version')
   const storedById = db.prepare('SELECT event FROM stored WHERE id = ?')
   const stagedBySeq = db.prepare('SELECT line, event FROM staged WHERE seq = ?')
-  const setVerdict = db.prepare('UPDATE staged SET verdict = ?, version = ? WHERE seq = ?')
+  // Each input's verdict and stream version, by its place in the input: 5 bytes an input.
+  const verdicts = new Uint8Array(read + 1)
+  const versions = new Int32Array(read + 1)
+  const setVerdict = (verdict: number, version: number | null, seq: number): void => {
+    verdicts[seq] = verdict
+    if (version !== null) versions[seq] = version
+  }
   let customer: string | null = null
   let state = Customer.initial
   let checked = 0
+  report({ phase: 'checking', done: 0, total })
   let repeated = 0
-  let alreadyStoredBefore = 0
   for (let after: [string, number, number] = ['', -Infinity, -1]; ;) {
     const rows = page.all(...after) as StagedRow[]
     if (rows.length === 0) break
@@ -225,47 +247,47 @@ const run = async (
           customer = row.customer
           state = holdsAny
             ? Customer.fromEvents(
-                Staging.iterateAll<{ event: Buffer }>(storedStream, customer).map((r) =>
-                  Staging.unpack<RecordedEvent.RecordedEvent>(r.event),
+                Staging.iterateAll<{ event: string }>(storedStream, customer).map(
+                  (r) => JSON.parse(r.event) as RecordedEvent.RecordedEvent,
                 ),
               )
             : Customer.initial
         }
-        const given = Staging.unpack<Given>(row.event)
+        const given = JSON.parse(row.event) as Given
         const event = { ...given, eventId: row.id as EventId }
         // The id: stored already (the same event, or another: IdReused), or earlier in the input.
-        const storedRow = holdsAny ? (storedById.get(row.id) as { event: Buffer } | undefined) : undefined
+        const storedRow = holdsAny ? (storedById.get(row.id) as { event: string } | undefined) : undefined
         let first: LifecycleError.FirstWithId | null = null
         let same = false
         if (storedRow !== undefined) {
-          const stored = Staging.unpack<RecordedEvent.RecordedEvent>(storedRow.event)
+          const stored = JSON.parse(storedRow.event) as RecordedEvent.RecordedEvent
           same = LifecycleEvent.canonicalContent(stored) === LifecycleEvent.canonicalContent(event)
           first = EventLog.storedId(stored).first
           if (same) alreadyStoredBefore++
         } else if (row.dup_of !== null) {
-          const earlier = stagedBySeq.get(row.dup_of) as { line: number; event: Buffer }
+          const earlier = stagedBySeq.get(row.dup_of) as { line: number; event: string }
           same =
-            LifecycleEvent.canonicalContent(Staging.unpack<Given>(earlier.event)) ===
+            LifecycleEvent.canonicalContent(JSON.parse(earlier.event) as Given) ===
             LifecycleEvent.canonicalContent(event)
           first = { _tag: 'Input', source: earlier.line }
           if (same) repeated++
         }
         if (first !== null) {
-          if (same) setVerdict.run(storedRow !== undefined ? STORED : REPEATED, null, row.seq)
+          if (same) setVerdict(storedRow !== undefined ? STORED : REPEATED, null, row.seq)
           else {
             const error = EventLog.idReused(event, first)
             reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(given)))
-            setVerdict.run(REJECTED, null, row.seq)
+            setVerdict(REJECTED, null, row.seq)
           }
           continue
         }
         const error = Decider.check(event, state)
         if (error !== null) {
           reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(given)))
-          setVerdict.run(REJECTED, null, row.seq)
+          setVerdict(REJECTED, null, row.seq)
         } else {
           state = Customer.evolve(state, event)
-          setVerdict.run(ACCEPTED, state.version, row.seq)
+          setVerdict(ACCEPTED, state.version, row.seq)
         }
       }
     })()
@@ -297,26 +319,22 @@ const run = async (
 
   // 4. Writing: the accepted events in time order, one transaction per batch, each stream at the
   // exact version the checks found.
-  db.exec(`CREATE INDEX accepted_by_time ON staged (at, seq) WHERE verdict = ${ACCEPTED}`)
-  const toWrite = (db.prepare(`SELECT count(*) AS n FROM staged WHERE verdict = ${ACCEPTED}`).get() as { n: number }).n
+  let toWrite = 0
+  for (const verdict of verdicts) if (verdict === ACCEPTED) toWrite++
   const batchSize = options.batchSize ?? 5_000
   const writePage = db.prepare(
-    `SELECT seq, at, event, id, version FROM staged WHERE verdict = ${ACCEPTED} AND (at, seq) > (?, ?)
-       ORDER BY at, seq LIMIT ?`,
+    'SELECT seq, at, event, id FROM staged WHERE (at, seq) > (?, ?) ORDER BY at, seq LIMIT ?',
   )
   let appended = 0
   let alreadyStored = alreadyStoredBefore
   let written = 0
-  for (let after = [-Infinity, -1]; ;) {
-    const rows = writePage.all(...after, batchSize) as {
-      seq: number
-      at: number
-      event: Buffer
-      id: string
-      version: number
-    }[]
-    if (rows.length === 0) break
-    after = [rows[rows.length - 1]!.at, rows[rows.length - 1]!.seq]
+  report({ phase: 'writing', done: 0, total: toWrite })
+  for (let after = [-Infinity, -1]; toWrite > 0;) {
+    const page = writePage.all(...after, batchSize) as { seq: number; at: number; event: string; id: string }[]
+    if (page.length === 0) break
+    after = [page[page.length - 1]!.at, page[page.length - 1]!.seq]
+    const rows = page.filter((row) => verdicts[row.seq] === ACCEPTED)
+    if (rows.length === 0) continue
     // One stream batch per run of consecutive events of a customer: the log keeps time order.
     const batches: EventLog.StreamBatch[] = []
     let run: LifecycleEvent.LifecycleEvent[] = []
@@ -330,9 +348,10 @@ const run = async (
       run = []
     }
     for (const row of rows) {
-      const event = Staging.unpack<Given>(row.event)
+      // With its id: the adapter need not derive it again.
+      const event = { ...(JSON.parse(row.event) as Given), eventId: row.id as EventId }
       if (run.length > 0 && run[0]!.customerId !== event.customerId) close()
-      if (run.length === 0) firstVersion = row.version
+      if (run.length === 0) firstVersion = versions[row.seq]!
       run.push(event)
     }
     if (run.length > 0) close()
@@ -362,16 +381,25 @@ const run = async (
  * customers' streams and of the events stored under the ids the input names.
  */
 const loadStored = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
-  const insert = db.prepare('INSERT OR IGNORE INTO stored (id, customer, version, event) VALUES (?, ?, ?, ?)')
-  const keep = db.transaction((events: readonly RecordedEvent.RecordedEvent[]) => {
-    for (const e of events) insert.run(e.eventId, e.customerId, e.streamVersion, Staging.pack(e))
-  })
+  // The scan keeps only where each stored event is: the events themselves are read later, in
+  // batches, for the customers and ids the rules need (see fillStored). Indexed once all are in: SQLite builds an index from sorted keys far faster than it
+  // inserts keys in random order.
+  const insert = db.prepare('INSERT INTO stored (id, customer, version, event) VALUES (?, ?, ?, ?)')
+  const inInput = db.prepare('SELECT 1 AS one FROM staged WHERE customer = ? LIMIT 1')
+  const keep = db.transaction(
+    (events: readonly RecordedEvent.RecordedEvent[], skipInputCustomers: boolean, whole: boolean) => {
+      for (const e of events) {
+        if (skipInputCustomers && inInput.get(e.customerId) !== undefined) continue
+        insert.run(e.eventId, e.customerId, e.streamVersion, whole ? JSON.stringify(e) : null)
+      }
+    },
+  )
   const head = await orThrow(log.headPosition())
   const customers = (db.prepare('SELECT count(DISTINCT customer) AS n FROM staged').get() as { n: number }).n
   if (head <= 50 * customers) {
     for (let after = 0; after < head;) {
       const page = await orThrow(log.readPage(after, 10_000))
-      keep(page.events)
+      keep(page.events, false, false)
       if (page.events.length === 0) break
       after = page.lastPosition
     }
@@ -383,15 +411,38 @@ const loadStored = async (db: ReturnType<typeof Staging.open>, log: EventLog.Eve
       const ids = (customerPage.all(after) as { customer: string }[]).map((r) => r.customer)
       if (ids.length === 0) break
       after = ids[ids.length - 1]!
-      for (const id of ids) keep(await orThrow(log.readStream(id as RecordedEvent.RecordedEvent['customerId'])))
+      for (const id of ids)
+        keep(await orThrow(log.readStream(id as RecordedEvent.RecordedEvent['customerId'])), false, true)
     }
     const idPage = db.prepare(`SELECT DISTINCT id FROM staged WHERE id > ? ORDER BY id LIMIT 500`)
     for (let after = ''; ;) {
       const ids = (idPage.all(after) as { id: string }[]).map((r) => r.id as EventId)
       if (ids.length === 0) break
       after = ids[ids.length - 1]!
-      keep(await orThrow(log.readByIds(ids)))
+      // The input's customers' events are in already: only those of other customers are added.
+      keep(await orThrow(log.readByIds(ids)), true, true)
     }
   }
   db.exec('CREATE INDEX stored_by_customer ON stored (customer, version)')
+  db.exec('CREATE INDEX stored_by_id ON stored (id)')
+}
+
+/**
+ * Reads, in batches of ids, the stored events the rules need and the scan did not keep: those of
+ * the customers with inputs still to check, and those under the ids such inputs name.
+ */
+const fillStored = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
+  db.exec(`CREATE TABLE needed AS SELECT id FROM stored WHERE event IS NULL AND (
+      customer IN (SELECT customer FROM staged WHERE verdict = 0) OR id IN (SELECT id FROM staged WHERE verdict = 0))`)
+  const page = db.prepare('SELECT rowid AS r, id FROM needed WHERE rowid > ? ORDER BY rowid LIMIT 500')
+  const fill = db.prepare('UPDATE stored SET event = ? WHERE id = ?')
+  const keep = db.transaction((events: readonly RecordedEvent.RecordedEvent[]) => {
+    for (const e of events) fill.run(JSON.stringify(e), e.eventId)
+  })
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { r: number; id: EventId }[]
+    if (rows.length === 0) break
+    after = rows[rows.length - 1]!.r
+    keep(await orThrow(log.readByIds(rows.map((row) => row.id))))
+  }
 }

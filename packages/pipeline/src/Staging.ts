@@ -37,18 +37,13 @@ export const open = (cacheMiB = 32): Database => {
       customer TEXT NOT NULL,
       at INTEGER NOT NULL,
       id TEXT NOT NULL,
-      event BLOB NOT NULL,
+      derived INTEGER NOT NULL,
+      event TEXT NOT NULL,
       dup_of INTEGER,
-      verdict INTEGER NOT NULL DEFAULT 0,
-      version INTEGER
+      verdict INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE rejects (line INTEGER NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, input BLOB NOT NULL);
-    CREATE TABLE stored (
-      id TEXT PRIMARY KEY,
-      customer TEXT NOT NULL,
-      version INTEGER NOT NULL,
-      event BLOB NOT NULL
-    ) WITHOUT ROWID;
+    CREATE TABLE stored (id TEXT NOT NULL, customer TEXT NOT NULL, version INTEGER NOT NULL, event TEXT);
   `)
   return db
 }
