@@ -1,14 +1,16 @@
 /**
  * The EventLog on PostgreSQL, for services that outgrow one machine: many instances append to
- * and read one ordered history. Each stream batch is one call of a database function (one round
- * trip) that checks the expected version and inserts; appends take a transaction-scoped advisory
- * lock, so positions are drawn and committed in the same order and readers following positions
- * never skip an event. Append-only is enforced by triggers.
+ * and read one ordered history. An append (one stream batch, or a whole `appendMany`) is one
+ * autocommitted statement: a call of a database function that checks the expected versions and
+ * inserts. It takes a transaction-scoped advisory lock, so positions are drawn and committed in
+ * the same order and readers following positions never skip an event; as the statement commits
+ * on the server, no client round trip happens while the lock is held. Append-only is enforced by
+ * triggers.
  */
 import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import type { Pool, PoolClient, Queryable } from './Driver.js'
+import type { Pool, Queryable } from './Driver.js'
 import { loadPg } from './DriverLoader.js'
 import { migrate } from './schema/migrations.js'
 
@@ -142,7 +144,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
     TE.tryCatch(f, EventLog.storageFailed)
 
-  /** Appends the batches with one call (one round trip) on `client`, inside its transaction. */
+  /**
+   * Appends the batches with one autocommitted statement (one round trip): the function call
+   * and its commit happen on the server, so the order lock is never held across a round trip.
+   */
   const appendOn = async (
     client: Queryable,
     batches: readonly EventLog.StreamBatch[],
@@ -197,16 +202,11 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       // An id on two different events of this append; stored ids are checked by the database.
       const reused = EventLog.reusedWithin(batches)
       if (reused !== null) return E.left(reused)
-      let client: PoolClient | undefined
       try {
-        client = await pool.connect()
-        await client.query('BEGIN')
-        const results = await appendOn(client, batches)
-        await client.query('COMMIT')
+        const results = await appendOn(pool, batches)
         if (results.some((r) => r.appended.length > 0)) for (const wake of waiters) wake()
         return E.right(results)
       } catch (error) {
-        await client?.query('ROLLBACK').catch(() => undefined)
         if (isIdReused(error)) {
           const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
           const event = batches
@@ -220,8 +220,6 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
           return E.left(EventLog.versionConflict(failed.streamId, failed.expectedVersion!, actual))
         }
         return E.left(EventLog.storageFailed(error))
-      } finally {
-        client?.release()
       }
     }
 
