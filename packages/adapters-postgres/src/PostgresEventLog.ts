@@ -26,6 +26,13 @@ export interface Options {
   readonly clock?: () => number
   /** How often `waitForEvents` polls for other instances' appends, ms; default 100. */
   readonly pollIntervalMs?: number
+  /**
+   * How long reads (and waiting readers: subscriptions, followers) keep retrying, with backoff,
+   * after their connection is lost (a server restart, a failover, `pg_terminate_backend`), ms;
+   * default 30,000. Appends are never retried: a lost connection fails the append with
+   * `StorageFailed`, and nothing of it is stored.
+   */
+  readonly reconnectMs?: number
 }
 
 /** A stored projection checkpoint. */
@@ -33,6 +40,8 @@ export type StoredCheckpoint = EventLog.StoredCheckpoint
 
 /** A projection claimed by this instance. */
 export interface Claim {
+  /** True once the claim's connection was lost: the lock went with it, another may own it now. */
+  readonly lost: () => boolean
   /** Hands the projection over: unlocks it and returns the connection to the pool. */
   readonly release: () => Promise<void>
 }
@@ -94,6 +103,22 @@ const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
     recordedAt: Number(row['recorded_at']),
   }) as RecordedEvent.RecordedEvent
 
+/**
+ * A connection lost or refused (the server restarting, a failover, `pg_terminate_backend`): worth
+ * retrying on a new connection, unlike an error of the statement itself.
+ */
+export const isConnectionLost = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (typeof code === 'string' && /^(08...|57P0[123]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code)) return true
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection is closed|Client has encountered a connection error/i.test(message)
+  )
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 const hasCode = (error: unknown, code: string): error is { code: string; detail: string } =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code
 
@@ -125,6 +150,9 @@ export const connect = async (
 ): Promise<PostgresEventLog> => {
   const pg = loadPg()
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 })
+  // An idle client whose connection drops emits 'error' on the pool, which would end the process
+  // as an unhandled 'error' event: the pool drops that client, and the next query connects anew.
+  pool.on?.('error', () => undefined)
   try {
     return await open(pool, options)
   } catch (error) {
@@ -141,8 +169,21 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const clock = options.clock ?? Date.now
   await migrate(pool, schema, clock)
   const waiters = new Set<() => void>()
+  const reconnectMs = options.reconnectMs ?? 30_000
+  /** Runs a read, retrying with backoff (50 ms doubling to 2 s) while the connection is lost. */
+  const retrying = async <A>(f: () => Promise<A>): Promise<A> => {
+    const until = Date.now() + reconnectMs
+    for (let wait = 50; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await f()
+      } catch (error) {
+        if (!isConnectionLost(error) || Date.now() + wait > until) throw error
+        await sleep(wait)
+      }
+    }
+  }
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
-    TE.tryCatch(f, EventLog.storageFailed)
+    TE.tryCatch(() => retrying(f), EventLog.storageFailed)
 
   /**
    * Appends the batches with one autocommitted statement (one round trip): the function call
@@ -273,8 +314,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const poll = (): void => {
           if (done) return
           if (signal?.aborted === true) return finish()
-          pool
-            .query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`)
+          retrying(() => pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`))
             .then(({ rows }) => {
               if (Number(rows[0]!['p']) > after) finish()
               else if (!done) timer = setTimeout(poll, options.pollIntervalMs ?? 100)
@@ -305,13 +345,21 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     claimProjection: (name) =>
       attempt(async () => {
         const client = await pool.connect()
+        // The claim's connection may drop (the lock goes with it): its 'error' is handled here
+        // instead of ending the process, and the claim reports it as lost.
+        let lost = false
+        client.on?.('error', () => {
+          lost = true
+        })
         const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`${schema}.${name}`])
         if (rows[0]!['ok'] !== true) {
           client.release()
           return null
         }
         return {
+          lost: () => lost,
           release: async () => {
+            if (lost) return client.release(true)
             await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}.${name}`]).catch(() => undefined)
             client.release()
           },

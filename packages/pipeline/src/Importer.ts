@@ -361,7 +361,9 @@ const run = async (
       throw new ImportFailed(
         error._tag === 'VersionConflict'
           ? `another writer appended to customer ${JSON.stringify(error.streamId)} during the import; nothing of this batch was stored, and running the import again completes it`
-          : EventLog.formatError(error),
+          : error._tag === 'StorageFailed'
+            ? `${EventLog.formatError(error)}; the batch under way was not stored (each batch is one transaction), and running the same import again completes it`
+            : EventLog.formatError(error),
         error,
       )
     }
