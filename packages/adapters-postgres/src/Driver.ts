@@ -21,6 +21,8 @@ export interface PoolClient extends Queryable {
   release(error?: Error | boolean): void
   /** Listens for the connection's errors (it dropped while the client was checked out). */
   on?(event: 'error', listener: (error: Error) => void): unknown
+  /** Listens for notifications of the channels it `LISTEN`s to. */
+  on?(event: 'notification', listener: (message: { readonly channel: string }) => void): unknown
 }
 
 /** A connection pool (`new pg.Pool(...)`). */
@@ -29,6 +31,8 @@ export interface Pool extends Queryable {
   connect(): Promise<PoolClient>
   /** Closes every connection (the log's `close()` calls it). */
   end(): Promise<void>
+  /** True once `end()` was called (node-postgres sets it). */
+  readonly ending?: boolean
   /** Listens for idle clients' errors (a connection dropped while in the pool). */
   on?(event: 'error', listener: (error: Error) => void): unknown
 }

@@ -145,6 +145,25 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     expect(seen).toEqual(all)
   }, 60_000)
 
+  it('wakes a follower by LISTEN/NOTIFY when another instance appends, long before its poll would', async () => {
+    const { log: writer, pool } = await fresh()
+    // The follower polls once a minute: only the notification can wake it within the test.
+    const follower = await PostgresEventLog.open(pool, { schema: writer.schema, pollIntervalMs: 60_000 })
+    const seen: number[] = []
+    const controller = new AbortController()
+    const following = (async () => {
+      for await (const e of EventLog.subscribe(follower, { signal: controller.signal })) seen.push(e.globalPosition)
+    })()
+    await new Promise((r) => setTimeout(r, 300)) // the follower is waiting, its listener connected
+    const started = Date.now()
+    await writer.append({ streamId: cid('n'), events: [optedIn('n', '2025-01-01T00:00:00Z')] })()
+    while (seen.length === 0 && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5))
+    expect(seen).toEqual([1])
+    expect(Date.now() - started).toBeLessThan(5_000)
+    controller.abort()
+    await following
+  })
+
   it('lets only one instance run a projection at a time, and hands it over on release', async () => {
     const { log } = await fresh()
     const a = await log.claimProjection('report')()

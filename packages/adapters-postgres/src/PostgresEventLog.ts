@@ -10,7 +10,7 @@
 import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
-import type { Pool, Queryable } from './Driver.js'
+import type { Pool, PoolClient, Queryable } from './Driver.js'
 import { loadPg } from './DriverLoader.js'
 import { migrate } from './schema/migrations.js'
 
@@ -24,7 +24,11 @@ export interface Options {
   readonly schema?: string
   /** Stamps `recordedAt`; default `Date.now`. */
   readonly clock?: () => number
-  /** How often `waitForEvents` polls for other instances' appends, ms; default 100. */
+  /**
+   * How often `waitForEvents` polls for other instances' appends, ms; default 100. Waiting
+   * readers are woken by `LISTEN`/`NOTIFY` (on one connection of the pool, held from the first
+   * wait until `close()`); polling is the fallback while that connection is being re-made.
+   */
   readonly pollIntervalMs?: number
   /**
    * How long reads (and waiting readers: subscriptions, followers) keep retrying, with backoff,
@@ -170,6 +174,55 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   await migrate(pool, schema, clock)
   const waiters = new Set<() => void>()
   const reconnectMs = options.reconnectMs ?? 30_000
+  // One connection LISTENs for the append function's NOTIFY and wakes every waiting reader; it
+  // is made on the first wait (an import never waits, so takes no connection for it), and re-made
+  // with backoff when it drops.
+  let listener: Promise<(() => void) | null> | null = null
+  let closed = false
+  let listenRetry = 50
+  const listen = (): void => {
+    if (listener !== null || closed) return
+    listener = (async () => {
+      let client: PoolClient | undefined
+      let watch: NodeJS.Timeout | undefined
+      let released = false
+      /** Gives the connection back (destroyed), once. */
+      const letGo = (): void => {
+        clearInterval(watch)
+        if (released || client === undefined) return
+        released = true
+        client.release(true)
+      }
+      /** Lets go, and listens again after a backoff (unless the log is closed). */
+      const again = (): void => {
+        letGo()
+        if (closed || pool.ending === true) return
+        listener = null
+        setTimeout(listen, listenRetry).unref()
+        listenRetry = Math.min(listenRetry * 2, 2_000)
+      }
+      try {
+        client = await pool.connect()
+        client.on?.('notification', () => {
+          for (const wake of waiters) wake()
+        })
+        client.on?.('error', again)
+        await client.query('LISTEN lifeline_events')
+        listenRetry = 50
+        // The pool cannot end while the listener is checked out: when someone ends it without
+        // closing the log (a crash drill, a forgotten close), the listener lets go.
+        watch = setInterval(() => {
+          if (pool.ending === true || closed) letGo()
+        }, 50)
+        watch.unref()
+        if (closed) letGo()
+        return letGo
+      } catch {
+        again()
+        return null
+      }
+    })()
+  }
   /** Runs a read, retrying with backoff (50 ms doubling to 2 s) while the connection is lost. */
   const retrying = async <A>(f: () => Promise<A>): Promise<A> => {
     const until = Date.now() + reconnectMs
@@ -267,7 +320,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   return {
     schema,
     close: async () => {
+      closed = true
       for (const wake of waiters) wake()
+      const letGo = await listener
+      letGo?.()
       await pool.end()
     },
     append: (batch) => TE.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendMany([batch])),
@@ -323,6 +379,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         }
         waiters.add(finish)
         signal?.addEventListener('abort', finish, { once: true })
+        listen()
         poll()
       }),
     loadCheckpoint: (name) =>
