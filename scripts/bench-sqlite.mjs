@@ -63,7 +63,9 @@ async function shuffle() {
   pending.forEach((_, i) => flush(i))
   rmSync(shuffled, { force: true })
   for (const b of buckets) {
-    const lines = readFileSync(b, 'utf8').split('\n').filter((l) => l !== '')
+    const lines = readFileSync(b, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
     for (let i = lines.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1))
       ;[lines[i], lines[j]] = [lines[j], lines[i]]
