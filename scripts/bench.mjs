@@ -277,6 +277,9 @@ if (only === undefined || only === 'postgres') {
       `postgres ${label}: ${fmt(p.eventsPerSecond)} ev/s vs SQLite ${fmt(s.eventsPerSecond)} ev/s = ${(p.eventsPerSecond / s.eventsPerSecond).toFixed(3)}`,
     )
   }
+  // Many writers against raw autocommitted INSERTs (1, 4, 16 processes; 1- and 50-event appends),
+  // and the LISTEN/NOTIFY latency of a follower (issue 16).
+  execFileSync(process.execPath, [resolve(import.meta.dirname, 'bench-pg-writers.mjs')], { stdio: 'inherit' })
 }
 if (only === undefined || only === 'clv') {
   // Predictive CLV on all of CDNOW_master, one case per process (its own peak RSS). Targets are
