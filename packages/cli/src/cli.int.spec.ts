@@ -121,6 +121,12 @@ describe('lifeline report --events', () => {
     expect((await run(['report', '--events', 'x', '--from', 'yesterday'])).stderr).toBe(
       'lifeline report: --from: "yesterday" is not an RFC 3339 date-time (or a YYYY-MM-DD date)\n',
     )
+    // A negative value is the flag's value, answered with what the flag takes.
+    expect(await run(['report', '--events', 'x', '--inactivity-days', '-3'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'lifeline report: --inactivity-days: "-3" is not a number of days >= 0\n',
+    })
     expect((await run(['report', '--bogus'])).stderr).toMatch(
       /^lifeline report: Unknown option '--bogus'.*\(see --help\)\n$/,
     )
