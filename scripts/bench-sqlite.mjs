@@ -1,6 +1,8 @@
 // SQLite benchmark cases, one per process: node scripts/bench-sqlite.mjs CASE EVENTS [ROUND] WORKDIR.
 // Prints one JSON line: { case, events, seconds, peakRssMiB }.
-import { existsSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { appendFileSync, createReadStream, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import { Generator, main, reportFromDatabase } from '@lifeline/cli'
@@ -16,6 +18,9 @@ const round = rest.length > 1 ? Number(rest[0]) : 0
 const target = Number(eventsArg)
 const options = { customers: Math.round(target / 10), start: Date.UTC(2025, 0, 1), days: 365, seed: 20251123 }
 const file = join(work, `events-${target}.jsonl`)
+// The same events with customers in no time order: the lines shuffled (seeded), as an export
+// sorted by something else would give them.
+const shuffled = join(work, `events-${target}-shuffled.jsonl`)
 const fresh = (name) => freshSqlite(work, name)
 const open = (path) => SqliteEventLog.open(new Database(path))
 const timedAsync = timed
@@ -36,17 +41,56 @@ const rowOf = (event, version) => {
 const INSERT =
   'INSERT INTO events (event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at) VALUES (?,?,?,?,?,?,?,?)'
 
+/**
+ * Writes the shuffled file in bounded memory (10M events do not fit as objects): each generated
+ * line goes to one of 64 buckets at random, then each bucket is shuffled in memory and appended.
+ */
+async function shuffle() {
+  let seed = 20251130
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32
+  const buckets = Array.from({ length: 64 }, (_, i) => join(work, `bucket-${i}.tmp`))
+  const pending = buckets.map(() => [])
+  const flush = (i) => {
+    appendFileSync(buckets[i], pending[i].join(''))
+    pending[i] = []
+  }
+  for (const b of buckets) rmSync(b, { force: true })
+  for (const e of Generator.generate(options)) {
+    const i = Math.floor(random() * 64)
+    pending[i].push(`${JSON.stringify(LifecycleEvent.encode(e))}\n`)
+    if (pending[i].length === 10_000) flush(i)
+  }
+  pending.forEach((_, i) => flush(i))
+  rmSync(shuffled, { force: true })
+  for (const b of buckets) {
+    const lines = readFileSync(b, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[lines[i], lines[j]] = [lines[j], lines[i]]
+    }
+    appendFileSync(shuffled, lines.join('\n') + '\n')
+    rmSync(b)
+  }
+}
+
 let result
 switch (kind) {
   case 'setup': {
     // The input file and a database of the whole history, for the read and incremental cases.
-    if (!existsSync(file))
+    if (!existsSync(file) && !rest.includes('--files-only'))
       writeFileSync(
         file,
         generated()
           .map((e) => JSON.stringify(LifecycleEvent.encode(e)))
           .join('\n') + '\n',
       )
+    if (!existsSync(shuffled)) await shuffle()
+    if (rest.includes('--files-only')) {
+      result = { n: 0, seconds: 0 }
+      break
+    }
     const db = join(work, `full-${target}.db`)
     if (!existsSync(db)) {
       const log = open(db)
@@ -82,6 +126,54 @@ switch (kind) {
     // Lifeline: read and parse the JSONL file, decode, rules, append.
     const log = open(fresh('import.db'))
     result = await timedAsync(async () => (await Importer.importLines(log, readEvents(file))).appended)
+    log.close()
+    break
+  }
+  case 'import-lines-raw': {
+    // The least a durable idempotent log needs (issue 16): a raw better-sqlite3 loop that parses
+    // each line of the shuffled file and inserts it, in 10,000-row transactions, into a table with
+    // an integer position, a unique event id (a hash of the line) and a unique (stream, version).
+    const db = new Database(fresh('lines-raw.db'))
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL,
+      version INTEGER NOT NULL, data TEXT NOT NULL, UNIQUE (stream, version))`)
+    const insert = db.prepare('INSERT INTO events (event_id, stream, version, data) VALUES (?, ?, ?, ?)')
+    const batch = db.transaction((rows) => {
+      for (const row of rows) insert.run(...row)
+    })
+    result = await timedAsync(async () => {
+      const versions = new Map()
+      let rows = []
+      let n = 0
+      for await (const line of createInterface({ input: createReadStream(shuffled), crlfDelay: Infinity })) {
+        if (line === '') continue
+        const event = JSON.parse(line)
+        const version = (versions.get(event.customerId) ?? 0) + 1
+        versions.set(event.customerId, version)
+        rows.push([createHash('sha1').update(line).digest('hex'), event.customerId, version, line])
+        if (rows.length === 10_000) {
+          batch.immediate(rows)
+          rows = []
+        }
+        n++
+      }
+      batch.immediate(rows)
+      return n
+    })
+    db.close()
+    break
+  }
+  case 'import-shuffled':
+  case 'reimport-shuffled': {
+    // Lifeline's import of the shuffled file into a new log; then the same file again into it.
+    const path = join(work, `shuffled-${target}.db`)
+    const log = open(kind === 'import-shuffled' ? fresh(`shuffled-${target}.db`) : path)
+    result = await timedAsync(async () => {
+      const r = await Importer.importLines(log, readEvents(shuffled))
+      if (r.rejectedCount > 0) throw new Error(`${r.rejectedCount} rejected`)
+      return kind === 'import-shuffled' ? r.appended : r.alreadyStored
+    })
     log.close()
     break
   }

@@ -1,6 +1,7 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
-//   node scripts/bench.mjs [report|tiers|customers|sqlite|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+//   node scripts/bench.mjs [report|tiers|customers|sqlite|import|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+//   node scripts/bench.mjs import --events 10000000   (the import cases at 10M events)
 // `--before` also folds the report with the build of another commit (a checkout DIR already
 // built, or a COMMIT checked out and built once under the system's temporary folder), on that
 // commit's own generated workload, alternating the two builds for N rounds (default 5).
@@ -14,7 +15,7 @@ const root = resolve(import.meta.dirname, '..')
 const worker = resolve(import.meta.dirname, 'bench-worker.mjs')
 const { positionals, values: flags } = parseArgs({
   allowPositionals: true,
-  options: { before: { type: 'string' }, rounds: { type: 'string', default: '5' } },
+  options: { before: { type: 'string' }, rounds: { type: 'string', default: '5' }, events: { type: 'string' } },
 })
 const only = positionals[0]
 const run = (...args) =>
@@ -219,6 +220,7 @@ if (only === undefined || only === 'sqlite') {
     console.log(`${label}: ${ratio.toFixed(3)} of ${base} (target ${target}) ${note ?? ''}`)
   }
   pair('sqlite import 1M JSONL vs raw inserts', 'import-raw', 'import', '>= 0.5')
+  importCases(sqlite, events)
   pair('sqlite per-customer appends vs raw', 'per-customer-raw', 'per-customer', '>= 0.7')
   pair('sqlite report (read + fold) vs raw read + JSON.parse', 'read-raw', 'report-full', '>= 0.5')
   const full = sqlite('report-full', events)
@@ -245,6 +247,55 @@ if (only === undefined || only === 'sqlite') {
     'report / baseline': share.toFixed(3),
   })
   console.log(`report-live: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
+}
+/**
+ * Issue 16's import cases on the shuffled file (customers in no time order): the import against
+ * the raw loop of the least a durable idempotent log needs, the re-import against the import, and
+ * the peak RSS of each.
+ */
+function importCases(sqlite, events) {
+  const raw = sqlite('import-lines-raw', events)
+  const first = sqlite('import-shuffled', events)
+  const again = sqlite('reimport-shuffled', events)
+  const millions = `${Number(events) / 1e6}M`
+  rows.push({
+    case: `sqlite import ${millions} shuffled vs raw parse + insert loop (target >= 0.8)`,
+    events: fmt(first.events),
+    'baseline ev/s': fmt(raw.events / raw.seconds),
+    'report ev/s': fmt(first.events / first.seconds),
+    'report / baseline': (raw.seconds / first.seconds).toFixed(3),
+    'baseline peak RSS MiB': raw.peakRssMiB.toFixed(0),
+    'report peak RSS MiB': first.peakRssMiB.toFixed(0),
+  })
+  rows.push({
+    case: `sqlite re-import ${millions} shuffled: time / first import's (target <= 0.5)`,
+    events: fmt(again.events),
+    'report / baseline': (again.seconds / first.seconds).toFixed(3),
+    'report peak RSS MiB': again.peakRssMiB.toFixed(0),
+  })
+  console.log(
+    `import ${millions} shuffled: ${(raw.seconds / first.seconds).toFixed(3)} of the raw loop (${raw.seconds.toFixed(1)} s vs ${first.seconds.toFixed(1)} s), ` +
+      `peak RSS ${first.peakRssMiB.toFixed(0)} MiB; re-import ${(again.seconds / first.seconds).toFixed(3)} of the import (${again.seconds.toFixed(1)} s), peak RSS ${again.peakRssMiB.toFixed(0)} MiB`,
+  )
+}
+if (only === 'import') {
+  // The import cases alone, at 1M events, or at the size given (`--events 10000000`).
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  const events = flags.events ?? '1000000'
+  const sqlite = (...args) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-sqlite.mjs'), ...args, work],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  sqlite('setup', events, '--files-only')
+  importCases(sqlite, events)
 }
 if (only === undefined || only === 'postgres') {
   // PostgreSQL beside SQLite on the same input, in the same run.
@@ -280,6 +331,9 @@ if (only === undefined || only === 'postgres') {
       `postgres ${label}: ${fmt(p.eventsPerSecond)} ev/s vs SQLite ${fmt(s.eventsPerSecond)} ev/s = ${(p.eventsPerSecond / s.eventsPerSecond).toFixed(3)}`,
     )
   }
+  // Many writers against raw autocommitted INSERTs (1, 4, 16 processes; 1- and 50-event appends),
+  // and the LISTEN/NOTIFY latency of a follower (issue 16).
+  execFileSync(process.execPath, [resolve(import.meta.dirname, 'bench-pg-writers.mjs')], { stdio: 'inherit' })
 }
 if (only === undefined || only === 'clv') {
   // Predictive CLV on all of CDNOW_master, one case per process (its own peak RSS). Targets are

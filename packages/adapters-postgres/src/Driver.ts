@@ -17,8 +17,12 @@ export interface Queryable {
 
 /** A client checked out of a pool. */
 export interface PoolClient extends Queryable {
-  /** Returns the client to its pool. */
+  /** Returns the client to its pool (`true`: destroys it, its connection being broken). */
   release(error?: Error | boolean): void
+  /** Listens for the connection's errors (it dropped while the client was checked out). */
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  /** Listens for notifications of the channels it `LISTEN`s to. */
+  on?(event: 'notification', listener: (message: { readonly channel: string }) => void): unknown
 }
 
 /** A connection pool (`new pg.Pool(...)`). */
@@ -27,4 +31,8 @@ export interface Pool extends Queryable {
   connect(): Promise<PoolClient>
   /** Closes every connection (the log's `close()` calls it). */
   end(): Promise<void>
+  /** True once `end()` was called (node-postgres sets it). */
+  readonly ending?: boolean
+  /** Listens for idle clients' errors (a connection dropped while in the pool). */
+  on?(event: 'error', listener: (error: Error) => void): unknown
 }

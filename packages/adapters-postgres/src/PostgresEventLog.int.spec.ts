@@ -108,6 +108,62 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     expect(ORDER_LOCK).toBeGreaterThan(0)
   })
 
+  it('with 16 writers appending at once (each append one autocommitted statement), a reader following positions sees every event once, in one order', async () => {
+    const pool = new pg.Pool({ connectionString: URL, max: 20 })
+    pools.push(pool)
+    const schema = freshSchema()
+    schemas.push(schema)
+    const log = await PostgresEventLog.open(pool, { schema, pollIntervalMs: 5 })
+    // 16 writers, 25 one-event appends each (400 events), half of them in two-stream appendMany.
+    const writers = Array.from({ length: 16 }, async (_, w) => {
+      for (let i = 0; i < 25; i++) {
+        const id = `w${w}-${i}`
+        const result =
+          i % 2 === 0
+            ? await log.append({ streamId: cid(id), events: [optedIn(id, '2025-01-01T00:00:00Z')] })()
+            : await log.appendMany([{ streamId: cid(id), events: [optedIn(id, '2025-01-01T00:00:00Z')] }])()
+        expect(result._tag).toBe('Right')
+      }
+    })
+    const seen: number[] = []
+    const controller = new AbortController()
+    const reader = (async () => {
+      for await (const e of EventLog.subscribe(log, { signal: controller.signal, pageSize: 3 })) {
+        seen.push(e.globalPosition)
+        if (seen.length === 400) controller.abort()
+      }
+    })()
+    await Promise.all(writers)
+    const deadline = Date.now() + 20_000
+    while (seen.length < 400 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    controller.abort()
+    await reader
+    const all: number[] = []
+    for await (const e of EventLog.readAll(log)) all.push(e.globalPosition)
+    expect(all).toHaveLength(400)
+    // Every committed event seen by the follower, once each, in position order: none skipped.
+    expect(seen).toEqual(all)
+  }, 60_000)
+
+  it('wakes a follower by LISTEN/NOTIFY when another instance appends, long before its poll would', async () => {
+    const { log: writer, pool } = await fresh()
+    // The follower polls once a minute: only the notification can wake it within the test.
+    const follower = await PostgresEventLog.open(pool, { schema: writer.schema, pollIntervalMs: 60_000 })
+    const seen: number[] = []
+    const controller = new AbortController()
+    const following = (async () => {
+      for await (const e of EventLog.subscribe(follower, { signal: controller.signal })) seen.push(e.globalPosition)
+    })()
+    await new Promise((r) => setTimeout(r, 300)) // the follower is waiting, its listener connected
+    const started = Date.now()
+    await writer.append({ streamId: cid('n'), events: [optedIn('n', '2025-01-01T00:00:00Z')] })()
+    while (seen.length === 0 && Date.now() - started < 5_000) await new Promise((r) => setTimeout(r, 5))
+    expect(seen).toEqual([1])
+    expect(Date.now() - started).toBeLessThan(5_000)
+    controller.abort()
+    await following
+  })
+
   it('lets only one instance run a projection at a time, and hands it over on release', async () => {
     const { log } = await fresh()
     const a = await log.claimProjection('report')()

@@ -1,9 +1,11 @@
 /**
  * The EventLog on PostgreSQL, for services that outgrow one machine: many instances append to
- * and read one ordered history. Each stream batch is one call of a database function (one round
- * trip) that checks the expected version and inserts; appends take a transaction-scoped advisory
- * lock, so positions are drawn and committed in the same order and readers following positions
- * never skip an event. Append-only is enforced by triggers.
+ * and read one ordered history. An append (one stream batch, or a whole `appendMany`) is one
+ * autocommitted statement: a call of a database function that checks the expected versions and
+ * inserts. It takes a transaction-scoped advisory lock, so positions are drawn and committed in
+ * the same order and readers following positions never skip an event; as the statement commits
+ * on the server, no client round trip happens while the lock is held. Append-only is enforced by
+ * triggers.
  */
 import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
@@ -22,8 +24,19 @@ export interface Options {
   readonly schema?: string
   /** Stamps `recordedAt`; default `Date.now`. */
   readonly clock?: () => number
-  /** How often `waitForEvents` polls for other instances' appends, ms; default 100. */
+  /**
+   * How often `waitForEvents` polls for other instances' appends, ms; default 100. Waiting
+   * readers are woken by `LISTEN`/`NOTIFY` (on one connection of the pool, held from the first
+   * wait until `close()`); polling is the fallback while that connection is being re-made.
+   */
   readonly pollIntervalMs?: number
+  /**
+   * How long reads (and waiting readers: subscriptions, followers) keep retrying, with backoff,
+   * after their connection is lost (a server restart, a failover, `pg_terminate_backend`), ms;
+   * default 30,000. Appends are never retried: a lost connection fails the append with
+   * `StorageFailed`, and nothing of it is stored.
+   */
+  readonly reconnectMs?: number
 }
 
 /** A stored projection checkpoint. */
@@ -31,6 +44,8 @@ export type StoredCheckpoint = EventLog.StoredCheckpoint
 
 /** A projection claimed by this instance. */
 export interface Claim {
+  /** True once the claim's connection was lost: the lock went with it, another may own it now. */
+  readonly lost: () => boolean
   /** Hands the projection over: unlocks it and returns the connection to the pool. */
   readonly release: () => Promise<void>
 }
@@ -92,6 +107,22 @@ const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
     recordedAt: Number(row['recorded_at']),
   }) as RecordedEvent.RecordedEvent
 
+/**
+ * A connection lost or refused (the server restarting, a failover, `pg_terminate_backend`): worth
+ * retrying on a new connection, unlike an error of the statement itself.
+ */
+export const isConnectionLost = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (typeof code === 'string' && /^(08...|57P0[123]|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code)) return true
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection is closed|Client has encountered a connection error/i.test(message)
+  )
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
 const hasCode = (error: unknown, code: string): error is { code: string; detail: string } =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code
 
@@ -123,6 +154,9 @@ export const connect = async (
 ): Promise<PostgresEventLog> => {
   const pg = loadPg()
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 })
+  // An idle client whose connection drops emits 'error' on the pool, which would end the process
+  // as an unhandled 'error' event: the pool drops that client, and the next query connects anew.
+  pool.on?.('error', () => undefined)
   try {
     return await open(pool, options)
   } catch (error) {
@@ -139,10 +173,75 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const clock = options.clock ?? Date.now
   await migrate(pool, schema, clock)
   const waiters = new Set<() => void>()
+  const reconnectMs = options.reconnectMs ?? 30_000
+  // One connection LISTENs for the append function's NOTIFY and wakes every waiting reader; it
+  // is made on the first wait (an import never waits, so takes no connection for it), and re-made
+  // with backoff when it drops.
+  let listener: Promise<(() => void) | null> | null = null
+  let closed = false
+  let listenRetry = 50
+  const listen = (): void => {
+    if (listener !== null || closed) return
+    listener = (async () => {
+      let client: PoolClient | undefined
+      let watch: NodeJS.Timeout | undefined
+      let released = false
+      /** Gives the connection back (destroyed), once. */
+      const letGo = (): void => {
+        clearInterval(watch)
+        if (released || client === undefined) return
+        released = true
+        client.release(true)
+      }
+      /** Lets go, and listens again after a backoff (unless the log is closed). */
+      const again = (): void => {
+        letGo()
+        if (closed || pool.ending === true) return
+        listener = null
+        setTimeout(listen, listenRetry).unref()
+        listenRetry = Math.min(listenRetry * 2, 2_000)
+      }
+      try {
+        client = await pool.connect()
+        client.on?.('notification', () => {
+          for (const wake of waiters) wake()
+        })
+        client.on?.('error', again)
+        await client.query('LISTEN lifeline_events')
+        listenRetry = 50
+        // The pool cannot end while the listener is checked out: when someone ends it without
+        // closing the log (a crash drill, a forgotten close), the listener lets go.
+        watch = setInterval(() => {
+          if (pool.ending === true || closed) letGo()
+        }, 50)
+        watch.unref()
+        if (closed) letGo()
+        return letGo
+      } catch {
+        again()
+        return null
+      }
+    })()
+  }
+  /** Runs a read, retrying with backoff (50 ms doubling to 2 s) while the connection is lost. */
+  const retrying = async <A>(f: () => Promise<A>): Promise<A> => {
+    const until = Date.now() + reconnectMs
+    for (let wait = 50; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        return await f()
+      } catch (error) {
+        if (!isConnectionLost(error) || Date.now() + wait > until) throw error
+        await sleep(wait)
+      }
+    }
+  }
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
-    TE.tryCatch(f, EventLog.storageFailed)
+    TE.tryCatch(() => retrying(f), EventLog.storageFailed)
 
-  /** Appends the batches with one call (one round trip) on `client`, inside its transaction. */
+  /**
+   * Appends the batches with one autocommitted statement (one round trip): the function call
+   * and its commit happen on the server, so the order lock is never held across a round trip.
+   */
   const appendOn = async (
     client: Queryable,
     batches: readonly EventLog.StreamBatch[],
@@ -197,16 +296,11 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       // An id on two different events of this append; stored ids are checked by the database.
       const reused = EventLog.reusedWithin(batches)
       if (reused !== null) return E.left(reused)
-      let client: PoolClient | undefined
       try {
-        client = await pool.connect()
-        await client.query('BEGIN')
-        const results = await appendOn(client, batches)
-        await client.query('COMMIT')
+        const results = await appendOn(pool, batches)
         if (results.some((r) => r.appended.length > 0)) for (const wake of waiters) wake()
         return E.right(results)
       } catch (error) {
-        await client?.query('ROLLBACK').catch(() => undefined)
         if (isIdReused(error)) {
           const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
           const event = batches
@@ -220,15 +314,16 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
           return E.left(EventLog.versionConflict(failed.streamId, failed.expectedVersion!, actual))
         }
         return E.left(EventLog.storageFailed(error))
-      } finally {
-        client?.release()
       }
     }
 
   return {
     schema,
     close: async () => {
+      closed = true
       for (const wake of waiters) wake()
+      const letGo = await listener
+      letGo?.()
       await pool.end()
     },
     append: (batch) => TE.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendMany([batch])),
@@ -275,8 +370,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const poll = (): void => {
           if (done) return
           if (signal?.aborted === true) return finish()
-          pool
-            .query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`)
+          retrying(() => pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`))
             .then(({ rows }) => {
               if (Number(rows[0]!['p']) > after) finish()
               else if (!done) timer = setTimeout(poll, options.pollIntervalMs ?? 100)
@@ -285,6 +379,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         }
         waiters.add(finish)
         signal?.addEventListener('abort', finish, { once: true })
+        listen()
         poll()
       }),
     loadCheckpoint: (name) =>
@@ -307,13 +402,21 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     claimProjection: (name) =>
       attempt(async () => {
         const client = await pool.connect()
+        // The claim's connection may drop (the lock goes with it): its 'error' is handled here
+        // instead of ending the process, and the claim reports it as lost.
+        let lost = false
+        client.on?.('error', () => {
+          lost = true
+        })
         const { rows } = await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`${schema}.${name}`])
         if (rows[0]!['ok'] !== true) {
           client.release()
           return null
         }
         return {
+          lost: () => lost,
           release: async () => {
+            if (lost) return client.release(true)
             await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}.${name}`]).catch(() => undefined)
             client.release()
           },

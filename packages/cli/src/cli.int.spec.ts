@@ -165,6 +165,12 @@ describe('lifeline report --events', () => {
     expect((await run(['report', '--events', 'x', '--scoring', touch])).stderr).toMatch(
       /^lifeline report: --scoring .*: scoring\.touchPoints\.webinar: 5 is not a touch \(touches: email, sms, call, content, retargeting, event, other\)\n$/,
     )
+    // A negative value is the flag's value, answered with what the flag takes.
+    expect(await run(['report', '--events', 'x', '--inactivity-days', '-3'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'lifeline report: --inactivity-days: "-3" is not a number of days >= 0\n',
+    })
     expect((await run(['report', '--bogus'])).stderr).toMatch(
       /^lifeline report: Unknown option '--bogus'.*\(see --help\)\n$/,
     )

@@ -46,12 +46,30 @@ export const main = async (argv: readonly string[], io: Io): Promise<number> => 
     return EXIT.failed
   }
   try {
-    return await command(rest, io)
+    return await command(negativeValues(rest), io)
   } catch (error) {
     if (error instanceof OutputClosed) return EXIT.ok
     io.stderr(`lifeline ${name}: ${describe(error)}\n`)
     return EXIT.failed
   }
+}
+
+/**
+ * `--flag -3` as `--flag=-3`: Node's argument parser takes a value starting with a dash for an
+ * option, and would answer "argument is ambiguous" where the command can say what it expects
+ * (days >= 0, ...). No command takes a negative number as a positional.
+ */
+const negativeValues = (args: readonly string[]): string[] => {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    const next = args[i + 1]
+    if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
 }
 
 const describe = (error: unknown): string => {

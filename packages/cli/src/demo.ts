@@ -15,7 +15,7 @@ import { progress } from './Progress.js'
 import { fromDatabase } from './report.js'
 import { render } from './ReportText.js'
 import * as HtmlPage from './HtmlPage.js'
-import { summarize } from './import.js'
+import { rejectsFile, summarize } from './import.js'
 import { openLog } from './Database.js'
 
 /** The command's help text. */
@@ -87,16 +87,22 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   const seed = positiveInt('seed', values.seed, 2025)
   const db = values.db ?? join(mkdtempSync(join(tmpdir(), 'lifeline-demo-')), 'demo.db')
   io.stderr(`generating a year of ${customers} customers (seed ${seed}) into ${db}\n`)
-  const lines: Line[] = []
-  let n = 0
-  for (const event of Generator.generate({ customers, start: Date.UTC(2025, 0, 1), days: 365, seed })) {
-    lines.push({ _tag: 'Event', line: ++n, event })
+  function* lines(): Generator<Line> {
+    let n = 0
+    for (const event of Generator.generate({ customers, start: Date.UTC(2025, 0, 1), days: 365, seed })) {
+      yield { _tag: 'Event', line: ++n, event }
+    }
   }
   const log = await openLog(db)
   let status: number
   try {
-    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').import })
-    status = summarize(io, db, 'demo', result)
+    const rejects = await rejectsFile(db, 'demo')
+    const result = await Importer.importLines(log, lines(), {
+      onProgress: progress(io).import,
+      onRejected: rejects.add,
+    })
+    rejects.flush()
+    status = summarize(io, result, rejects)
   } finally {
     await log.close()
   }

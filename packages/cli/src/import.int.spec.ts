@@ -54,12 +54,22 @@ describe('lifeline import', () => {
     expect(await run(['import', file, '--db', db])).toEqual({
       status: 0,
       stdout: '',
-      stderr: 'importing: 3/3 events (100%)\nimported 3 event(s) from 3 line(s)\n',
+      // Every phase: 3 lines read, ordered, 3 events checked, 3 written (one tenth line each: all
+      // in one page).
+      stderr: [
+        'reading: 3 lines, done',
+        'ordering: 4 steps, done',
+        'checking: 3/3 events (100%)',
+        'writing: 3/3 events (100%)',
+        'imported 3 event(s) from 3 line(s)',
+        '',
+      ].join('\n'),
     })
+    // Again: all 3 already stored, found at once (nothing left to check or write).
     expect(await run(['import', file, '--db', db])).toEqual({
       status: 0,
       stdout: '',
-      stderr: 'imported 0 event(s) from 3 line(s); 3 already stored\n',
+      stderr: 'reading: 3 lines, done\nordering: 4 steps, done\nimported 0 event(s) from 3 line(s); 3 already stored\n',
     })
     expect(rows(db, 'SELECT stream_id, stream_version, type FROM events ORDER BY global_position')).toEqual([
       { stream_id: 'ada', stream_version: 1, type: 'OptedIn' },
@@ -147,6 +157,30 @@ describe('lifeline import', () => {
       touch: 'email',
     })
     expect(rows(db, 'SELECT COUNT(*) AS n FROM events')).toEqual([{ n: 3 }])
+
+    // The same file again: the same 6 lines rejected, none listed twice in the rejects file.
+    const again = await run(['import', file, '--db', db])
+    expect(again.status).toBe(1)
+    expect(again.stderr).toContain(
+      `6 line(s) rejected; every one is in ${rejectsPath} (6 listed there already by an earlier import)`,
+    )
+    expect(readFileSync(rejectsPath, 'utf8').trim().split('\n')).toHaveLength(6)
+  })
+
+  it('creates no database when the input file is missing or unreadable', async () => {
+    const db = path('db.sqlite')
+    const missing = path('missing.jsonl')
+    expect(await run(['import', missing, '--db', db])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `lifeline import: no such file: ${missing}\n`,
+    })
+    expect(await run(['import', dir, '--db', db])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `lifeline import: ${dir} is a directory, not an events file\n`,
+    })
+    expect(existsSync(db)).toBe(false)
   })
 
   it('--strict appends nothing when any line is rejected', async () => {

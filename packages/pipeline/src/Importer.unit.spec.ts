@@ -39,8 +39,20 @@ describe('Importer.importFrom', () => {
     expect(result.read).toBe(4)
     expect(result.appended).toBe(2)
     expect(result.rejected.map((r) => r.line)).toEqual([4, 5])
-    // Two accepted events in batches of one: two writing reports, 1/2 then 2/2.
+    // Every phase, from 0: 4 inputs read (the blank line is none); 4 ordering steps; the 2 valid events
+    // checked in one page; written in batches of one: 1/2 then 2/2.
     expect(seen).toEqual([
+      { phase: 'reading', done: 0, total: undefined },
+      { phase: 'reading', done: 4, total: 4 },
+      { phase: 'ordering', done: 0, total: 4 },
+      { phase: 'ordering', done: 1, total: 4 },
+      { phase: 'ordering', done: 2, total: 4 },
+      { phase: 'ordering', done: 3, total: 4 },
+      { phase: 'ordering', done: 4, total: 4 },
+      { phase: 'checking', done: 0, total: undefined },
+      { phase: 'checking', done: 0, total: 2 },
+      { phase: 'checking', done: 2, total: 2 },
+      { phase: 'writing', done: 0, total: 2 },
       { phase: 'writing', done: 1, total: 2 },
       { phase: 'writing', done: 2, total: 2 },
     ])
