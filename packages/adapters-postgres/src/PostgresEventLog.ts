@@ -5,12 +5,12 @@
  * lock, so positions are drawn and committed in the same order and readers following positions
  * never skip an event. Append-only is enforced by triggers.
  */
-import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
+import { Erasure, EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Pool, PoolClient, Queryable } from './Driver.js'
 import { loadPg } from './DriverLoader.js'
-import { migrate } from './schema/migrations.js'
+import { migrate, ORDER_LOCK } from './schema/migrations.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -62,19 +62,26 @@ const expectedText = (batch: EventLog.StreamBatch): string => {
   return String(e.version)
 }
 
-const payload = (events: readonly LifecycleEvent.LifecycleEvent[]): string =>
+/** The type's own fields of an event, as the `data` column holds them. */
+const dataOf = (event: LifecycleEvent.LifecycleEvent): Record<string, unknown> => {
+  const record = event as unknown as Record<string, unknown>
+  const data: Record<string, unknown> = {}
+  for (const key of LifecycleEvent.DATA_KEYS[event.type]) if (record[key] !== undefined) data[key] = record[key]
+  return data
+}
+
+/** The events as `lifeline_append` takes them, each with the keyed hashes of the ids it names. */
+const payload = (events: readonly LifecycleEvent.LifecycleEvent[], keyOf: (id: string) => string): string =>
   JSON.stringify(
     events.map((original) => {
       const event = LifecycleEvent.withId(original)
-      const record = event as unknown as Record<string, unknown>
-      const data: Record<string, unknown> = {}
-      for (const key of LifecycleEvent.DATA_KEYS[event.type]) if (record[key] !== undefined) data[key] = record[key]
       return {
         eventId: event.eventId,
         type: event.type,
-        data,
+        data: dataOf(event),
         metadata: event.metadata ?? null,
         occurredAt: event.occurredAt,
+        keys: Erasure.namedIds(event).map(keyOf),
       }
     }),
   )
@@ -100,6 +107,9 @@ const isConflict = (error: unknown): error is { code: string; detail: string } =
 
 /** The reused event id raised by `lifeline_is_stored`. */
 const isIdReused = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL002')
+
+/** The event naming an erased customer, raised by `lifeline_append_many`. */
+const isErased = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL003')
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -138,6 +148,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`)
   const clock = options.clock ?? Date.now
   await migrate(pool, schema, clock)
+  const secret = new Uint8Array(
+    (await pool.query(`SELECT secret FROM ${schema}.lifeline_secret WHERE id = 1`)).rows[0]!['secret'] as Uint8Array,
+  )
   const waiters = new Set<() => void>()
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
     TE.tryCatch(f, EventLog.storageFailed)
@@ -148,8 +161,15 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     batches: readonly EventLog.StreamBatch[],
   ): Promise<EventLog.AppendResult[]> => {
     const recordedAt = clock()
+    const keys = new Map<string, string>()
+    const keyOf = (id: string): string => {
+      let key = keys.get(id)
+      if (key === undefined) keys.set(id, (key = Erasure.key(secret, id)))
+      return key
+    }
     const json = batches.map(
-      (b) => `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events)}}`,
+      (b) =>
+        `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events, keyOf)}}`,
     )
     const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`, [
       `[${json.join(',')}]`,
@@ -207,6 +227,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         return E.right(results)
       } catch (error) {
         await client?.query('ROLLBACK').catch(() => undefined)
+        if (isErased(error)) {
+          const { batch, index } = JSON.parse(error.detail) as { batch: number; index: number }
+          return E.left({ _tag: 'Erased', batch: Number(batch), index: Number(index) })
+        }
         if (isIdReused(error)) {
           const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
           const event = batches
@@ -225,8 +249,104 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       }
     }
 
+  /** Forgets one customer in one transaction holding the order lock (appends wait for it). */
+  const forget = async (
+    customerId: CustomerId,
+    forgetOptions: Erasure.ForgetOptions,
+  ): Promise<Erasure.ForgetResult> => {
+    const key = Erasure.key(secret, customerId)
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
+      const { rows } = await client.query(
+        `SELECT * FROM ${schema}.events WHERE stream_id = $1
+         UNION SELECT * FROM ${schema}.events WHERE type = 'OptedIn' AND data->>'referredBy' = $1
+         UNION SELECT * FROM ${schema}.events WHERE type = 'Referred' AND data->>'referredCustomerId' = $1`,
+        [customerId],
+      )
+      if (rows.length === 0) {
+        const prior = await client.query(`SELECT erased_at FROM ${schema}.erasures WHERE key = $1`, [key])
+        await client.query('COMMIT')
+        const at = prior.rows[0]?.['erased_at']
+        return at === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: Number(at) }
+      }
+      // The one sanctioned rewrite: the trigger admits UPDATE while this transaction sets the flag.
+      await client.query("SELECT set_config('lifeline.erasing', 'on', TRUE)")
+      const rename = { customerId, pseudonym: Erasure.pseudonym() }
+      let eventsRewritten = 0
+      let referencesRewritten = 0
+      for (const row of rows) {
+        const rewritten = Erasure.rewrite(fromRow(row), rename)
+        if (rewritten === null) continue
+        if (row['stream_id'] === customerId) eventsRewritten++
+        else referencesRewritten++
+        await client.query(
+          `UPDATE ${schema}.events SET event_id = $1, stream_id = $2, data = $3, metadata = $4 WHERE global_position = $5`,
+          [
+            Erasure.newEventId(),
+            rewritten.customerId,
+            JSON.stringify(dataOf(rewritten)),
+            rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata),
+            row['global_position'],
+          ],
+        )
+      }
+      await client.query("SELECT set_config('lifeline.erasing', 'off', TRUE)")
+      const erasedAt = clock()
+      await client.query(
+        `INSERT INTO ${schema}.erasures (key, erased_at) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at`,
+        [key, erasedAt],
+      )
+      let checkpointsRewritten = 0
+      let checkpointsDropped = 0
+      const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
+      for (const row of checkpoints.rows) {
+        const name = row['name'] as string
+        const bytes = EventLog.storedBytes(row['state'] as Uint8Array)
+        const next = forgetOptions.rewriteCheckpoint?.(name, bytes, rename)
+        const nextBytes = next === undefined ? bytes : next === null ? null : EventLog.checkpointBytes(next)
+        if (nextBytes === null || Erasure.holds(nextBytes, customerId)) {
+          await client.query(`DELETE FROM ${schema}.checkpoints WHERE name = $1`, [name])
+          checkpointsDropped++
+        } else if (nextBytes !== bytes) {
+          await client.query(`UPDATE ${schema}.checkpoints SET state = $1 WHERE name = $2`, [nextBytes, name])
+          checkpointsRewritten++
+        }
+      }
+      await client.query('COMMIT')
+      return {
+        _tag: 'Forgotten',
+        pseudonym: rename.pseudonym,
+        eventsRewritten,
+        referencesRewritten,
+        checkpointsRewritten,
+        checkpointsDropped,
+        erasedAt,
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
   return {
     schema,
+    forget: (customerId, forgetOptions = {}) => attempt(() => forget(customerId, forgetOptions)),
+    erasedAt: (customerIds) =>
+      attempt(async () => {
+        const keys = [...new Set(customerIds)].map((id) => [id, Erasure.key(secret, id)] as const)
+        const { rows } = await pool.query(`SELECT key, erased_at FROM ${schema}.erasures WHERE key = ANY($1::text[])`, [
+          keys.map(([, key]) => key),
+        ])
+        const at = new Map(rows.map((r) => [r['key'] as string, Number(r['erased_at'])]))
+        const out = new Map<CustomerId, number>()
+        for (const [id, key] of keys) if (at.has(key)) out.set(id, at.get(key)!)
+        return out
+      }),
     close: async () => {
       for (const wake of waiters) wake()
       await pool.end()

@@ -1,14 +1,14 @@
 import { fork } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { EventLog, ExpectedVersion } from '@lifeline/core'
+import { Erasure, EventLog, ExpectedVersion } from '@lifeline/core'
 import { describeEventLogContract, Fixtures } from '@lifeline/core/testing'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import * as SqliteEventLog from './SqliteEventLog.js'
 
-const { cid, optedIn, purchased } = Fixtures
+const { cid, optedIn, purchased, referred } = Fixtures
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-sqlite-'))
 let files = 0
 const freshFile = (): string => join(dir, `log-${++files}.db`)
@@ -56,6 +56,7 @@ describe('SQLite log', () => {
     expect(second.db.prepare('SELECT version, name FROM lifeline_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'events, append-only' },
       { version: 2, name: 'projection checkpoints' },
+      { version: 4, name: 'erasure' },
     ])
     second.close()
   })
@@ -146,5 +147,78 @@ describe('SQLite log', () => {
     })
     a.close()
     b.close()
+  })
+})
+
+describe('SQLite erasure', () => {
+  it('Given a forget, then a plain UPDATE or DELETE on events still fails: only the transaction of forget may rewrite', async () => {
+    const log = SqliteEventLog.open(new Database(':memory:'))
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    await log.append({ streamId: cid('b'), events: [optedIn('b', '2025-01-01T00:00:00Z')] })()
+    expect(log.forgetSync(cid('a'))).toMatchObject({ _tag: 'Right', right: { _tag: 'Forgotten', eventsRewritten: 1 } })
+    expect(log.db.prepare('SELECT COUNT(*) AS n FROM lifeline_erasing').get()).toEqual({ n: 0 })
+    expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(
+      'lifeline events are append-only: UPDATE is not allowed',
+    )
+    expect(() => log.db.exec('DELETE FROM events')).toThrow('lifeline events are append-only: DELETE is not allowed')
+    // A forget that fails half-way (its checkpoint rewriter throws) rolls back, flag included.
+    await log.saveCheckpoint('c', { position: 2, state: 'b' })()
+    const failed = log.forgetSync(cid('b'), {
+      rewriteCheckpoint: () => {
+        throw new Error('rewriter failed')
+      },
+    })
+    expect(failed).toMatchObject({ _tag: 'Left', left: { _tag: 'StorageFailed' } })
+    expect(await log.readStream(cid('b'))()).toMatchObject({ _tag: 'Right', right: [{ customerId: 'b' }] })
+    expect(await log.erasedAt([cid('a'), cid('b')])()).toMatchObject({
+      _tag: 'Right',
+      right: new Map([['a', expect.any(Number)]]),
+    })
+    expect(log.db.prepare('SELECT COUNT(*) AS n FROM lifeline_erasing').get()).toEqual({ n: 0 })
+    expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(
+      'lifeline events are append-only: UPDATE is not allowed',
+    )
+    log.close()
+  })
+
+  it('Given a file log with an id in events, references, metadata and checkpoints, when forgotten, then no byte of the id or of a metadata value is left in the file or the WAL', async () => {
+    const path = freshFile()
+    const log = SqliteEventLog.open(new Database(path))
+    const id = 'jane.roe+lifeline@example.org'
+    const secretValue = 'jane-phone-0049-171-5550123'
+    const joins = { ...optedIn(id, '2025-01-01T09:00:00Z'), metadata: { phone: secretValue } }
+    await log.append({ streamId: cid(id), events: [joins, purchased(id, '2025-01-02T09:00:00Z', 'J-1', 1_200)] })()
+    await log.append({ streamId: cid('max'), events: [optedIn('max', '2024-12-01T09:00:00Z')] })()
+    await log.append({ streamId: cid('max'), events: [referred('max', '2024-12-30T09:00:00Z', id)] })()
+    // One checkpoint a rewriter knows (the id as text), one it does not (the id as UTF-16).
+    await log.saveCheckpoint('known', { position: 4, state: `{"ids":["max",${JSON.stringify(id)}]}` })()
+    await log.saveCheckpoint('opaque', { position: 4, state: new Uint8Array(Buffer.from(`x${id}`, 'utf16le')) })()
+    const files = (): Buffer => Buffer.concat([path, `${path}-wal`].filter(existsSync).map((f) => readFileSync(f)))
+    // The test can fail: before the erasure, the bytes are there.
+    expect(Erasure.holds(files(), id)).toBe(true)
+    expect(Erasure.holds(files(), secretValue)).toBe(true)
+    const result = log.forgetSync(cid(id), {
+      rewriteCheckpoint: (name, state, rename) =>
+        name === 'known'
+          ? new TextDecoder().decode(state).replace(JSON.stringify(id), JSON.stringify(rename.pseudonym))
+          : undefined,
+    })
+    if (result._tag === 'Left' || result.right._tag !== 'Forgotten') throw new Error(JSON.stringify(result))
+    expect(result.right).toMatchObject({
+      eventsRewritten: 2,
+      referencesRewritten: 1,
+      checkpointsRewritten: 1,
+      checkpointsDropped: 1,
+    })
+    expect(Erasure.holds(files(), id)).toBe(false)
+    expect(Erasure.holds(files(), secretValue)).toBe(false)
+    expect(existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`).length : 0).toBe(0)
+    const known = await log.loadCheckpoint('known')()
+    expect(known._tag === 'Right' && new TextDecoder().decode(known.right!.state)).toBe(
+      `{"ids":["max",${JSON.stringify(result.right.pseudonym)}]}`,
+    )
+    expect(await log.loadCheckpoint('opaque')()).toEqual({ _tag: 'Right', right: null })
+    log.close()
+    expect(Erasure.holds(readFileSync(path), id)).toBe(false)
   })
 })

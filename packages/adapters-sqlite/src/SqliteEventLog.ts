@@ -3,13 +3,14 @@
  * by triggers, one write transaction per append (writers from several processes serialize on
  * SQLite's lock, waiting up to the busy timeout), pages read in global order.
  */
-import { EventLog, type CustomerId } from '@lifeline/core'
+import { EventLog, type CustomerId, type Erasure } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { loadDriver } from './DriverLoader.js'
 import type { Database } from './Driver.js'
 import * as Append from './schema/append.js'
 import * as Checkpoints from './schema/checkpoints.js'
+import * as Erasures from './schema/erasure.js'
 import { migrate } from './schema/migrations.js'
 import * as Read from './schema/read.js'
 import { fromRow, type EventRow } from './schema/rows.js'
@@ -41,6 +42,11 @@ export interface SqliteEventLog extends EventLog.EventLog, EventLog.CheckpointSt
   ) => E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]>
   /** The connection, for callers that need a read of their own. */
   readonly db: Database
+  /** Forgets a customer synchronously (see `forget`). */
+  readonly forgetSync: (
+    customerId: CustomerId,
+    options?: Erasure.ForgetOptions,
+  ) => E.Either<EventLog.StorageFailed, Erasure.ForgetResult>
   /** Closes the connection. */
   readonly close: () => void
 }
@@ -74,15 +80,40 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`)
   db.pragma('journal_mode = WAL')
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
+  // Whatever this connection deletes or overwrites is zeroed in the file (an erased id, a
+  // replaced checkpoint's old state), not left in free space.
+  db.pragma('secure_delete = ON')
   migrate(db, clock)
   const append = Append.statements(db)
+  const erasure = Erasures.statements(db)
+  const secret = Erasures.secretOf(erasure)
+  const erasedAt = (ids: readonly string[]) => Erasures.erasedAt(erasure, secret, ids)
   const read = Read.statements(db)
   const checkpoints = Checkpoints.statements(db)
   const waiters = new Set<() => void>()
 
   const write = db.transaction((batches: readonly EventLog.StreamBatch[]) =>
-    Append.appendBatches(append, batches, clock()),
+    Append.appendBatches(append, batches, clock(), erasedAt),
   )
+  const forgetTransaction = db.transaction((customerId: CustomerId, forgetOptions: Erasure.ForgetOptions) =>
+    Erasures.forget(erasure, secret, customerId, clock(), forgetOptions),
+  )
+  const forgetSync = (
+    customerId: CustomerId,
+    forgetOptions: Erasure.ForgetOptions = {},
+  ): E.Either<EventLog.StorageFailed, Erasure.ForgetResult> =>
+    E.tryCatch(() => {
+      const result = forgetTransaction.immediate(customerId, forgetOptions)
+      // The old pages are still in the WAL: copy the new ones into the file, then empty the WAL
+      // (it waits, up to the busy timeout, for readers of older snapshots to finish).
+      const [status] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]
+      if (status !== undefined && status.busy !== 0) {
+        throw new Error(
+          'the erasure is committed, but the WAL still holds the old pages: a reader kept an old snapshot open; forget again to truncate it',
+        )
+      }
+      return result
+    }, EventLog.storageFailed)
   const appendManySync = (
     batches: readonly EventLog.StreamBatch[],
   ): E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]> => {
@@ -106,6 +137,9 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
       db.close()
     },
     appendManySync,
+    forgetSync,
+    forget: (customerId, forgetOptions) => TE.fromIOEither(() => forgetSync(customerId, forgetOptions)),
+    erasedAt: (customerIds) => attempt(() => erasedAt(customerIds)),
     append: (batch) =>
       TE.fromIOEither(() => E.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendManySync([batch]))),
     appendMany: (batches) => TE.fromIOEither(() => appendManySync(batches)),

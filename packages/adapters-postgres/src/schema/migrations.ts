@@ -162,6 +162,60 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       END $$;
     `,
   },
+  {
+    // 4, not 3: issue 16 takes 3. The runner applies each version not recorded yet, so the gap is harmless.
+    version: 4,
+    name: 'erasure',
+    sql: `
+      -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes
+      -- (two UUID v4s from the server's strong random source: 244 random bits).
+      CREATE TABLE $S.lifeline_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BYTEA NOT NULL);
+      INSERT INTO $S.lifeline_secret (id, secret)
+        VALUES (1, decode(replace(gen_random_uuid()::TEXT || gen_random_uuid()::TEXT, '-', ''), 'hex'));
+      -- One row per erased id: its keyed hash (hex) and the latest erasure instant.
+      CREATE TABLE $S.erasures (key TEXT PRIMARY KEY, erased_at BIGINT NOT NULL);
+      -- Append-only, but for the rewrite of forget: only its own transaction sets lifeline.erasing.
+      CREATE OR REPLACE FUNCTION $S.lifeline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' AND current_setting('lifeline.erasing', TRUE) = 'on' THEN RETURN NEW; END IF;
+          RAISE EXCEPTION 'lifeline events are append-only: % is not allowed', TG_OP;
+        END $$;
+      -- The events naming a customer as referrer or referred person, found without a scan.
+      CREATE INDEX events_referred_by ON $S.events ((data->>'referredBy')) WHERE type = 'OptedIn';
+      CREATE INDEX events_referred ON $S.events ((data->>'referredCustomerId')) WHERE type = 'Referred';
+      -- The whole append takes the order lock first, then refuses (LL003) an event naming a
+      -- customer erased after it occurred: each event carries the keyed hashes of the ids it
+      -- names ('keys'); the lock makes an erasure and an append of that customer never interleave.
+      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_batch JSONB;
+        v_index INTEGER := 0;
+        v_erased RECORD;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${7_316_245_001});
+        IF EXISTS (SELECT 1 FROM $S.erasures) THEN
+          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
+            FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
+                 jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
+           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x.ev->'keys') k(key)
+                         JOIN $S.erasures r ON r.key = k.key
+                         WHERE (x.ev->>'occurredAt')::BIGINT < r.erased_at)
+           ORDER BY b.ord, x.ord LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'LL003', MESSAGE = 'lifeline event names an erased customer',
+              DETAIL = json_build_object('batch', v_erased.bi, 'index', v_erased.ei)::TEXT;
+          END IF;
+        END IF;
+        FOR v_batch IN SELECT x FROM jsonb_array_elements(p_batches) x LOOP
+          RETURN QUERY SELECT v_index, r.* FROM $S.lifeline_append(v_batch->>'stream', v_batch->>'expected', v_batch->'events', p_recorded_at) r;
+          v_index := v_index + 1;
+        END LOOP;
+      END $$;
+    `,
+  },
 ]
 
 /** Creates the schema and applies the migrations not applied yet. */

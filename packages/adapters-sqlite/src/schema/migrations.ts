@@ -40,6 +40,27 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       );
     `,
   },
+  {
+    // 4, not 3: issue 16 takes 3. The runner applies each version not recorded yet, so the gap is harmless.
+    version: 4,
+    name: 'erasure',
+    sql: `
+      -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes.
+      CREATE TABLE lifeline_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL);
+      INSERT INTO lifeline_secret (id, secret) VALUES (1, randomblob(32));
+      -- One row per erased id: its keyed hash (hex) and the latest erasure instant.
+      CREATE TABLE erasures (key TEXT PRIMARY KEY, erased_at INTEGER NOT NULL) WITHOUT ROWID;
+      -- Holds a row only inside forget's own transaction: the one time the triggers admit an UPDATE.
+      CREATE TABLE lifeline_erasing (flag INTEGER PRIMARY KEY);
+      DROP TRIGGER events_append_only_update;
+      CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM lifeline_erasing)
+        BEGIN SELECT RAISE(ABORT, 'lifeline events are append-only: UPDATE is not allowed'); END;
+      -- The events naming a customer as referrer or referred person, found without a scan.
+      CREATE INDEX events_referred_by ON events (json_extract(data, '$.referredBy')) WHERE type = 'OptedIn';
+      CREATE INDEX events_referred ON events (json_extract(data, '$.referredCustomerId')) WHERE type = 'Referred';
+    `,
+  },
 ]
 
 /** Applies the migrations not applied yet; safe to run from several processes at once. */

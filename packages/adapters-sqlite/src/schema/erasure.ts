@@ -1,0 +1,106 @@
+/**
+ * Erasure on SQLite: the rewrite of a forgotten customer's events, the references to it and the
+ * checkpoints holding it, in one write transaction that alone may UPDATE events (it sets the
+ * `lifeline_erasing` flag the trigger checks, and clears it before committing).
+ */
+import { Erasure, EventLog, type CustomerId } from '@lifeline/core'
+import type { Database } from '../Driver.js'
+import { dataOf, fromRow, type EventRow } from './rows.js'
+
+/** The prepared statements of erasure. */
+export const statements = (db: Database) => ({
+  secret: db.prepare('SELECT secret FROM lifeline_secret WHERE id = 1'),
+  any: db.prepare('SELECT EXISTS (SELECT 1 FROM erasures) AS any'),
+  erasedAt: db.prepare('SELECT erased_at AS at FROM erasures WHERE key = ?'),
+  record: db.prepare(
+    'INSERT INTO erasures (key, erased_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at',
+  ),
+  flag: db.prepare('INSERT INTO lifeline_erasing (flag) VALUES (1)'),
+  unflag: db.prepare('DELETE FROM lifeline_erasing'),
+  own: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY global_position'),
+  references: db.prepare(
+    `SELECT * FROM events WHERE type = 'OptedIn' AND json_extract(data, '$.referredBy') = ?
+     UNION ALL SELECT * FROM events WHERE type = 'Referred' AND json_extract(data, '$.referredCustomerId') = ?`,
+  ),
+  rewrite: db.prepare(
+    'UPDATE events SET event_id = ?, stream_id = ?, data = ?, metadata = ? WHERE global_position = ?',
+  ),
+  checkpoints: db.prepare('SELECT name, state FROM checkpoints'),
+  saveState: db.prepare('UPDATE checkpoints SET state = ? WHERE name = ?'),
+  drop: db.prepare('DELETE FROM checkpoints WHERE name = ?'),
+})
+
+/** The per-log secret of the keyed hashes. */
+export const secretOf = (s: ReturnType<typeof statements>): Uint8Array =>
+  new Uint8Array((s.secret.get() as { secret: Uint8Array }).secret)
+
+/** The erasure instants of the erased ids among `ids` (no hashing at all while nobody is erased). */
+export const erasedAt = (
+  s: ReturnType<typeof statements>,
+  secret: Uint8Array,
+  ids: readonly string[],
+): Map<CustomerId, number> => {
+  const out = new Map<CustomerId, number>()
+  if (ids.length === 0 || (s.any.get() as { any: number }).any === 0) return out
+  for (const id of ids) {
+    const row = s.erasedAt.get(Erasure.key(secret, id)) as { at: number } | undefined
+    if (row !== undefined) out.set(id as CustomerId, row.at)
+  }
+  return out
+}
+
+/** Forgets one customer; must run inside a write transaction. */
+export const forget = (
+  s: ReturnType<typeof statements>,
+  secret: Uint8Array,
+  customerId: CustomerId,
+  now: number,
+  options: Erasure.ForgetOptions,
+): Erasure.ForgetResult => {
+  const key = Erasure.key(secret, customerId)
+  const rows = new Map<number, EventRow>()
+  for (const row of s.own.all(customerId) as EventRow[]) rows.set(row.global_position, row)
+  for (const row of s.references.all(customerId, customerId) as EventRow[]) rows.set(row.global_position, row)
+  if (rows.size === 0) {
+    const prior = s.erasedAt.get(key) as { at: number } | undefined
+    return prior === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: prior.at }
+  }
+  const rename = { customerId, pseudonym: Erasure.pseudonym() }
+  let eventsRewritten = 0
+  let referencesRewritten = 0
+  s.flag.run()
+  for (const row of rows.values()) {
+    const event = fromRow(row)
+    const rewritten = Erasure.rewrite(event, rename)
+    if (rewritten === null) continue
+    if (row.stream_id === customerId) eventsRewritten++
+    else referencesRewritten++
+    const metadata = rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata)
+    s.rewrite.run(Erasure.newEventId(), rewritten.customerId, dataOf(rewritten), metadata, row.global_position)
+  }
+  s.unflag.run()
+  s.record.run(key, now)
+  let checkpointsRewritten = 0
+  let checkpointsDropped = 0
+  for (const { name, state } of s.checkpoints.all() as { name: string; state: string | Uint8Array }[]) {
+    const bytes = EventLog.storedBytes(state)
+    const next = options.rewriteCheckpoint?.(name, bytes, rename)
+    const nextBytes = next === undefined ? bytes : next === null ? null : EventLog.checkpointBytes(next)
+    if (nextBytes === null || Erasure.holds(nextBytes, customerId)) {
+      s.drop.run(name)
+      checkpointsDropped++
+    } else if (nextBytes !== bytes) {
+      s.saveState.run(nextBytes, name)
+      checkpointsRewritten++
+    }
+  }
+  return {
+    _tag: 'Forgotten',
+    pseudonym: rename.pseudonym,
+    eventsRewritten,
+    referencesRewritten,
+    checkpointsRewritten,
+    checkpointsDropped,
+    erasedAt: now,
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Erasure, the log's one sanctioned rewrite (EVENTS.md, "Erasure"): the pieces every log shares.
+ * A forgotten customer's id becomes a pseudonym `erased-<UUID v4>` in its own events and in every
+ * `referredBy` / `referredCustomerId` naming it; its events lose their metadata and get new random
+ * ids; the log keeps only a keyed hash (HMAC-SHA-256 under a random per-log secret) of the id and
+ * the erasure instant, to reject a re-import of the customer's earlier events as `Erased`.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto'
+import type { CustomerId, EventId } from './Ids.js'
+import type * as LifecycleEvent from './LifecycleEvent.js'
+import type * as Timestamp from './Timestamp.js'
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What `forget` did to one customer. */
+export type ForgetResult = Forgotten | AlreadyErased | Unknown
+
+/** The customer's events and the references to it were rewritten. */
+export interface Forgotten {
+  readonly _tag: 'Forgotten'
+  /** The pseudonym that replaced the id: `erased-<UUID v4>`. */
+  readonly pseudonym: CustomerId
+  /** The customer's own events rewritten (pseudonym, no metadata, new ids). */
+  readonly eventsRewritten: number
+  /** Other customers' events whose `referredBy` / `referredCustomerId` named the customer. */
+  readonly referencesRewritten: number
+  /** Checkpoints rewritten with the pseudonym (durable logs; 0 in memory). */
+  readonly checkpointsRewritten: number
+  /** Checkpoints that held the id and could not be rewritten, so were removed (they refold). */
+  readonly checkpointsDropped: number
+  /** The erasure instant: earlier events of the customer are rejected as `Erased` from now on. */
+  readonly erasedAt: Timestamp.Timestamp
+}
+
+/** Nothing of the customer is left to erase: it was erased at `erasedAt` (a no-op). */
+export interface AlreadyErased {
+  readonly _tag: 'AlreadyErased'
+  readonly erasedAt: Timestamp.Timestamp
+}
+
+/** The log never held the customer (a no-op). */
+export interface Unknown {
+  readonly _tag: 'Unknown'
+}
+
+/** The erasure a checkpoint rewriter applies: replace `customerId` by `pseudonym`. */
+export interface Rename {
+  readonly customerId: CustomerId
+  readonly pseudonym: CustomerId
+}
+
+/**
+ * Rewrites one stored checkpoint for an erasure: the new state (bytes or text), `null` to remove
+ * the checkpoint, or `undefined` when the checkpoint is not one it knows. Whatever it returns, a
+ * checkpoint whose state still holds the id is removed (its projection folds again).
+ */
+export type CheckpointRewriter = (
+  name: string,
+  state: Uint8Array,
+  rename: Rename,
+) => Uint8Array | string | null | undefined
+
+/** Options of `forget`. */
+export interface ForgetOptions {
+  /** Rewrites the checkpoints it knows (e.g. ledger snapshots) with the pseudonym. */
+  readonly rewriteCheckpoint?: CheckpointRewriter
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** A fresh pseudonym `erased-<random UUID v4>`. */
+export const pseudonym = (): CustomerId => `erased-${randomUUID()}` as CustomerId
+
+/** A fresh random event id (UUID v4). */
+export const newEventId = (): EventId => randomUUID() as EventId
+
+/** A fresh random per-log secret (32 bytes) for the keyed hashes of erased ids. */
+export const newSecret = (): Uint8Array => new Uint8Array(randomBytes(32))
+
+/** The keyed hash (HMAC-SHA-256, hex) under which a log records an erased id. */
+export const key = (secret: Uint8Array, customerId: string): string =>
+  createHmac('sha256', secret).update(customerId, 'utf8').digest('hex')
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** Every customer id an event names: its own, and the `referredBy` / `referredCustomerId` it carries. */
+export const namedIds = (event: LifecycleEvent.LifecycleEvent): readonly CustomerId[] => {
+  if (event.type === 'OptedIn' && event.referredBy !== undefined) return [event.customerId, event.referredBy]
+  if (event.type === 'Referred') return [event.customerId, event.referredCustomerId]
+  return [event.customerId]
+}
+
+/**
+ * The event with `rename.customerId` replaced by the pseudonym: as its customer (then its metadata
+ * is removed) and as the customer it names (`referredBy`, `referredCustomerId`). The event id is
+ * left to the caller (a rewritten event gets a new random one). `null` when it names neither.
+ */
+export const rewrite = <A extends LifecycleEvent.LifecycleEvent>(event: A, rename: Rename): A | null => {
+  let changed = false
+  let out: LifecycleEvent.LifecycleEvent = event
+  if (out.customerId === rename.customerId) {
+    const { metadata: _metadata, ...rest } = out
+    out = { ...rest, customerId: rename.pseudonym }
+    changed = true
+  }
+  if (out.type === 'OptedIn' && out.referredBy === rename.customerId) {
+    out = { ...out, referredBy: rename.pseudonym }
+    changed = true
+  }
+  if (out.type === 'Referred' && out.referredCustomerId === rename.customerId) {
+    out = { ...out, referredCustomerId: rename.pseudonym }
+    changed = true
+  }
+  return changed ? (out as A) : null
+}
+
+/**
+ * The first event of an append that names a customer erased after the event occurred, as an
+ * `Erased` failure's position, or null. `erasedAt` gives the erasure instant of each erased id
+ * among those asked (ids not erased are left out).
+ */
+export const firstErased = (
+  batches: readonly { readonly events: readonly LifecycleEvent.LifecycleEvent[] }[],
+  erasedAt: ReadonlyMap<string, number>,
+): { readonly batch: number; readonly index: number } | null => {
+  if (erasedAt.size === 0) return null
+  for (let b = 0; b < batches.length; b++) {
+    const events = batches[b]!.events
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!
+      for (const id of namedIds(event)) {
+        const at = erasedAt.get(id)
+        if (at !== undefined && event.occurredAt < at) return { batch: b, index }
+      }
+    }
+  }
+  return null
+}
+
+/** The distinct customer ids the batches' events name (for one erasure lookup per append). */
+export const idsNamed = (
+  batches: readonly { readonly events: readonly LifecycleEvent.LifecycleEvent[] }[],
+): string[] => {
+  const ids = new Set<string>()
+  for (const batch of batches) for (const event of batch.events) for (const id of namedIds(event)) ids.add(id)
+  return [...ids]
+}
+
+const indexOf = (haystack: Uint8Array, needle: Uint8Array): number => {
+  if (needle.length === 0) return 0
+  const first = needle[0]!
+  outer: for (
+    let i = haystack.indexOf(first);
+    i !== -1 && i <= haystack.length - needle.length;
+    i = haystack.indexOf(first, i + 1)
+  ) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return i
+  }
+  return -1
+}
+
+/**
+ * The byte forms a serializer may give a string: UTF-8 (JSON, text), UTF-16LE (v8's two-byte
+ * strings) and Latin-1 (v8's one-byte strings, when every character fits).
+ */
+export const byteForms = (s: string): Uint8Array[] => {
+  const forms = [new TextEncoder().encode(s), new Uint8Array(Buffer.from(s, 'utf16le'))]
+  if ([...s].every((c) => c.charCodeAt(0) < 256)) forms.push(new Uint8Array(Buffer.from(s, 'latin1')))
+  return forms
+}
+
+/** True when `bytes` hold `s` in any of its byte forms (`byteForms`). */
+export const holds = (bytes: Uint8Array, s: string): boolean => byteForms(s).some((form) => indexOf(bytes, form) !== -1)
