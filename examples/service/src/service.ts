@@ -7,6 +7,10 @@
  * - `GET /report?from=&to=`: the METRICS.md report from projection runners kept current as
  *   events arrive, never by refolding the log per request.
  * - `GET /report.html?from=&to=`: the same report as one self-contained HTML page with charts.
+ * - `DELETE /customers/:id`: erases the customer (EVENTS.md, "Erasure"): 204 when erased, 404
+ *   when the log does not hold it (unknown, or already erased). The live reports keep every
+ *   figure; their states take the pseudonym too. From then on, `POST /events` refuses events of
+ *   that customer which occurred before the erasure (400, `Erased`, naming the line only).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -14,16 +18,18 @@ import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import {
   Customer,
   DecodeError,
+  Erasure,
   EventLog,
   ExpectedVersion,
   History,
+  Ids,
   LifecycleError,
   LifecycleEvent,
   Timestamp,
   type RecordedEvent,
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
-import { ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
 
@@ -112,6 +118,9 @@ const instant = (name: string, value: string | null): number | undefined => {
   return ms
 }
 
+/** The rejection of an event naming an erased customer: the rule only, nothing of the event. */
+const ERASED = 'Erased: the event names a customer erased after it occurred'
+
 // -------------------------------------------------------------------------------------
 // the service
 // -------------------------------------------------------------------------------------
@@ -161,7 +170,10 @@ export const start = async (options: Options): Promise<Service> => {
       event.eventId !== undefined && !known.has(event.eventId) ? [event.eventId] : [],
     )
     for (const e of orFail(await log.readByIds(named)())) known.set(e.eventId, e)
-    const admitted = History.admit(events, {
+    // Events naming a customer erased after they occurred: refused, by line only (no content).
+    const erasedAt = orFail(await log.erasedAt(Erasure.idsNamed([{ events: events.map((e) => e.event) }]))())
+    const erased = events.filter(({ event }) => Erasure.firstErased([{ events: [event] }], erasedAt) !== null)
+    const admitted = History.admit(erased.length === 0 ? events : events.filter((e) => !erased.includes(e)), {
       states: (id) => states.get(id),
       stored: (id) => {
         const e = known.get(id)
@@ -170,6 +182,7 @@ export const start = async (options: Options): Promise<Service> => {
     })
     const rejected = [
       ...errors,
+      ...erased.map((e) => ({ line: e.source, error: ERASED })),
       ...admitted.rejected.map((r) => ({ line: r.source, error: LifecycleError.format(r.error) })),
     ].sort((a, b) => a.line - b.line)
     // An id that already names another event is a conflict with what is stored: 409, naming it.
@@ -201,7 +214,7 @@ export const start = async (options: Options): Promise<Service> => {
     const result = await log.appendMany(batches)()
     if (result._tag === 'Left') {
       const error = result.left
-      if (error._tag === 'VersionConflict' || error._tag === 'IdReused') {
+      if (error._tag === 'VersionConflict' || error._tag === 'IdReused' || error._tag === 'Erased') {
         return [409, { error: EventLog.formatError(error) }]
       }
       if (error._tag === 'InvalidEvent') return [400, { error: EventLog.formatError(error) }]
@@ -221,6 +234,28 @@ export const start = async (options: Options): Promise<Service> => {
       { appended, alreadyStored: admitted.duplicates.map((d) => d.event.eventId), rejected: [] },
     ]
   }
+
+  // #region forget
+  const deleteCustomer = async (encoded: string): Promise<[number, unknown]> => {
+    let id: string
+    try {
+      id = decodeURIComponent(encoded)
+    } catch {
+      return [400, { error: 'the customer id is not a valid URL-encoded string' }]
+    }
+    const decoded = Ids.CustomerIdCodec.decode(id)
+    if (decoded._tag === 'Left') return [400, { error: 'a customer id has 1 to 256 characters' }]
+    const result = await log.forget(decoded.right)()
+    if (result._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(result.left) })
+    if (result.right._tag !== 'Forgotten') {
+      return [404, { error: result.right._tag === 'Unknown' ? 'no such customer' : 'already erased' }]
+    }
+    // The live states take the pseudonym too: every figure stays, and no state holds the id.
+    const rename = { customerId: decoded.right, pseudonym: result.right.pseudonym }
+    for (const runner of runners.values()) LedgerErasure.renameInState(runner.state(), rename)
+    return [204, null]
+  }
+  // #endregion
 
   const getReport = async (url: URL): Promise<[number, unknown]> => {
     const from = instant('from', url.searchParams.get('from'))
@@ -248,13 +283,19 @@ export const start = async (options: Options): Promise<Service> => {
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
-      else if (req.method === 'GET' && url.pathname === '/report.html') {
+      else if (req.method === 'DELETE' && url.pathname.startsWith('/customers/') && url.pathname.length > 11) {
+        ;[status, body] = await deleteCustomer(url.pathname.slice('/customers/'.length))
+      } else if (req.method === 'GET' && url.pathname === '/report.html') {
         const page = await getReportPage(url)
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         return void res.end(page)
       } else [status, body] = [404, { error: `no route ${req.method ?? ''} ${url.pathname}` }]
     } catch (error) {
       ;[status, body] = error instanceof HttpError ? [error.status, error.body] : [500, { error: 'internal error' }]
+    }
+    if (status === 204) {
+      res.writeHead(204)
+      return void res.end()
     }
     res.writeHead(status, { 'content-type': 'application/json', connection: status === 413 ? 'close' : 'keep-alive' })
     res.end(JSON.stringify(body))

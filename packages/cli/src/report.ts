@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { EventLog } from '@lifeline/core'
-import { Fold, LedgerCheckpoint, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Fold, LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { readHistory } from './EventFile.js'
 import { openLog, type OpenLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
@@ -81,6 +81,15 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   }
   return EXIT.ok
 }
+
+/**
+ * Rewrites the report's stored checkpoints (v8 snapshots and deltas) when the log forgets a
+ * customer, so that the next report resumes from them.
+ */
+export const rewriteCheckpoint = LedgerErasure.checkpointRewriter({
+  decode: (bytes) => v8.deserialize(bytes) as unknown,
+  encode: (value) => v8.serialize(value),
+})
 
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>

@@ -146,8 +146,8 @@ export const firstErased = (
 /** The distinct customer ids the batches' events name (for one erasure lookup per append). */
 export const idsNamed = (
   batches: readonly { readonly events: readonly LifecycleEvent.LifecycleEvent[] }[],
-): string[] => {
-  const ids = new Set<string>()
+): CustomerId[] => {
+  const ids = new Set<CustomerId>()
   for (const batch of batches) for (const event of batch.events) for (const id of namedIds(event)) ids.add(id)
   return [...ids]
 }

@@ -1,0 +1,169 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Erasure } from '@lifeline/core'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { run } from './run.fixture.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'lifeline-forget-'))
+let n = 0
+const fresh = (): string => join(dir, `shop-${++n}.db`)
+const file = (name: string, lines: readonly unknown[]): string => {
+  const path = join(dir, name)
+  writeFileSync(path, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n')
+  return path
+}
+
+const ALICE = 'alice.smith@example.org'
+const SECRET = 'crm-note-4711-alice'
+// Bob (webinar) buys and refers alice; alice (referral) buys twice; carol (seo) buys.
+const history = [
+  { type: 'OptedIn', customerId: 'bob', occurredAt: '2025-01-02T09:00:00Z', channel: 'webinar' },
+  {
+    type: 'Purchased',
+    customerId: 'bob',
+    occurredAt: '2025-01-03T09:00:00Z',
+    orderId: 'B1',
+    amountCents: 1000,
+    currency: 'EUR',
+  },
+  { type: 'Referred', customerId: 'bob', occurredAt: '2025-01-04T09:00:00Z', referredCustomerId: ALICE },
+  {
+    type: 'OptedIn',
+    customerId: ALICE,
+    occurredAt: '2025-01-05T09:00:00Z',
+    channel: 'referral',
+    referredBy: 'bob',
+    metadata: { note: SECRET },
+  },
+  {
+    type: 'Purchased',
+    customerId: ALICE,
+    occurredAt: '2025-01-06T09:00:00Z',
+    orderId: 'A1',
+    amountCents: 4900,
+    currency: 'EUR',
+  },
+  {
+    type: 'Purchased',
+    customerId: ALICE,
+    occurredAt: '2025-02-06T09:00:00Z',
+    orderId: 'A2',
+    amountCents: 2500,
+    currency: 'EUR',
+  },
+  { type: 'OptedIn', customerId: 'carol', occurredAt: '2025-01-07T09:00:00Z', channel: 'seo' },
+  {
+    type: 'Purchased',
+    customerId: 'carol',
+    occurredAt: '2025-01-08T09:00:00Z',
+    orderId: 'C1',
+    amountCents: 700,
+    currency: 'EUR',
+  },
+  // Rejected: alice opts in again (AlreadyOptedIn), carol refunds an unknown order.
+  {
+    type: 'OptedIn',
+    customerId: ALICE,
+    occurredAt: '2025-03-01T09:00:00Z',
+    channel: 'seo',
+    metadata: { note: SECRET },
+  },
+  {
+    type: 'Refunded',
+    customerId: 'carol',
+    occurredAt: '2025-03-02T09:00:00Z',
+    orderId: 'C9',
+    amountCents: 100,
+    currency: 'EUR',
+  },
+]
+
+/** The raw bytes of every file of a SQLite log: the database, its WAL, its rejects file. */
+const files = (db: string): Buffer =>
+  Buffer.concat([db, `${db}-wal`, `${db}.rejects.jsonl`].filter(existsSync).map((f) => readFileSync(f)))
+
+const checkpoints = (db: string): unknown[] => {
+  const sqlite = new Database(db, { readonly: true })
+  try {
+    return sqlite.prepare('SELECT name, position FROM checkpoints ORDER BY name').all()
+  } finally {
+    sqlite.close()
+  }
+}
+
+describe('lifeline forget', () => {
+  it('erases a customer from the SQLite file, its WAL, its checkpoints and its rejects file; the next report resumes and is the same', async () => {
+    const db = fresh()
+    const events = file('history.jsonl', history)
+    expect((await run(['import', events, '--db', db])).status).toBe(1)
+    const report = await run(['report', '--db', db, '--json'])
+    expect(report.status).toBe(0)
+    const stored = checkpoints(db)
+    expect(stored).toHaveLength(1)
+    // The test can fail: before, the id and the metadata value are in the files.
+    expect(Erasure.holds(files(db), ALICE)).toBe(true)
+    expect(Erasure.holds(files(db), SECRET)).toBe(true)
+
+    const forgot = await run(['forget', ALICE, '--db', db])
+    expect(forgot.stderr).toBe('')
+    expect(forgot.status).toBe(0)
+    // 3 events of alice, bob's referral of her, the report's snapshot, her rejected line.
+    expect(forgot.stdout).toMatch(
+      new RegExp(
+        `^${ALICE.replace(/[.+]/g, '\\$&')}: erased as erased-[0-9a-f-]{36}: 3 events, 1 reference by other customers, 1 checkpoint rewritten; 1 line removed from the rejects file\\n$`,
+      ),
+    )
+    expect(Erasure.holds(files(db), ALICE)).toBe(false)
+    expect(Erasure.holds(files(db), SECRET)).toBe(false)
+    // Carol's rejected line stays.
+    expect(readFileSync(`${db}.rejects.jsonl`, 'utf8')).toContain('"C9"')
+
+    // The report resumes from the rewritten checkpoint (still there, at the same position).
+    expect(checkpoints(db)).toEqual(stored)
+    const again = await run(['report', '--db', db, '--json'])
+    expect(again.stdout).toBe(report.stdout)
+    expect(checkpoints(db)).toEqual(stored)
+    expect(Erasure.holds(files(db), ALICE)).toBe(false)
+  })
+
+  it('says per id what it did: erased, already erased, unknown; takes ids from --ids FILE', async () => {
+    const db = fresh()
+    await run(['import', file('history2.jsonl', history.slice(0, 8)), '--db', db])
+    const ids = file('ids.txt', ['carol', '', 'bob\r', 'carol'])
+    const first = await run(['forget', ALICE, '--ids', ids, '--db', db])
+    expect(first.status).toBe(0)
+    const lines = first.stdout.trimEnd().split('\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(
+      /^alice\.smith@example\.org: erased as erased-.{36}: 3 events, 1 reference by other customers, 0 checkpoints rewritten$/,
+    )
+    expect(lines[1]).toMatch(
+      /^carol: erased as erased-.{36}: 2 events, 0 references by other customers, 0 checkpoints rewritten$/,
+    )
+    // Alice's opt-in named bob as referrer: rewritten under bob's erasure, alice's pseudonym kept.
+    expect(lines[2]).toMatch(
+      /^bob: erased as erased-.{36}: 3 events, 1 reference by other customers, 0 checkpoints rewritten$/,
+    )
+    const second = await run(['forget', 'carol', 'nobody', '--db', db])
+    expect(second.stdout).toMatch(
+      /^carol: already erased \(\d{4}-\d\d-\d\dT[\d:.]+Z\), nothing to do\nnobody: unknown to this log, nothing to do\n$/,
+    )
+  })
+
+  it('refuses bad usage with one line', async () => {
+    expect(await run(['forget', 'x'])).toMatchObject({
+      status: 2,
+      stderr: 'lifeline forget: forget needs --db PATH or URL (see lifeline forget --help)\n',
+    })
+    expect(await run(['forget', '--db', fresh()])).toMatchObject({
+      status: 2,
+      stderr: 'lifeline forget: forget needs at least one ID, or --ids FILE (see lifeline forget --help)\n',
+    })
+    const long = 'x'.repeat(257)
+    expect((await run(['forget', long, '--db', fresh()])).stderr).toBe(
+      `lifeline forget: argument 1: ${JSON.stringify(long)} is not a customer id (1 to 256 characters)\n`,
+    )
+  })
+})
