@@ -83,7 +83,21 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
   // Whatever this connection deletes or overwrites is zeroed in the file (an erased id, a
   // replaced checkpoint's old state), not left in free space.
   db.pragma('secure_delete = ON')
+  const upgrading =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined &&
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'erasures'").get() === undefined
   migrate(db, clock)
+  // A file written before erasure existed (without secure delete) may keep deleted content, such
+  // as replaced checkpoints, in free pages: it is rewritten once, on this upgrade, so that an
+  // erasure leaves nothing behind. When another process holds the file, VACUUM fails and is not
+  // retried: docs/erasure.md tells the operator to run it.
+  if (upgrading) {
+    try {
+      db.exec('VACUUM')
+    } catch {
+      // Busy: the operator runs VACUUM (docs/erasure.md).
+    }
+  }
   const append = Append.statements(db)
   const erasure = Erasures.statements(db)
   const secret = Erasures.secretOf(erasure)
