@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Erasure } from '@lifeline/core'
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { run } from './run.fixture.js'
 
@@ -165,5 +166,63 @@ describe('lifeline forget', () => {
     expect((await run(['forget', long, '--db', fresh()])).stderr).toBe(
       `lifeline forget: argument 1: ${JSON.stringify(long)} is not a customer id (1 to 256 characters)\n`,
     )
+  })
+})
+
+const PG = process.env['LIFELINE_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test'
+const pgUp = await (async () => {
+  const client = new pg.Client({ connectionString: PG, connectionTimeoutMillis: 3_000 })
+  try {
+    await client.connect()
+    return true
+  } catch {
+    if (process.env['CI'] === 'true') throw new Error(`PostgreSQL is not reachable at ${PG}, and CI requires it`)
+    console.warn(`PostgreSQL is not reachable at ${PG}: skipping lifeline forget on PostgreSQL`)
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+})()
+
+describe.runIf(pgUp)('lifeline forget on PostgreSQL', () => {
+  it('erases a customer so that no row of the schema holds the id or a metadata value, and the next report resumes and is the same', async () => {
+    const schema = `forget_${process.pid}_${Date.now()}`
+    const url = `${PG}?schema=${schema}`
+    const admin = new pg.Client({ connectionString: PG })
+    await admin.connect()
+    try {
+      expect((await run(['import', file('pg.jsonl', history.slice(0, 8)), '--db', url])).status).toBe(0)
+      const report = await run(['report', '--db', url, '--json'])
+      const traces = async (needle: string): Promise<number> => {
+        let n = 0
+        for (const table of ['events', 'checkpoints', 'erasures', 'lifeline_secret', 'lifeline_migrations']) {
+          const { rows } = await admin.query<{ n: string }>(
+            `SELECT COUNT(*) AS n FROM ${schema}.${table} t WHERE t::text LIKE '%' || $1 || '%'`,
+            [needle],
+          )
+          n += Number(rows[0]!.n)
+        }
+        const states = await admin.query<{ n: string }>(
+          `SELECT COUNT(*) AS n FROM ${schema}.checkpoints WHERE position(convert_to($1, 'UTF8') IN state) > 0`,
+          [needle],
+        )
+        return n + Number(states.rows[0]!.n)
+      }
+      // Alice's three events, bob's referral, and the report's snapshot; her metadata value in one event.
+      expect(await traces(ALICE)).toBe(5)
+      expect(await traces(SECRET)).toBe(1)
+      const forgot = await run(['forget', ALICE, '--db', url])
+      expect(forgot.stdout).toMatch(
+        /: erased as erased-.{36}: 3 events, 1 reference by other customers, 1 checkpoint rewritten\n$/,
+      )
+      expect(await traces(ALICE)).toBe(0)
+      expect(await traces(SECRET)).toBe(0)
+      const { rows } = await admin.query<{ position: string }>(`SELECT position FROM ${schema}.checkpoints`)
+      expect(rows.map((r) => Number(r.position))).toEqual([8])
+      expect((await run(['report', '--db', url, '--json'])).stdout).toBe(report.stdout)
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      await admin.end()
+    }
   })
 })
