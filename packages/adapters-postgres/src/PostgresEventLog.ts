@@ -249,82 +249,103 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       }
     }
 
-  /** Forgets one customer in one transaction holding the order lock (appends wait for it). */
-  const forget = async (
+  /** The rewrite of one customer's events and references, on `client` inside its transaction. */
+  const forgetOne = async (
+    client: Queryable,
     customerId: CustomerId,
-    forgetOptions: Erasure.ForgetOptions,
-  ): Promise<Erasure.ForgetResult> => {
+    erasedAt: number,
+  ): Promise<{ readonly result: Erasure.ForgetResult; readonly rename: Erasure.Rename | null }> => {
     const key = Erasure.key(secret, customerId)
+    const { rows } = await client.query(
+      `SELECT * FROM ${schema}.events WHERE stream_id = $1
+       UNION SELECT * FROM ${schema}.events WHERE type = 'OptedIn' AND data->>'referredBy' = $1
+       UNION SELECT * FROM ${schema}.events WHERE type = 'Referred' AND data->>'referredCustomerId' = $1`,
+      [customerId],
+    )
+    if (rows.length === 0) {
+      const prior = await client.query(`SELECT erased_at FROM ${schema}.erasures WHERE key = $1`, [key])
+      const at = prior.rows[0]?.['erased_at']
+      return {
+        result: at === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: Number(at) },
+        rename: null,
+      }
+    }
+    // The one sanctioned rewrite: the trigger admits UPDATE while this transaction sets the flag.
+    await client.query("SELECT set_config('lifeline.erasing', 'on', TRUE)")
+    const rename = { customerId, pseudonym: Erasure.pseudonym() }
+    let eventsRewritten = 0
+    let referencesRewritten = 0
+    for (const row of rows) {
+      const rewritten = Erasure.rewrite(fromRow(row), rename)
+      if (rewritten === null) continue
+      if (row['stream_id'] === customerId) eventsRewritten++
+      else referencesRewritten++
+      await client.query(
+        `UPDATE ${schema}.events SET event_id = $1, stream_id = $2, data = $3, metadata = $4 WHERE global_position = $5`,
+        [
+          Erasure.newEventId(),
+          rewritten.customerId,
+          JSON.stringify(dataOf(rewritten)),
+          rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata),
+          row['global_position'],
+        ],
+      )
+    }
+    await client.query("SELECT set_config('lifeline.erasing', 'off', TRUE)")
+    await client.query(
+      `INSERT INTO ${schema}.erasures (key, erased_at) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at`,
+      [key, erasedAt],
+    )
+    const result: Erasure.Forgotten = {
+      _tag: 'Forgotten',
+      pseudonym: rename.pseudonym,
+      eventsRewritten,
+      referencesRewritten,
+      checkpointsRewritten: 0,
+      checkpointsDropped: 0,
+      erasedAt,
+    }
+    return { result, rename }
+  }
+
+  /**
+   * Forgets the customers in order in one transaction holding the order lock (appends wait for
+   * it), then rewrites each checkpoint once for all of them.
+   */
+  const forgetMany = async (
+    customerIds: readonly CustomerId[],
+    forgetOptions: Erasure.ForgetOptions,
+  ): Promise<Erasure.ForgetResult[]> => {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
-      const { rows } = await client.query(
-        `SELECT * FROM ${schema}.events WHERE stream_id = $1
-         UNION SELECT * FROM ${schema}.events WHERE type = 'OptedIn' AND data->>'referredBy' = $1
-         UNION SELECT * FROM ${schema}.events WHERE type = 'Referred' AND data->>'referredCustomerId' = $1`,
-        [customerId],
-      )
-      if (rows.length === 0) {
-        const prior = await client.query(`SELECT erased_at FROM ${schema}.erasures WHERE key = $1`, [key])
-        await client.query('COMMIT')
-        const at = prior.rows[0]?.['erased_at']
-        return at === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: Number(at) }
-      }
-      // The one sanctioned rewrite: the trigger admits UPDATE while this transaction sets the flag.
-      await client.query("SELECT set_config('lifeline.erasing', 'on', TRUE)")
-      const rename = { customerId, pseudonym: Erasure.pseudonym() }
-      let eventsRewritten = 0
-      let referencesRewritten = 0
-      for (const row of rows) {
-        const rewritten = Erasure.rewrite(fromRow(row), rename)
-        if (rewritten === null) continue
-        if (row['stream_id'] === customerId) eventsRewritten++
-        else referencesRewritten++
-        await client.query(
-          `UPDATE ${schema}.events SET event_id = $1, stream_id = $2, data = $3, metadata = $4 WHERE global_position = $5`,
-          [
-            Erasure.newEventId(),
-            rewritten.customerId,
-            JSON.stringify(dataOf(rewritten)),
-            rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata),
-            row['global_position'],
-          ],
-        )
-      }
-      await client.query("SELECT set_config('lifeline.erasing', 'off', TRUE)")
       const erasedAt = clock()
-      await client.query(
-        `INSERT INTO ${schema}.erasures (key, erased_at) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at`,
-        [key, erasedAt],
-      )
+      const done: { result: Erasure.ForgetResult; rename: Erasure.Rename | null }[] = []
+      for (const id of customerIds) done.push(await forgetOne(client, id, erasedAt))
+      const renames = done.flatMap((d) => (d.rename === null ? [] : [d.rename]))
       let checkpointsRewritten = 0
       let checkpointsDropped = 0
-      const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
-      for (const row of checkpoints.rows) {
-        const name = row['name'] as string
-        const bytes = EventLog.storedBytes(row['state'] as Uint8Array)
-        const next = forgetOptions.rewriteCheckpoint?.(name, bytes, rename)
-        const nextBytes = next === undefined ? bytes : next === null ? null : EventLog.checkpointBytes(next)
-        if (nextBytes === null || Erasure.holds(nextBytes, customerId)) {
-          await client.query(`DELETE FROM ${schema}.checkpoints WHERE name = $1`, [name])
-          checkpointsDropped++
-        } else if (nextBytes !== bytes) {
-          await client.query(`UPDATE ${schema}.checkpoints SET state = $1 WHERE name = $2`, [nextBytes, name])
-          checkpointsRewritten++
+      if (renames.length > 0) {
+        const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
+        for (const row of checkpoints.rows) {
+          const name = row['name'] as string
+          const state = EventLog.storedBytes(row['state'] as Uint8Array)
+          const action = Erasure.checkpointAction(name, state, renames, forgetOptions.rewriteCheckpoint)
+          if (action._tag === 'drop') {
+            await client.query(`DELETE FROM ${schema}.checkpoints WHERE name = $1`, [name])
+            checkpointsDropped++
+          } else if (action._tag === 'rewritten') {
+            await client.query(`UPDATE ${schema}.checkpoints SET state = $1 WHERE name = $2`, [action.state, name])
+            checkpointsRewritten++
+          }
         }
       }
       await client.query('COMMIT')
-      return {
-        _tag: 'Forgotten',
-        pseudonym: rename.pseudonym,
-        eventsRewritten,
-        referencesRewritten,
-        checkpointsRewritten,
-        checkpointsDropped,
-        erasedAt,
-      }
+      return done.map(({ result }) =>
+        result._tag === 'Forgotten' ? { ...result, checkpointsRewritten, checkpointsDropped } : result,
+      )
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined)
       throw error
@@ -335,7 +356,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
 
   return {
     schema,
-    forget: (customerId, forgetOptions = {}) => attempt(() => forget(customerId, forgetOptions)),
+    forget: (customerId, forgetOptions = {}) =>
+      attempt(async () => (await forgetMany([customerId], forgetOptions))[0]!),
+    forgetMany: (customerIds, forgetOptions = {}) => attempt(() => forgetMany(customerIds, forgetOptions)),
     erasedAt: (customerIds) =>
       attempt(async () => {
         const keys = [...new Set(customerIds)].map((id) => [id, Erasure.key(secret, id)] as const)

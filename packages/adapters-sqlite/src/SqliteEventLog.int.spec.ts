@@ -156,7 +156,10 @@ describe('SQLite erasure', () => {
     const log = SqliteEventLog.open(new Database(':memory:'))
     await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
     await log.append({ streamId: cid('b'), events: [optedIn('b', '2025-01-01T00:00:00Z')] })()
-    expect(log.forgetSync(cid('a'))).toMatchObject({ _tag: 'Right', right: { _tag: 'Forgotten', eventsRewritten: 1 } })
+    expect(log.forgetSync([cid('a')])).toMatchObject({
+      _tag: 'Right',
+      right: [{ _tag: 'Forgotten', eventsRewritten: 1 }],
+    })
     expect(log.db.prepare('SELECT COUNT(*) AS n FROM lifeline_erasing').get()).toEqual({ n: 0 })
     expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(
       'lifeline events are append-only: UPDATE is not allowed',
@@ -164,7 +167,7 @@ describe('SQLite erasure', () => {
     expect(() => log.db.exec('DELETE FROM events')).toThrow('lifeline events are append-only: DELETE is not allowed')
     // A forget that fails half-way (its checkpoint rewriter throws) rolls back, flag included.
     await log.saveCheckpoint('c', { position: 2, state: 'b' })()
-    const failed = log.forgetSync(cid('b'), {
+    const failed = log.forgetSync([cid('b')], {
       rewriteCheckpoint: () => {
         throw new Error('rewriter failed')
       },
@@ -198,14 +201,15 @@ describe('SQLite erasure', () => {
     // The test can fail: before the erasure, the bytes are there.
     expect(Erasure.holds(files(), id)).toBe(true)
     expect(Erasure.holds(files(), secretValue)).toBe(true)
-    const result = log.forgetSync(cid(id), {
-      rewriteCheckpoint: (name, state, rename) =>
+    const forgot = await log.forget(cid(id), {
+      rewriteCheckpoint: (name, state, renames) =>
         name === 'known'
-          ? new TextDecoder().decode(state).replace(JSON.stringify(id), JSON.stringify(rename.pseudonym))
+          ? new TextDecoder().decode(state).replace(JSON.stringify(id), JSON.stringify(renames[0]!.pseudonym))
           : undefined,
-    })
-    if (result._tag === 'Left' || result.right._tag !== 'Forgotten') throw new Error(JSON.stringify(result))
-    expect(result.right).toMatchObject({
+    })()
+    const result = forgot._tag === 'Right' ? forgot.right : null
+    if (result?._tag !== 'Forgotten') throw new Error(JSON.stringify(forgot))
+    expect(result).toMatchObject({
       eventsRewritten: 2,
       referencesRewritten: 1,
       checkpointsRewritten: 1,
@@ -216,7 +220,7 @@ describe('SQLite erasure', () => {
     expect(existsSync(`${path}-wal`) ? readFileSync(`${path}-wal`).length : 0).toBe(0)
     const known = await log.loadCheckpoint('known')()
     expect(known._tag === 'Right' && new TextDecoder().decode(known.right!.state)).toBe(
-      `{"ids":["max",${JSON.stringify(result.right.pseudonym)}]}`,
+      `{"ids":["max",${JSON.stringify(result.pseudonym)}]}`,
     )
     expect(await log.loadCheckpoint('opaque')()).toEqual({ _tag: 'Right', right: null })
     log.close()

@@ -42,11 +42,11 @@ export interface SqliteEventLog extends EventLog.EventLog, EventLog.CheckpointSt
   ) => E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]>
   /** The connection, for callers that need a read of their own. */
   readonly db: Database
-  /** Forgets a customer synchronously (see `forget`). */
+  /** Forgets customers synchronously, in one transaction (see `forgetMany`). */
   readonly forgetSync: (
-    customerId: CustomerId,
+    customerIds: readonly CustomerId[],
     options?: Erasure.ForgetOptions,
-  ) => E.Either<EventLog.StorageFailed, Erasure.ForgetResult>
+  ) => E.Either<EventLog.StorageFailed, readonly Erasure.ForgetResult[]>
   /** Closes the connection. */
   readonly close: () => void
 }
@@ -109,15 +109,15 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
   const write = db.transaction((batches: readonly EventLog.StreamBatch[]) =>
     Append.appendBatches(append, batches, clock(), erasedAt),
   )
-  const forgetTransaction = db.transaction((customerId: CustomerId, forgetOptions: Erasure.ForgetOptions) =>
-    Erasures.forget(erasure, secret, customerId, clock(), forgetOptions),
+  const forgetTransaction = db.transaction((customerIds: readonly CustomerId[], forgetOptions: Erasure.ForgetOptions) =>
+    Erasures.forget(erasure, secret, customerIds, clock(), forgetOptions),
   )
   const forgetSync = (
-    customerId: CustomerId,
+    customerIds: readonly CustomerId[],
     forgetOptions: Erasure.ForgetOptions = {},
-  ): E.Either<EventLog.StorageFailed, Erasure.ForgetResult> =>
+  ): E.Either<EventLog.StorageFailed, readonly Erasure.ForgetResult[]> =>
     E.tryCatch(() => {
-      const result = forgetTransaction.immediate(customerId, forgetOptions)
+      const result = forgetTransaction.immediate(customerIds, forgetOptions)
       // The old pages are still in the WAL: copy the new ones into the file, then empty the WAL
       // (it waits, up to the busy timeout, for readers of older snapshots to finish).
       const [status] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]
@@ -152,7 +152,11 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
     },
     appendManySync,
     forgetSync,
-    forget: (customerId, forgetOptions) => TE.fromIOEither(() => forgetSync(customerId, forgetOptions)),
+    forget: (customerId, forgetOptions) =>
+      TE.fromIOEither(() =>
+        E.map((r: readonly Erasure.ForgetResult[]) => r[0]!)(forgetSync([customerId], forgetOptions)),
+      ),
+    forgetMany: (customerIds, forgetOptions) => TE.fromIOEither(() => forgetSync(customerIds, forgetOptions)),
     erasedAt: (customerIds) => attempt(() => erasedAt(customerIds)),
     append: (batch) =>
       TE.fromIOEither(() => E.map((r: readonly EventLog.AppendResult[]) => r[0]!)(appendManySync([batch]))),

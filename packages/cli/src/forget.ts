@@ -52,14 +52,14 @@ const idsOf = (positionals: readonly string[], file: string | undefined): Custom
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
 
 /** One line saying what `forget` did to a customer. */
-export const describeResult = (id: string, result: Erasure.ForgetResult, rejectLines: number): string => {
+export const describeResult = (id: string, result: Erasure.ForgetResult, rejectLines: number, many = false): string => {
   const rejects = rejectLines > 0 ? `; ${plural(rejectLines, 'line')} removed from the rejects file` : ''
   switch (result._tag) {
     case 'Forgotten':
       return (
         `${id}: erased as ${result.pseudonym}: ${plural(result.eventsRewritten, 'event')}, ` +
         `${plural(result.referencesRewritten, 'reference')} by other customers, ` +
-        `${plural(result.checkpointsRewritten, 'checkpoint')} rewritten` +
+        `${plural(result.checkpointsRewritten, 'checkpoint')} rewritten${result.checkpointsRewritten > 0 && many ? ' (for all the ids)' : ''}` +
         (result.checkpointsDropped > 0
           ? `, ${plural(result.checkpointsDropped, 'checkpoint')} removed (refolded next time)`
           : '') +
@@ -91,20 +91,18 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   const ids = idsOf(positionals, values.ids)
   if (ids.length === 0) throw new UsageError('forget needs at least one ID, or --ids FILE (see lifeline forget --help)')
   const log = await openLog(values.db)
-  const results: Erasure.ForgetResult[] = []
+  let results: readonly Erasure.ForgetResult[]
   try {
-    for (const id of ids) {
-      const result = await log.forget(id, { rewriteCheckpoint })()
-      if (result._tag === 'Left') {
-        for (const [i, done] of results.entries()) io.stdout(`${describeResult(ids[i]!, done, 0)}\n`)
-        throw new UsageError(`${id}: not erased: ${EventLog.formatError(result.left)}`)
-      }
-      results.push(result.right)
-    }
+    // One transaction for all the ids: each checkpoint is rewritten once, not once per id.
+    const forgot = await log.forgetMany(ids, { rewriteCheckpoint })()
+    if (forgot._tag === 'Left') throw new UsageError(`nothing erased: ${EventLog.formatError(forgot.left)}`)
+    results = forgot.right
   } finally {
     await log.close()
   }
   const removed = Rejects.removeLines(rejectsPath(values.db), ids)
-  for (const [i, id] of ids.entries()) io.stdout(`${describeResult(id, results[i]!, removed.get(id) ?? 0)}\n`)
+  for (const [i, id] of ids.entries()) {
+    io.stdout(`${describeResult(id, results[i]!, removed.get(id) ?? 0, ids.length > 1)}\n`)
+  }
   return EXIT.ok
 }

@@ -26,9 +26,13 @@ export interface Forgotten {
   readonly eventsRewritten: number
   /** Other customers' events whose `referredBy` / `referredCustomerId` named the customer. */
   readonly referencesRewritten: number
-  /** Checkpoints rewritten with the pseudonym (durable logs; 0 in memory). */
+  /**
+   * Checkpoints rewritten with the pseudonym (durable logs; 0 in memory). When several customers
+   * are forgotten in one call, each checkpoint is rewritten once for all of them, and this counts
+   * the call's.
+   */
   readonly checkpointsRewritten: number
-  /** Checkpoints that held the id and could not be rewritten, so were removed (they refold). */
+  /** Checkpoints that held the id and were not rewritten, so were removed (they refold); per call too. */
   readonly checkpointsDropped: number
   /** The erasure instant: earlier events of the customer are rejected as `Erased` from now on. */
   readonly erasedAt: Timestamp.Timestamp
@@ -52,14 +56,15 @@ export interface Rename {
 }
 
 /**
- * Rewrites one stored checkpoint for an erasure: the new state (bytes or text), `null` to remove
- * the checkpoint, or `undefined` when the checkpoint is not one it knows. Whatever it returns, a
- * checkpoint whose state still holds the id is removed (its projection folds again).
+ * Rewrites one stored checkpoint for an erasure of one or more customers (`renames`, each id to
+ * its pseudonym): the new state (bytes or text), `null` to remove the checkpoint, or `undefined`
+ * when the checkpoint is not one it knows. A checkpoint it does not know is removed when its
+ * bytes hold one of the ids (its projection folds again); a state it returns is trusted.
  */
 export type CheckpointRewriter = (
   name: string,
   state: Uint8Array,
-  rename: Rename,
+  renames: readonly Rename[],
 ) => Uint8Array | string | null | undefined
 
 /** Options of `forget`. */
@@ -178,3 +183,24 @@ export const byteForms = (s: string): Uint8Array[] => {
 
 /** True when `bytes` hold `s` in any of its byte forms (`byteForms`). */
 export const holds = (bytes: Uint8Array, s: string): boolean => byteForms(s).some((form) => indexOf(bytes, form) !== -1)
+
+/**
+ * What to do with one stored checkpoint after an erasure: its new bytes (`rewritten`), `drop`
+ * it, or `keep` it. The rewriter's answer is taken; a checkpoint it does not know is dropped
+ * when its bytes hold one of the ids. For durable logs' `forget`.
+ */
+export const checkpointAction = (
+  name: string,
+  state: Uint8Array,
+  renames: readonly Rename[],
+  rewriter: CheckpointRewriter | undefined,
+):
+  | { readonly _tag: 'keep' }
+  | { readonly _tag: 'drop' }
+  | { readonly _tag: 'rewritten'; readonly state: Uint8Array } => {
+  const next = rewriter?.(name, state, renames)
+  if (next === null) return { _tag: 'drop' }
+  if (next !== undefined)
+    return { _tag: 'rewritten', state: typeof next === 'string' ? new TextEncoder().encode(next) : next }
+  return renames.some((r) => holds(state, r.customerId)) ? { _tag: 'drop' } : { _tag: 'keep' }
+}

@@ -142,6 +142,14 @@ export interface EventLog {
     options?: Erasure.ForgetOptions,
   ) => TE.TaskEither<StorageFailed, Erasure.ForgetResult>
   /**
+   * Forgets several customers in one transaction, in order (as `forget` each), rewriting each
+   * checkpoint once for all of them: the results in the order of the ids.
+   */
+  readonly forgetMany: (
+    customerIds: readonly CustomerId[],
+    options?: Erasure.ForgetOptions,
+  ) => TE.TaskEither<StorageFailed, readonly Erasure.ForgetResult[]>
+  /**
    * The erasure instants of the erased customers among `customerIds` (the others are left
    * out): an event of such a customer that occurred earlier is rejected as `Erased`.
    */

@@ -163,6 +163,7 @@ export const make = (options: Options = {}): EventLog.EventLog => {
       }),
     headPosition: () => TE.fromIO(() => all.length),
     forget: (customerId) => TE.fromIO(() => forget(customerId)),
+    forgetMany: (customerIds) => TE.fromIO(() => customerIds.map(forget)),
     erasedAt: (customerIds) => TE.fromIO(() => erasedAt(customerIds)),
     waitForEvents: (after, signal) =>
       new Promise<void>((resolve) => {

@@ -25,11 +25,22 @@ export interface Codec {
 // utils
 // -------------------------------------------------------------------------------------
 
-const renamed = (ids: readonly string[], rename: Erasure.Rename): string[] | null => {
-  const at = ids.indexOf(rename.customerId)
-  if (at === -1) return null
-  const out = ids.slice()
-  out[at] = rename.pseudonym
+const renamed = (ids: readonly string[], renames: readonly Erasure.Rename[]): string[] | null => {
+  let out: string[] | null = null
+  if (renames.length === 1) {
+    const at = ids.indexOf(renames[0]!.customerId)
+    if (at === -1) return null
+    out = ids.slice()
+    out[at] = renames[0]!.pseudonym
+    return out
+  }
+  const to = new Map(renames.map((r) => [r.customerId as string, r.pseudonym as string]))
+  for (let i = 0; i < ids.length; i++) {
+    const pseudonym = to.get(ids[i]!)
+    if (pseudonym === undefined) continue
+    out ??= ids.slice()
+    out[i] = pseudonym
+  }
   return out
 }
 
@@ -43,18 +54,21 @@ export const renameInState = (state: Ledger.State, rename: Erasure.Rename): bool
   return true
 }
 
-/** The snapshot with the customer renamed, or null when it does not hold the customer. */
+/** The snapshot with the customers renamed, or null when it holds none of them. */
 export const renameSnapshot = (
   snapshot: LedgerCheckpoint.Snapshot,
-  rename: Erasure.Rename,
+  renames: readonly Erasure.Rename[],
 ): LedgerCheckpoint.Snapshot | null => {
-  const ids = renamed(snapshot.ids, rename)
+  const ids = renamed(snapshot.ids, renames)
   return ids === null ? null : { ...snapshot, ids }
 }
 
-/** The delta with the customer renamed (among its new customers), or null when it does not hold it. */
-export const renameDelta = (delta: LedgerCheckpoint.Delta, rename: Erasure.Rename): LedgerCheckpoint.Delta | null => {
-  const newIds = renamed(delta.newIds, rename)
+/** The delta with the customers renamed (among its new customers), or null when it holds none of them. */
+export const renameDelta = (
+  delta: LedgerCheckpoint.Delta,
+  renames: readonly Erasure.Rename[],
+): LedgerCheckpoint.Delta | null => {
+  const newIds = renamed(delta.newIds, renames)
   return newIds === null ? null : { ...delta, newIds }
 }
 
@@ -65,7 +79,7 @@ const isDelta = (u: unknown): u is LedgerCheckpoint.Delta =>
   LedgerCheckpoint.isCurrent<LedgerCheckpoint.Delta>(u) && Array.isArray((u as { newIds?: unknown }).newIds)
 
 /**
- * A checkpoint rewriter for a log's `forget`: it renames the customer in every stored ledger
+ * A checkpoint rewriter for a log's `forget`: it renames the customers in every stored ledger
  * snapshot or delta (also one held in a property of a stored object, as a delta stored with the
  * position of its snapshot), and leaves other checkpoints alone (`undefined`). A ledger
  * checkpoint of another format version cannot be rewritten: it is removed when it holds the id
@@ -79,7 +93,7 @@ const isDelta = (u: unknown): u is LedgerCheckpoint.Delta =>
  */
 export const checkpointRewriter =
   (codec: Codec): Erasure.CheckpointRewriter =>
-  (_name, state, rename) => {
+  (_name, state, renames) => {
     let value: unknown
     try {
       value = codec.decode(state)
@@ -87,20 +101,20 @@ export const checkpointRewriter =
       return undefined
     }
     if (isSnapshot(value)) {
-      const next = renameSnapshot(value, rename)
+      const next = renameSnapshot(value, renames)
       return next === null ? undefined : codec.encode(next)
     }
     if (isDelta(value)) {
-      const next = renameDelta(value, rename)
+      const next = renameDelta(value, renames)
       return next === null ? undefined : codec.encode(next)
     }
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const record = value as Record<string, unknown>
       for (const [key, inner] of Object.entries(record)) {
         const next = isSnapshot(inner)
-          ? renameSnapshot(inner, rename)
+          ? renameSnapshot(inner, renames)
           : isDelta(inner)
-            ? renameDelta(inner, rename)
+            ? renameDelta(inner, renames)
             : null
         if (next !== null) return codec.encode({ ...record, [key]: next })
       }

@@ -55,13 +55,13 @@ describe('LedgerErasure', () => {
     if (result._tag === 'Left' || result.right._tag !== 'Forgotten') throw new Error(JSON.stringify(result))
     const rename = { customerId: cid(alice), pseudonym: result.right.pseudonym }
     const rewrite = LedgerErasure.checkpointRewriter(codec)
-    const newSnapshot = rewrite('report', snapshot, rename)
+    const newSnapshot = rewrite('report', snapshot, [rename])
     const restored = v8.deserialize(newSnapshot as Uint8Array) as LedgerCheckpoint.Snapshot
     expect(restored.ids).toEqual(['bob', rename.pseudonym])
     expect(Erasure.holds(newSnapshot as Uint8Array, alice)).toBe(false)
     // The delta holds alice's changed row but no new customer: nothing of her to rename in it.
-    expect(rewrite('report delta', delta, rename)).toBeUndefined()
-    expect(rewrite('other', new TextEncoder().encode('not v8'), rename)).toBeUndefined()
+    expect(rewrite('report delta', delta, [rename])).toBeUndefined()
+    expect(rewrite('other', new TextEncoder().encode('not v8'), [rename])).toBeUndefined()
 
     const after = await collect(log)
     const report = fold.result(Fold.feed(fold, LedgerCheckpoint.restore(restored), after.slice(4)))
@@ -78,8 +78,8 @@ describe('LedgerErasure', () => {
     Fold.feed(fold, state, [optedIn(alice, '2025-01-02T00:00:00Z')])
     const delta = LedgerCheckpoint.delta(state, 1)
     const rename = { customerId: cid(alice), pseudonym: cid('erased-00000000-0000-4000-8000-000000000000') }
-    expect(LedgerErasure.renameDelta(delta, rename)?.newIds).toEqual([rename.pseudonym])
-    expect(LedgerErasure.renameDelta(delta, { ...rename, customerId: cid('nobody') })).toBeNull()
+    expect(LedgerErasure.renameDelta(delta, [rename])?.newIds).toEqual([rename.pseudonym])
+    expect(LedgerErasure.renameDelta(delta, [{ ...rename, customerId: cid('nobody') }])).toBeNull()
     expect(LedgerErasure.renameInState(state, rename)).toBe(true)
     expect(Ledger.rowOf(state.customers, alice)).toBeUndefined()
     expect(Ledger.rowOf(state.customers, rename.pseudonym)).toBe(1)

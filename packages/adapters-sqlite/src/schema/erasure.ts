@@ -49,29 +49,30 @@ export const erasedAt = (
   return out
 }
 
-/** Forgets one customer; must run inside a write transaction. */
-export const forget = (
+/** The rewrite of one customer's events and references; must run inside a write transaction. */
+const forgetOne = (
   s: ReturnType<typeof statements>,
   secret: Uint8Array,
   customerId: CustomerId,
   now: number,
-  options: Erasure.ForgetOptions,
-): Erasure.ForgetResult => {
+): { readonly result: Erasure.ForgetResult; readonly rename: Erasure.Rename | null } => {
   const key = Erasure.key(secret, customerId)
   const rows = new Map<number, EventRow>()
   for (const row of s.own.all(customerId) as EventRow[]) rows.set(row.global_position, row)
   for (const row of s.references.all(customerId, customerId) as EventRow[]) rows.set(row.global_position, row)
   if (rows.size === 0) {
     const prior = s.erasedAt.get(key) as { at: number } | undefined
-    return prior === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: prior.at }
+    return {
+      result: prior === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: prior.at },
+      rename: null,
+    }
   }
   const rename = { customerId, pseudonym: Erasure.pseudonym() }
   let eventsRewritten = 0
   let referencesRewritten = 0
   s.flag.run()
   for (const row of rows.values()) {
-    const event = fromRow(row)
-    const rewritten = Erasure.rewrite(event, rename)
+    const rewritten = Erasure.rewrite(fromRow(row), rename)
     if (rewritten === null) continue
     if (row.stream_id === customerId) eventsRewritten++
     else referencesRewritten++
@@ -80,27 +81,45 @@ export const forget = (
   }
   s.unflag.run()
   s.record.run(key, now)
-  let checkpointsRewritten = 0
-  let checkpointsDropped = 0
-  for (const { name, state } of s.checkpoints.all() as { name: string; state: string | Uint8Array }[]) {
-    const bytes = EventLog.storedBytes(state)
-    const next = options.rewriteCheckpoint?.(name, bytes, rename)
-    const nextBytes = next === undefined ? bytes : next === null ? null : EventLog.checkpointBytes(next)
-    if (nextBytes === null || Erasure.holds(nextBytes, customerId)) {
-      s.drop.run(name)
-      checkpointsDropped++
-    } else if (nextBytes !== bytes) {
-      s.saveState.run(nextBytes, name)
-      checkpointsRewritten++
-    }
-  }
-  return {
+  const result: Erasure.Forgotten = {
     _tag: 'Forgotten',
     pseudonym: rename.pseudonym,
     eventsRewritten,
     referencesRewritten,
-    checkpointsRewritten,
-    checkpointsDropped,
+    checkpointsRewritten: 0,
+    checkpointsDropped: 0,
     erasedAt: now,
   }
+  return { result, rename }
+}
+
+/**
+ * Forgets the customers in order, then rewrites each checkpoint once for all of them; must run
+ * inside a write transaction.
+ */
+export const forget = (
+  s: ReturnType<typeof statements>,
+  secret: Uint8Array,
+  customerIds: readonly CustomerId[],
+  now: number,
+  options: Erasure.ForgetOptions,
+): Erasure.ForgetResult[] => {
+  const done = customerIds.map((id) => forgetOne(s, secret, id, now))
+  const renames = done.flatMap((d) => (d.rename === null ? [] : [d.rename]))
+  if (renames.length === 0) return done.map((d) => d.result)
+  let checkpointsRewritten = 0
+  let checkpointsDropped = 0
+  for (const { name, state } of s.checkpoints.all() as { name: string; state: string | Uint8Array }[]) {
+    const action = Erasure.checkpointAction(name, EventLog.storedBytes(state), renames, options.rewriteCheckpoint)
+    if (action._tag === 'drop') {
+      s.drop.run(name)
+      checkpointsDropped++
+    } else if (action._tag === 'rewritten') {
+      s.saveState.run(action.state, name)
+      checkpointsRewritten++
+    }
+  }
+  return done.map(({ result }) =>
+    result._tag === 'Forgotten' ? { ...result, checkpointsRewritten, checkpointsDropped } : result,
+  )
 }

@@ -577,6 +577,33 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
       )
 
       it(
+        'Given several customers, when forgotten in one call, then each is erased (references between them too) and the unknown one is Unknown',
+        withLog(async (log) => {
+          await seedErasure(log)
+          const results = await right(log.forgetMany([A, cid('nobody'), B]))
+          expect(results.map((r) => r._tag)).toEqual(['Forgotten', 'Unknown', 'Forgotten'])
+          const alice = forgotten(results[0]!)
+          const bob = forgotten(results[2]!)
+          // Alice: her 2 events, bob's referral and carol's opt-in; then bob: his 2 events and
+          // alice's opt-in, which names him as her referrer.
+          expect([alice.eventsRewritten, alice.referencesRewritten]).toEqual([2, 2])
+          expect([bob.eventsRewritten, bob.referencesRewritten]).toEqual([2, 1])
+          const after = await collect(EventLog.readAll(log))
+          expect(after.map((e) => e.customerId)).toEqual([
+            bob.pseudonym,
+            bob.pseudonym,
+            alice.pseudonym,
+            alice.pseudonym,
+            'carol',
+            'dan',
+          ])
+          expect(after[1]).toMatchObject({ type: 'Referred', referredCustomerId: alice.pseudonym })
+          expect(after[2]).toMatchObject({ type: 'OptedIn', referredBy: bob.pseudonym })
+          expect(after[4]).toMatchObject({ type: 'OptedIn', referredBy: alice.pseudonym })
+        }),
+      )
+
+      it(
         'Given a customer erased, then a new relationship, when forgotten again, then the new events are erased too',
         withLog(async (log) => {
           await seedErasure(log)
