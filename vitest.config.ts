@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@lifeline\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@lifeline\/projections$/, replacement: src('./packages/projections/src/index.ts') },
       { find: /^@lifeline\/adapters-sqlite$/, replacement: src('./packages/adapters-sqlite/src/index.ts') },
+      { find: /^@lifeline\/pipeline$/, replacement: src('./packages/pipeline/src/index.ts') },
       { find: /^@lifeline\/report-html$/, replacement: src('./packages/report-html/src/index.ts') },
       { find: /^@lifeline\/adapters-postgres$/, replacement: src('./packages/adapters-postgres/src/index.ts') },
     ],

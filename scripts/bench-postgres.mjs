@@ -2,7 +2,7 @@
 // and fold), and four concurrent writers. One JSON line per case.
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
-import { Importer, readEvents } from '@lifeline/cli'
+import { Importer, readEvents } from '@lifeline/pipeline'
 import { PostgresEventLog } from '@lifeline/adapters-postgres'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import Database from 'better-sqlite3'

@@ -8,6 +8,7 @@ import pg from 'pg'
 await import('./core.js')
 await import('./projections.js')
 await import('./sqlite.js')
+await import('./pipeline.js')
 await import('./report-html.js')
 
 const url = process.env['LIFELINE_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'

@@ -188,6 +188,28 @@ describe('the service, end to end on a free localhost port', () => {
     expect((await fetch(`${service.url}/nope`)).status).toBe(404)
     expect((await fetch(`${service.url}/report?from=soon`)).status).toBe(400)
   })
+
+  it('imports a JSON Lines body through the pipeline, naming every rejected line, and reports a period from its checkpoint', async () => {
+    const cy = (n: number) => ({
+      type: 'OptedIn',
+      customerId: `cy${n}`,
+      occurredAt: '2024-03-0' + n + 'T09:00:00Z',
+      channel: 'seo',
+    })
+    // Line 2 is no JSON, line 4 has no customer: 2 of the 4 lines are appended, 2 rejected.
+    const body = [JSON.stringify(cy(1)), '{oops', JSON.stringify(cy(2)), '{"type":"OptedIn"}'].join('\n')
+    const res = await fetch(`${service.url}/import`, { method: 'POST', body })
+    expect(res.status).toBe(422)
+    const result = (await res.json()) as { read: number; appended: number; rejected: { line: number }[] }
+    expect(result.read).toBe(4)
+    expect(result.appended).toBe(2)
+    expect(result.rejected.map((r) => r.line)).toEqual([2, 4])
+    // March 2024 holds exactly the two leads imported; asked twice, the second from the checkpoint.
+    expect((await report('?from=2024-03-01&to=2024-04-01')).leads.new).toBe(2)
+    const again = await fetch(`${service.url}/import`, { method: 'POST', body: JSON.stringify(cy(3)) })
+    expect(((await again.json()) as { appended: number }).appended).toBe(1)
+    expect((await report('?from=2024-03-01&to=2024-04-01')).leads.new).toBe(3)
+  })
 })
 
 describe('DELETE /customers/:id', () => {

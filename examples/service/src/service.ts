@@ -4,8 +4,13 @@
  *   rules, then appended in one transaction. All or nothing: any bad line answers 400 with
  *   line-precise errors and appends nothing; a concurrent writer answers 409.
  *   `?expectedVersion=N` (for a one-customer body) appends only if that stream is at version N.
- * - `GET /report?from=&to=`: the METRICS.md report from projection runners kept current as
- *   events arrive, never by refolding the log per request.
+ * - `POST /import[?strict=true]`: a JSON Lines body of any size, streamed through the import
+ *   pipeline of `@lifeline/pipeline` (what `lifeline import` does): answers what was appended,
+ *   already stored, and every rejected line with its number and reason.
+ * - `GET /report?from=&to=`: the METRICS.md report: the open-ended one from a projection runner
+ *   following the log; a period's from the checkpoint stored in the log for it
+ *   (`CheckpointedReport`, what `lifeline report --db` does), so only events appended since are
+ *   folded, even after a restart; never by refolding the log per request.
  * - `GET /report.html?from=&to=`: the same report as one self-contained HTML page with charts.
  * - `DELETE /customers/:id`: erases the customer (EVENTS.md, "Erasure"): 204 when erased, 404
  *   when the log does not hold it (unknown, or already erased). The live reports keep every
@@ -29,6 +34,7 @@ import {
   type RecordedEvent,
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
+import { CheckpointedReport, Importer, jsonLinesOf } from '@lifeline/pipeline'
 import { LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
@@ -133,23 +139,32 @@ export const start = async (options: Options): Promise<Service> => {
   const limit = options.bodyLimit ?? 1024 * 1024
   const stop = new AbortController()
 
-  // Runners by report options: the open-ended report follows the log from the start; others
-  // are made on first request and caught up incrementally on each later one.
-  const runners = new Map<string, ProjectionRunner.ProjectionRunner<Ledger.State, Report.Report>>()
-  const runnerFor = (reportOptions: Ledger.Options) => {
-    const key = JSON.stringify(reportOptions)
-    let runner = runners.get(key)
-    if (runner === undefined) {
-      if (runners.size >= 16) runners.delete(runners.keys().next().value!)
-      runner = ProjectionRunner.make(log, Report.fold(reportOptions))
-      runners.set(key, runner)
-    }
-    return runner
-  }
+  // The open-ended report follows the log from the start; a period's report resumes from the
+  // checkpoint stored for it (see getReport).
   // #region live
-  const live = runnerFor({})
+  const live = ProjectionRunner.make(log, Report.fold())
   const following = live.follow(stop.signal).catch(() => undefined)
   // #endregion
+
+  // A JSON Lines body of any size, streamed through the import pipeline.
+  const postImport = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
+    const strict = url.searchParams.get('strict') === 'true'
+    try {
+      // #region import
+      const result = await Importer.importLines(log, jsonLinesOf(req), { strict })
+      // #endregion
+      return [result.rejected.length > 0 ? 422 : 200, result]
+    } catch (error) {
+      if (error instanceof Importer.ImportFailed) {
+        const status =
+          error.error._tag === 'VersionConflict' || error.error._tag === 'IdReused' || error.error._tag === 'Erased'
+            ? 409
+            : 503
+        throw new HttpError(status, { error: error.message })
+      }
+      throw error
+    }
+  }
 
   const postEvents = async (req: IncomingMessage, url: URL): Promise<[number, unknown]> => {
     const { events, errors } = parseEvents(await readBody(req, limit))
@@ -245,14 +260,14 @@ export const start = async (options: Options): Promise<Service> => {
     }
     const decoded = Ids.CustomerIdCodec.decode(id)
     if (decoded._tag === 'Left') return [400, { error: 'a customer id has 1 to 256 characters' }]
-    const result = await log.forget(decoded.right)()
+    // The periods' reports resume from checkpoints in the log: they are rewritten in the same transaction.
+    const result = await log.forget(decoded.right, { rewriteCheckpoint: CheckpointedReport.rewriteCheckpoint })()
     if (result._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(result.left) })
     if (result.right._tag !== 'Forgotten') {
       return [404, { error: result.right._tag === 'Unknown' ? 'no such customer' : 'already erased' }]
     }
-    // The live states take the pseudonym too: every figure stays, and no state holds the id.
-    const rename = { customerId: decoded.right, pseudonym: result.right.pseudonym }
-    for (const runner of runners.values()) LedgerErasure.renameInState(runner.state(), rename)
+    // The live state takes the pseudonym too: every figure stays, and no state holds the id.
+    LedgerErasure.renameInState(live.state(), { customerId: decoded.right, pseudonym: result.right.pseudonym })
     return [204, null]
   }
   // #endregion
@@ -260,11 +275,16 @@ export const start = async (options: Options): Promise<Service> => {
   const getReport = async (url: URL): Promise<[number, unknown]> => {
     const from = instant('from', url.searchParams.get('from'))
     const to = instant('to', url.searchParams.get('to'))
+    if (from === undefined && to === undefined) {
+      const caught = await live.catchUp() // only the events appended since the last request
+      if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+      return [200, live.result()]
+    }
     // #region report
-    const runner = runnerFor({ ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) })
-    const caught = await runner.catchUp() // only the events appended since the last request
-    if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
-    return [200, runner.result()]
+    const period: Ledger.Options = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) }
+    const report = await CheckpointedReport.report(log, period)() // folds only what is new since the stored checkpoint
+    if (report._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(report.left) })
+    return [200, report.right]
     // #endregion
   }
 
@@ -282,6 +302,7 @@ export const start = async (options: Options): Promise<Service> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost')
       if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
+      else if (req.method === 'POST' && url.pathname === '/import') [status, body] = await postImport(req, url)
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
       else if (req.method === 'DELETE' && url.pathname.startsWith('/customers/') && url.pathname.length > 11) {
         ;[status, body] = await deleteCustomer(url.pathname.slice('/customers/'.length))

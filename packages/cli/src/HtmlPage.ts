@@ -7,16 +7,25 @@
  */
 import { writeFileSync } from 'node:fs'
 import type { Report } from '@lifeline/projections'
+import type { Page } from '@lifeline/report-html'
 import { UsageError, type Io } from './Io.js'
 
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
 
-/** Writes the page of a report to `target` (a path, or `-` for stdout); notes a file on stderr. */
-export const write = async (target: string, report: Report.Report, io: Io): Promise<void> => {
+/**
+ * Writes the page of a report to `target` (a path, or `-` for stdout), with the caller's extra
+ * sections (the CLV section); notes a file on stderr.
+ */
+export const write = async (
+  target: string,
+  report: Report.Report,
+  io: Io,
+  sections: readonly Page.Placed[] = [],
+): Promise<void> => {
   const { Page } = await import('@lifeline/report-html')
-  const html = Page.render(report)
+  const html = Page.render(report, { sections })
   if (target === '-') {
     io.stdout(html)
     return

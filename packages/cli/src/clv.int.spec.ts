@@ -193,6 +193,34 @@ describe('lifeline clv', () => {
     expect(text.stdout).toMatch(/\n7\+ +64 +6\.36 /)
   }, 60_000)
 
+  it('writes the report page with the CLV section: the fit, the holdout check and P(alive)', async () => {
+    const page = join(dir, 'clv.html')
+    const args = ['clv', '--events', cdnow, '--holdout-from', '1997-10-01', '--to', '1998-07-01', '--draws', '0']
+    const { status, stdout } = await run([...args, '--html', page])
+    expect(status).toBe(0)
+    expect(stdout).toContain('Holdout check:') // the text still prints
+    const html = readFileSync(page, 'utf8')
+    const sections = [...html.matchAll(/<section id="([a-z-]+)"/g)].map((m) => m[1])
+    expect(sections.slice(sections.indexOf('revenue'), sections.indexOf('revenue') + 2)).toEqual(['revenue', 'clv'])
+    for (const chart of ['clv-parameters', 'clv-tracking', 'clv-frequency', 'clv-palive'])
+      expect(html).toContain(`data-chart="${chart}"`)
+    // The holdout's 1,882 purchases (counted in the test above), and its 2,357 customers by P(alive).
+    expect(html).toContain('against 1,882 made')
+    expect(html).toContain('fitted on 2,357 customers')
+    // The report of the page is the report of the same events, up to --to.
+    const embedded = JSON.parse(
+      /<script type="application\/json" id="lifeline-report">(.*?)<\/script>/s.exec(html)![1]!,
+    ) as {
+      period: { to: string }
+    }
+    expect(embedded.period.to).toBe('1998-07-01T00:00:00.000Z')
+    // `--html -`: the page alone on stdout; with --json it is refused.
+    const piped = await run([...args, '--html', '-'])
+    expect(piped.stdout.startsWith('<!doctype html>')).toBe(true)
+    const both = await run([...args, '--html', '-', '--json'])
+    expect(both.status).toBe(2)
+  }, 60_000)
+
   it('says when a fit is degenerate, and reports the limit it reached', async () => {
     // 40 customers with the same history: no mixing distribution can beat a single value.
     const same = write(

@@ -6,13 +6,14 @@
  */
 import { parseArgs } from 'node:util'
 import { EventLog } from '@lifeline/core'
-import { Clv, Fold, Holdout, ModelChoice, PurchaseHistory, Rfm } from '@lifeline/projections'
+import { Clv, Fold, Holdout, ModelChoice, PurchaseHistory, Report, Rfm } from '@lifeline/projections'
 import type { CountModel, GammaGamma, Mle } from '@lifeline/projections'
-import { readHistory } from './EventFile.js'
+import { readHistory } from '@lifeline/pipeline'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { instant } from './Options.js'
 import { money, table } from './ReportText.js'
 import { openLog } from './Database.js'
+import * as HtmlPage from './HtmlPage.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline clv (--db PATH | --events FILE) [options]
@@ -47,6 +48,10 @@ Options:
   --seed S                     seed of the draws (default 1): the same seed, the same intervals
   --top N                      customers shown per currency (default 10)
   --json                       one JSON document: the fits, the checks and every customer
+  --html FILE                  also write the report page (lifeline report --html, up to --to)
+                               with a CLV section: the fit, the holdout tracking and frequency
+                               comparison (with --holdout-from), the P(alive) distribution;
+                               - writes the page to stdout instead of the text
   -h, --help                   this help
 `
 
@@ -262,6 +267,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       seed: { type: 'string', default: '1' },
       top: { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
+      html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -305,19 +311,27 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   if (holdoutFrom !== undefined && to !== undefined && to <= holdoutFrom)
     throw new UsageError(`--to must be later than --holdout-from (${values['holdout-from']} .. ${values.to})`)
 
+  HtmlPage.checkTargets(values.html, values.json)
+
+  // With --html, the report of the same events is folded in the same pass as the purchases.
+  const both = Fold.struct({
+    history: PurchaseHistory.fold,
+    report: values.html === undefined ? Fold.of(null) : Report.fold(to === undefined ? {} : { to }),
+  })
   let status: number = EXIT.ok
   let history: PurchaseHistory.History
+  let report: Report.Report | null
   if (values.db !== undefined) {
     const log = await openLog(values.db)
     try {
-      history = await Fold.runAsync(PurchaseHistory.fold, EventLog.readAll(log, { pageSize: 5_000 }))
+      ;({ history, report } = await Fold.runAsync(both, EventLog.readAll(log, { pageSize: 5_000 })))
     } finally {
       await log.close()
     }
   } else {
     const file = await readHistory(values.events!, io.stderr)
     if (file.rejected > 0) status = EXIT.rejected
-    history = Fold.run(PurchaseHistory.fold, file.events)
+    ;({ history, report } = Fold.run(both, file.events))
   }
 
   const split =
@@ -365,6 +379,16 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       ? null
       : (choice?.candidates.find((c) => c.name === model)?.holdout ??
         Holdout.evaluate(Clv.MODELS[model], analysis.model.values, split))
+
+  if (values.html !== undefined && report !== null) {
+    const { ClvSection } = await import('@lifeline/report-html')
+    const section = ClvSection.section({
+      analysis,
+      ...(split === undefined || evaluation === null ? {} : { holdout: { split, evaluation } }),
+    })
+    await HtmlPage.write(values.html, report, io, [{ after: 'revenue', section }])
+    if (values.html === '-') return status
+  }
 
   if (values.json) {
     io.stdout(

@@ -5,9 +5,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Line } from './EventFile.js'
+import { EventLog } from '@lifeline/core'
+import { Fold, PurchaseHistory } from '@lifeline/projections'
+import type { Page } from '@lifeline/report-html'
 import * as Generator from './Generator.js'
-import * as Importer from './Importer.js'
+import { Importer, type Line } from '@lifeline/pipeline'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { progress } from './Progress.js'
 import { fromDatabase } from './report.js'
@@ -42,6 +44,26 @@ const positiveInt = (flag: string, value: string | undefined, fallback: number):
   return n
 }
 
+/**
+ * The page's CLV section: the count models fitted on the purchases before October and checked
+ * against the last quarter of the year. None (with a word on stderr) when the business is too
+ * small to fit them.
+ */
+const clvSection = async (db: string, io: Io): Promise<Page.Placed[]> => {
+  const log = await openLog(db)
+  try {
+    const history = await Fold.runAsync(PurchaseHistory.fold, EventLog.readAll(log, { pageSize: 5_000 }))
+    const { ClvSection } = await import('@lifeline/report-html')
+    const input = ClvSection.analyze(history, { holdoutFrom: Date.UTC(2025, 9, 1), to: Date.UTC(2026, 0, 1) })
+    return [{ after: 'revenue', section: ClvSection.section(input) }]
+  } catch (e) {
+    io.stderr(`the page has no CLV section: ${(e as Error).message}\n`)
+    return []
+  } finally {
+    await log.close()
+  }
+}
+
 /** Runs `lifeline demo`. */
 export const run = async (args: readonly string[], io: Io): Promise<number> => {
   const { values } = parseArgs({
@@ -72,14 +94,14 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   const log = await openLog(db)
   let status: number
   try {
-    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').update })
+    const result = await Importer.importLines(log, lines, { onProgress: progress(io, 'importing').import })
     status = summarize(io, db, 'demo', result)
   } finally {
     await log.close()
   }
   // The second half of the year: customers active on 1 July give churn and retention a base.
   const report = await fromDatabase(db, { from: Date.UTC(2025, 6, 1), to: Date.UTC(2026, 0, 1) })
-  if (values.html !== undefined) await HtmlPage.write(values.html, report, io)
+  if (values.html !== undefined) await HtmlPage.write(values.html, report, io, await clvSection(db, io))
   if (values.html === '-') return status
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
   if (!values.json) {

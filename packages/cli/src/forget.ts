@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { EventLog, Ids, Timestamp, type CustomerId, type Erasure } from '@lifeline/core'
+import { CheckpointedReport } from '@lifeline/pipeline'
 import { openLog } from './Database.js'
 import { rejectsPath } from './import.js'
 import { EXIT, UsageError, type Io } from './Io.js'
 import * as Rejects from './Rejects.js'
-import { rewriteCheckpoint } from './report.js'
 
 /** The command's help text. */
 export const help = `Usage: lifeline forget ID... --db PATH|URL [--ids FILE]
@@ -94,7 +94,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   let results: readonly Erasure.ForgetResult[]
   try {
     // One transaction for all the ids: each checkpoint is rewritten once, not once per id.
-    const forgot = await log.forgetMany(ids, { rewriteCheckpoint })()
+    const forgot = await log.forgetMany(ids, { rewriteCheckpoint: CheckpointedReport.rewriteCheckpoint })()
     if (forgot._tag === 'Left') throw new UsageError(`nothing erased: ${EventLog.formatError(forgot.left)}`)
     results = forgot.right
   } finally {

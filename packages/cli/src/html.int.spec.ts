@@ -64,8 +64,9 @@ describe.runIf(Browser.available())('the demo’s report page in headless Chromi
         return { chart: svg.closest('figure')!.getAttribute('data-chart'), width: box.width, height: box.height }
       }),
     )
-    // Every figure that has data has its chart (a figure without data says so instead).
-    expect(sizes.length).toBe(await visit.page.locator('figure.chart:not(.empty)').count())
+    // Every figure that has data has its chart (a figure without data says so instead; the CLV
+    // fit's parameters are a table only).
+    expect(sizes.length).toBe(await visit.page.locator('figure.chart:not(.empty):not(.table-only)').count())
     for (const s of sizes) expect(s.width * s.height, JSON.stringify(s)).toBeGreaterThan(100 * 100)
     const count = (chart: string, description: string, element = 'rect') =>
       visit.page.locator(`figure[data-chart="${chart}"] g[aria-description="${description}"] > ${element}`).count()
@@ -104,6 +105,14 @@ describe.runIf(Browser.available())('the demo’s report page in headless Chromi
     const answers = [nps.detractors, nps.passives, nps.promoters, csat.responses - csat.satisfied, csat.satisfied]
     expect(await count('satisfaction', 'answers')).toBe(answers.filter((n) => n > 0).length)
     expect(await count('churn-reasons', 'reasons')).toBe(Object.keys(report.churn.byReason).length)
+    // The CLV section: actual and predicted tracking lines with the holdout's start, a bar for
+    // each of actual and predicted per calibration frequency (a row of its table each).
+    expect(await count('clv-tracking', 'actual', 'path')).toBe(1)
+    expect(await count('clv-tracking', 'predicted', 'path')).toBe(1)
+    expect(await count('clv-tracking', 'holdout start', 'line')).toBe(1)
+    const buckets = await visit.page.locator('figure[data-chart="clv-frequency"] tbody tr').count()
+    expect(buckets).toBe(8) // 0 .. 6 and 7+
+    expect(await count('clv-frequency', 'bars', 'g > rect')).toBe(2 * buckets) // a facet (g) per frequency
   })
 
   it('fits a phone: at 390 pixels nothing but the wide tables and the heatmap scrolls sideways', async () => {

@@ -3,8 +3,7 @@
  */
 import { appendFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { readEvents } from './EventFile.js'
-import * as Importer from './Importer.js'
+import { Importer, readEvents } from '@lifeline/pipeline'
 import { EXIT, UsageError, type Io } from './Io.js'
 import { progress } from './Progress.js'
 import { isPostgres, openLog } from './Database.js'
@@ -96,7 +95,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     const bar = progress(io, 'importing')
     const result = await Importer.importLines(log, readEvents(file, values.format), {
       strict: values.strict,
-      onProgress: bar.update,
+      onProgress: bar.import,
     })
     return summarize(io, values.db, file, result)
   } finally {

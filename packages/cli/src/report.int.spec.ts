@@ -5,7 +5,7 @@ import v8 from 'node:v8'
 import { LedgerCheckpoint } from '@lifeline/projections'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { checkpointName } from './report.js'
+import { CheckpointedReport } from '@lifeline/pipeline'
 import { run } from './run.fixture.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lifeline-report-'))
@@ -124,7 +124,7 @@ const asVersion2 = (checkpoint: Record<string, unknown>): Record<string, unknown
 describe('lifeline report --db with a checkpoint of an older format', () => {
   it('recognises it by its version, folds from the start once, then resumes from the new snapshot', async () => {
     const db = join(dir, 'old.sqlite')
-    const name = checkpointName({})
+    const name = CheckpointedReport.checkpointName({})
     expect((await run(['import', write('events.jsonl', events), '--db', db])).status).toBe(0)
     expect((await run(['report', '--db', db, '--json'])).status).toBe(0)
     expect(checkpoints(db)).toEqual([{ name, position: 25, version: LedgerCheckpoint.VERSION }])

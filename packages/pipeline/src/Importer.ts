@@ -14,7 +14,7 @@ import {
   type EventId,
   type RecordedEvent,
 } from '@lifeline/core'
-import type { Line } from './EventFile.js'
+import { decodeAll, type Line } from './EventFile.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -27,14 +27,27 @@ export interface Rejection {
   readonly input: unknown
 }
 
+/** The phases of an import, in order. */
+export type Phase = 'reading' | 'ordering' | 'checking' | 'writing'
+
+/**
+ * Where an import is: its phase, and how far into it (`done` of `total`; `total` is unknown,
+ * `undefined`, while the input is read).
+ */
+export interface Progress {
+  readonly phase: Phase
+  readonly done: number
+  readonly total: number | undefined
+}
+
 /** Options of an import. */
 export interface Options {
   /** Any rejection aborts the import: nothing is appended. */
   readonly strict?: boolean
   /** Events per transaction; default 5,000. */
   readonly batchSize?: number
-  /** Called after each batch with the events stored so far and the total to store. */
-  readonly onProgress?: (done: number, total: number) => void
+  /** Called as the import goes: while reading, then after each batch written. */
+  readonly onProgress?: (progress: Progress) => void
 }
 
 /** What an import did. */
@@ -76,7 +89,17 @@ const orThrow = async <A>(
   return result.right
 }
 
-/** Imports decoded lines into the log. */
+/**
+ * Imports any sequence of raw inputs into the log: strings are lines of JSON text, anything else
+ * an event object (see `decodeAll`); rejections name the input's position, from 1.
+ */
+export const importFrom = (
+  log: EventLog.EventLog,
+  inputs: AsyncIterable<unknown> | Iterable<unknown>,
+  options: Options = {},
+): Promise<Result> => importLines(log, decodeAll(inputs), options)
+
+/** Imports decoded lines (from `readEvents`, `jsonLinesOf`, `csvOf`, `decodeAll`) into the log. */
 export const importLines = async (
   log: EventLog.EventLog,
   lines: AsyncIterable<Line> | Iterable<Line>,
@@ -85,8 +108,10 @@ export const importLines = async (
   const rejected: Rejection[] = []
   const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
   let read = 0
+  const report = options.onProgress ?? (() => undefined)
   for await (const line of lines) {
     read++
+    if (read % 10_000 === 0) report({ phase: 'reading', done: read, total: undefined })
     if (line._tag === 'Invalid') rejected.push({ line: line.line, reason: line.message, input: line.input })
     else decoded.push({ source: line.line, event: line.event })
   }
@@ -161,7 +186,7 @@ export const importLines = async (
       appended += r.appended.length
       alreadyStored += r.alreadyStored.length
     }
-    options.onProgress?.(Math.min(start + batchSize, accepted.length), accepted.length)
+    report({ phase: 'writing', done: Math.min(start + batchSize, accepted.length), total: accepted.length })
   }
   return { read, appended, alreadyStored, repeated, rejected, aborted: false }
 }

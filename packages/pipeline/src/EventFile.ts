@@ -70,7 +70,15 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
  * UTF-8 is rejected whole; its bytes are kept, as base64, in the rejection's input.
  */
 export async function* readJsonLines(path: string): AsyncGenerator<Line> {
-  for await (const { n, bytes } of byteLines(createReadStream(path))) {
+  yield* jsonLinesOf(createReadStream(path))
+}
+
+/**
+ * The lines of a JSON Lines byte stream (a file, an HTTP request body, a socket), decoded, as
+ * `readJsonLines` reads a file.
+ */
+export async function* jsonLinesOf(input: AsyncIterable<Buffer>): AsyncGenerator<Line> {
+  for await (const { n, bytes } of byteLines(input)) {
     const body = n === 1 && bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes
     if (!isUtf8(body)) {
       yield { _tag: 'Invalid', line: n, message: NOT_UTF8, input: { base64: body.toString('base64') } }
@@ -140,11 +148,16 @@ export const csvRecordToObject = (record: Readonly<Record<string, string>>): Rec
  * on a line whose bytes are not valid UTF-8 is rejected whole.
  */
 export async function* readCsv(path: string): AsyncGenerator<Line> {
+  yield* csvOf(createReadStream(path), path)
+}
+
+/** The records of a CSV byte stream, decoded, as `readCsv` reads a file; `name` names it in errors. */
+export async function* csvOf(input: AsyncIterable<Buffer>, name = 'the input'): AsyncGenerator<Line> {
   // The physical lines that are not UTF-8, noted as their bytes pass on to the parser: the
   // parser reads a record only after its bytes went through, so its lines are known by then.
   const badLines = new Set<number>()
   async function* checked(): AsyncGenerator<Buffer> {
-    const lines = byteLines(createReadStream(path))
+    const lines = byteLines(input)
     for await (const { n, bytes } of lines) {
       if (!isUtf8(bytes)) badLines.add(n)
       yield Buffer.concat([bytes, NEWLINE])
@@ -178,7 +191,7 @@ export async function* readCsv(path: string): AsyncGenerator<Line> {
   } catch (error) {
     const e = error as { lines?: number; message: string; cause?: unknown }
     const invalid = error instanceof InvalidFile ? error : e.cause instanceof InvalidFile ? e.cause : null
-    if (invalid !== null) throw new InvalidFile(`${path}: ${invalid.message}; nothing of the file was read`)
+    if (invalid !== null) throw new InvalidFile(`${name}: ${invalid.message}; nothing of the file was read`)
     yield { _tag: 'Invalid', line: e.lines ?? 0, message: `not valid CSV: ${e.message}`, input: null }
   }
 }
@@ -188,6 +201,21 @@ const NEWLINE = Buffer.from('\n')
 /** Reads JSON Lines, or CSV when the path ends in `.csv` (or `format` says so). */
 export const readEvents = (path: string, format?: 'jsonl' | 'csv'): AsyncGenerator<Line> =>
   (format ?? (path.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl')) === 'csv' ? readCsv(path) : readJsonLines(path)
+
+/**
+ * Decodes any sequence of raw inputs, numbered from 1: a string is one line of JSON text (blank
+ * lines are skipped, and keep their number), anything else an already-parsed event object (a
+ * row of a query, a message of a queue).
+ */
+export async function* decodeAll(inputs: AsyncIterable<unknown> | Iterable<unknown>): AsyncGenerator<Line> {
+  let n = 0
+  for await (const input of inputs) {
+    n++
+    if (typeof input === 'string') {
+      if (input.trim() !== '') yield decodeLine(n, input)
+    } else yield decodeValue(n, input)
+  }
+}
 
 /** A file's history after the codec and the lifecycle rules. */
 export interface FileHistory {

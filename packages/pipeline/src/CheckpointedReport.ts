@@ -1,0 +1,124 @@
+/**
+ * The report of a log, incrementally: it resumes from the checkpoint stored in the log for the
+ * report's options (a snapshot, plus a delta of the customers changed since), folds only the
+ * events appended since, and stores where it got to. Stale or damaged checkpoints are ignored:
+ * a checkpoint only saves time, never changes a figure.
+ */
+import v8 from 'node:v8'
+import { EventLog } from '@lifeline/core'
+import { LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import type * as TE from 'fp-ts/lib/TaskEither.js'
+
+/** What the report needs of a log: reading it, and storing checkpoints in it. */
+export type CheckpointedLog = EventLog.EventLog & EventLog.CheckpointStore
+
+/**
+ * Rewrites the report's stored checkpoints (v8 snapshots and deltas) when the log forgets
+ * customers (`log.forget(id, { rewriteCheckpoint })`), so that the next report resumes from them.
+ */
+export const rewriteCheckpoint = LedgerErasure.checkpointRewriter({
+  decode: (bytes) => v8.deserialize(bytes) as unknown,
+  encode: (value) => v8.serialize(value),
+})
+
+/** The name of the stored checkpoint of a report with these options. */
+export const checkpointName = (options: Ledger.Options): string =>
+  `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
+
+/** A stored delta: the changes since the snapshot stored at `basePosition`. */
+interface StoredDelta {
+  readonly basePosition: number
+  readonly delta: LedgerCheckpoint.Delta
+}
+
+/** Where a report resumes: the state, its position, and the snapshot its deltas build on. */
+interface Resume extends ProjectionRunner.Start<Ledger.State> {
+  readonly base: { readonly position: number; readonly size: number } | null
+}
+
+/** A stored checkpoint's bytes in v8's format, or null when it cannot be read. */
+const decode = <A>(state: Uint8Array): A | null => {
+  try {
+    return v8.deserialize(state) as A
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The stored snapshot with the stored delta applied when it builds on that snapshot. A
+ * checkpoint written by another version of the ledger's format (`LedgerCheckpoint.VERSION`: an
+ * older Lifeline kept fewer facts) is recognised by its version and means a fold from the start,
+ * once: the new snapshot then replaces it. A delta that cannot be read, is of another version,
+ * or belongs to an older snapshot, is left out (the events since the snapshot are folded again);
+ * a snapshot that cannot be read (written by another version of Node, or damaged) means a fold
+ * from the start too.
+ */
+const resume = async (log: CheckpointedLog, name: string, options: Ledger.Options): Promise<Resume> => {
+  const fresh: Resume = { position: 0, state: Report.fold(options).initial(), base: null }
+  const stored = await log.loadCheckpoint(name)()
+  if (stored._tag === 'Left') throw new EventLog.EventLogFailure(stored.left)
+  const snapshot = stored.right === null ? null : decode<unknown>(stored.right.state)
+  if (stored.right === null || !LedgerCheckpoint.isCurrent<LedgerCheckpoint.Snapshot>(snapshot)) return fresh
+  if (!Array.isArray(snapshot.ids)) return fresh
+  const base = { position: stored.right.position, size: snapshot.ids.length }
+  const storedDelta = await log.loadCheckpoint(`${name} delta`)()
+  if (storedDelta._tag === 'Left') throw new EventLog.EventLogFailure(storedDelta.left)
+  const change = storedDelta.right === null ? null : decode<StoredDelta>(storedDelta.right.state)
+  const applies =
+    change !== null &&
+    change.basePosition === base.position &&
+    LedgerCheckpoint.isCurrent<LedgerCheckpoint.Delta>(change.delta) &&
+    change.delta.baseSize === base.size
+  try {
+    if (applies) {
+      return { position: storedDelta.right!.position, state: LedgerCheckpoint.restore(snapshot, change.delta), base }
+    }
+    return { position: base.position, state: LedgerCheckpoint.restore(snapshot), base }
+  } catch {
+    return fresh
+  }
+}
+
+/**
+ * Stores where the report is: a delta of the customers changed since the stored snapshot, or a
+ * new snapshot when there is none or the delta has grown past an eighth of the customers (then
+ * writing everything costs about what the delta would, and later resumes apply less).
+ */
+const store = async (log: CheckpointedLog, name: string, at: Resume, position: number): Promise<void> => {
+  const changed = LedgerCheckpoint.changedRows(at.state)
+  // Structured clone (v8) copies the typed arrays of the columns as blocks of memory.
+  const saved =
+    at.base === null || changed * 8 > at.state.customers.size
+      ? await log.saveCheckpoint(name, { position, state: v8.serialize(LedgerCheckpoint.snapshot(at.state)) })()
+      : await log.saveCheckpoint(`${name} delta`, {
+          position,
+          state: v8.serialize({
+            basePosition: at.base.position,
+            delta: LedgerCheckpoint.delta(at.state, at.base.size),
+          } satisfies StoredDelta),
+        })()
+  if (saved._tag === 'Left') throw new EventLog.EventLogFailure(saved.left)
+}
+
+/**
+ * The METRICS.md report of the log for these options: resumes from the checkpoint stored for
+ * them, folds the events appended since, and stores where it got to (what `lifeline report --db`
+ * does). Fails only with the log's own errors.
+ */
+export const report =
+  (log: CheckpointedLog, options: Ledger.Options = {}): TE.TaskEither<EventLog.EventLogError, Report.Report> =>
+  async () => {
+    try {
+      const name = checkpointName(options)
+      const start = await resume(log, name, options)
+      const runner = ProjectionRunner.make(log, Report.fold(options), start, 5_000)
+      const caught = await runner.catchUp()
+      if (caught._tag === 'Left') return caught
+      if (runner.position() !== start.position) await store(log, name, start, runner.position())
+      return { _tag: 'Right', right: runner.result() }
+    } catch (error) {
+      if (error instanceof EventLog.EventLogFailure) return { _tag: 'Left', left: error.error }
+      throw error
+    }
+  }
