@@ -266,7 +266,9 @@ describe('DELETE /customers/:id', () => {
     expect(replay.status).toBe(400)
     expect(JSON.parse(text)).toEqual({
       appended: [],
-      rejected: [{ line: 2, error: 'Erased: the event names a customer erased after it occurred' }],
+      rejected: [
+        { line: 2, error: 'Erased: the event names a customer erased after it occurred; nothing of it is kept' },
+      ],
     })
     expect(text).not.toContain('zoe')
     const later = {

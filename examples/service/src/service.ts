@@ -124,9 +124,6 @@ const instant = (name: string, value: string | null): number | undefined => {
   return ms
 }
 
-/** The rejection of an event naming an erased customer: the rule only, nothing of the event. */
-const ERASED = 'Erased: the event names a customer erased after it occurred'
-
 // -------------------------------------------------------------------------------------
 // the service
 // -------------------------------------------------------------------------------------
@@ -197,7 +194,7 @@ export const start = async (options: Options): Promise<Service> => {
     })
     const rejected = [
       ...errors,
-      ...erased.map((e) => ({ line: e.source, error: ERASED })),
+      ...erased.map((e) => ({ line: e.source, error: Erasure.REFUSAL })),
       ...admitted.rejected.map((r) => ({ line: r.source, error: LifecycleError.format(r.error) })),
     ].sort((a, b) => a.line - b.line)
     // An id that already names another event is a conflict with what is stored: 409, naming it.

@@ -127,6 +127,37 @@ describe('lifeline forget', () => {
     expect(again.stdout).toBe(report.stdout)
     expect(checkpoints(db)).toEqual(stored)
     expect(Erasure.holds(files(db), ALICE)).toBe(false)
+
+    // A re-import of the original file appends nothing of alice, says so by line, and puts
+    // nothing of her back anywhere. Lines 1-2 and 7-8 (bob's and carol's) are stored already;
+    // 3 (bob's referral of her), 4-6 and 9 (hers) are Erased; 10 is carol's UnknownOrder again.
+    const again2 = await run(['import', events, '--db', db])
+    expect(again2.status).toBe(1)
+    const refusal = 'Erased: the event names a customer erased after it occurred; nothing of it is kept'
+    expect(again2.stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+      `line 3: ${refusal}`,
+      `line 4: ${refusal}`,
+      `line 5: ${refusal}`,
+      `line 6: ${refusal}`,
+      `line 9: ${refusal}`,
+      expect.stringMatching(/^line 10: UnknownOrder: /) as unknown as string,
+    ])
+    expect(again2.stderr).toMatch(/^imported 0 event\(s\) from 10 line\(s\); 4 already stored\n/)
+    expect(Erasure.holds(Buffer.from(again2.stderr), ALICE)).toBe(false)
+    expect(Erasure.holds(files(db), ALICE)).toBe(false)
+    expect(Erasure.holds(files(db), SECRET)).toBe(false)
+    const rejects = readFileSync(`${db}.rejects.jsonl`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(rejects.filter((r) => r['reason'] === refusal).map((r) => [r['line'], 'input' in r])).toEqual([
+      [3, false],
+      [4, false],
+      [5, false],
+      [6, false],
+      [9, false],
+    ])
+    expect((await run(['report', '--db', db, '--json'])).stdout).toBe(report.stdout)
   })
 
   it('says per id what it did: erased, already erased, unknown; takes ids from --ids FILE', async () => {

@@ -73,6 +73,12 @@ export interface ForgetOptions {
   readonly rewriteCheckpoint?: CheckpointRewriter
 }
 
+/**
+ * How an importer or a service reports an event it refuses as `Erased`: the rule only. Nothing
+ * of the event (not even the field that named the customer) goes with it.
+ */
+export const REFUSAL = 'Erased: the event names a customer erased after it occurred; nothing of it is kept'
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------

@@ -6,11 +6,13 @@
  */
 import {
   Customer,
+  Erasure,
   EventLog,
   ExpectedVersion,
   History,
   LifecycleError,
   LifecycleEvent,
+  type CustomerId,
   type EventId,
   type RecordedEvent,
 } from '@lifeline/core'
@@ -20,11 +22,14 @@ import { decodeAll, type Line } from './EventFile.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** A rejected input: its line, why, and the input itself, so it can be found and fixed. */
+/**
+ * A rejected input: its line, why, and the input itself, so it can be found and fixed; without
+ * the input (and with the rule only as reason) when it names an erased customer (`Erased`).
+ */
 export interface Rejection {
   readonly line: number
   readonly reason: string
-  readonly input: unknown
+  readonly input?: unknown
 }
 
 /** The phases of an import, in order. */
@@ -99,6 +104,15 @@ export const importFrom = (
   options: Options = {},
 ): Promise<Result> => importLines(log, decodeAll(inputs), options)
 
+/** The customer ids an invalid input may name: its `customerId`, `referredBy` and `referredCustomerId` strings. */
+const idsIn = (input: unknown): string[] => {
+  if (typeof input !== 'object' || input === null) return []
+  const record = input as Record<string, unknown>
+  return ['customerId', 'referredBy', 'referredCustomerId'].flatMap((k) =>
+    typeof record[k] === 'string' ? [record[k]] : [],
+  )
+}
+
 /** Imports decoded lines (from `readEvents`, `jsonLinesOf`, `csvOf`, `decodeAll`) into the log. */
 export const importLines = async (
   log: EventLog.EventLog,
@@ -109,12 +123,31 @@ export const importLines = async (
   const decoded: { source: number; event: LifecycleEvent.LifecycleEvent }[] = []
   let read = 0
   const report = options.onProgress ?? (() => undefined)
+  const invalid: Extract<Line, { _tag: 'Invalid' }>[] = []
   for await (const line of lines) {
     read++
     if (read % 10_000 === 0) report({ phase: 'reading', done: read, total: undefined })
-    if (line._tag === 'Invalid') rejected.push({ line: line.line, reason: line.message, input: line.input })
+    if (line._tag === 'Invalid') invalid.push(line)
     else decoded.push({ source: line.line, event: line.event })
   }
+  // Events naming a customer erased after they occurred are refused, and nothing of them is
+  // kept: an invalid line naming an erased customer too (its instant cannot be trusted).
+  if (decoded.length + invalid.length > 0 && (await orThrow(log.headPosition())) > 0) {
+    const named = new Set<string>(Erasure.idsNamed([{ events: decoded.map((d) => d.event) }]))
+    for (const line of invalid) for (const id of idsIn(line.input)) named.add(id)
+    const erasedAt = await orThrow(log.erasedAt([...named] as CustomerId[]))
+    if (erasedAt.size > 0) {
+      const kept = decoded.filter((d) => Erasure.firstErased([{ events: [d.event] }], erasedAt) === null)
+      for (const d of decoded) if (!kept.includes(d)) rejected.push({ line: d.source, reason: Erasure.REFUSAL })
+      decoded.splice(0, decoded.length, ...kept)
+      for (const line of invalid.splice(0)) {
+        if (idsIn(line.input).some((id) => erasedAt.has(id as CustomerId)))
+          rejected.push({ line: line.line, reason: Erasure.REFUSAL })
+        else invalid.push(line)
+      }
+    }
+  }
+  for (const line of invalid) rejected.push({ line: line.line, reason: line.message, input: line.input })
 
   // What the log already holds for these customers: their states and their events by id; and
   // the stored events whose ids the input names (an id may be stored under another customer).
