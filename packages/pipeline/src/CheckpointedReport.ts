@@ -5,7 +5,7 @@
  * a checkpoint only saves time, never changes a figure.
  */
 import v8 from 'node:v8'
-import { EventLog } from '@lifeline/core'
+import { EventLog, type Erasure } from '@lifeline/core'
 import { LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
@@ -16,7 +16,7 @@ export type CheckpointedLog = EventLog.EventLog & EventLog.CheckpointStore
  * Rewrites the report's stored checkpoints (v8 snapshots and deltas) when the log forgets
  * customers (`log.forget(id, { rewriteCheckpoint })`), so that the next report resumes from them.
  */
-export const rewriteCheckpoint = LedgerErasure.checkpointRewriter({
+export const rewriteCheckpoint: Erasure.CheckpointRewriter = LedgerErasure.checkpointRewriter({
   decode: (bytes) => v8.deserialize(bytes) as unknown,
   encode: (value) => v8.serialize(value),
 })
