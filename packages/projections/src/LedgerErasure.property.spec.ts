@@ -1,5 +1,5 @@
 import v8 from 'node:v8'
-import { Customer, Decider, Erasure, EventLog, Ids, InMemoryEventLog, type LifecycleEvent } from '@lifeline/core'
+import { Erasure, EventLog, Ids, InMemoryEventLog, type LifecycleEvent } from '@lifeline/core'
 import { Arbitraries } from '@lifeline/core/testing'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -13,49 +13,7 @@ type Event = LifecycleEvent.LifecycleEvent
 const idOf = (i: number): string => `customer-${i}@example.org`
 const metaOf = (i: number, j: number): string => `private-note-${i}-${j}`
 
-/** Keeps what the lifecycle rules accept of one customer's time-ordered events. */
-const accepted = (events: readonly Event[]): Event[] => {
-  let state = Customer.initial
-  const out: Event[] = []
-  for (const raw of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
-    if (Decider.check(raw, state) === null) {
-      out.push(raw)
-      state = Customer.evolve(state, raw)
-    }
-  }
-  return out
-}
-
-/**
- * Valid histories of up to six customers (all event types), one list per customer: referrals
- * and `referredBy` name other customers of the log, and metadata values are known strings, so
- * that the test can look for each one afterwards.
- */
-const histories = fc
-  .array(fc.array(Arbitraries.event(fc.constant(Ids.customerId('x'))), { maxLength: 20 }), {
-    minLength: 1,
-    maxLength: 6,
-  })
-  .map((perCustomer) =>
-    perCustomer.map((events, i) => {
-      const n = perCustomer.length
-      const id = Ids.customerId(idOf(i))
-      return accepted(
-        events.map((e, j): Event => {
-          const { eventId: _id, metadata, ...rest } = e
-          const base = {
-            ...rest,
-            customerId: id,
-            ...(metadata === undefined ? {} : { metadata: { note: metaOf(i, j) } }),
-          } as Event
-          if (base.type === 'Referred') return { ...base, referredCustomerId: Ids.customerId(idOf((i + 1) % n)) }
-          if (base.type === 'OptedIn' && base.referredBy !== undefined)
-            return { ...base, referredBy: Ids.customerId(idOf((i + 2) % n)) }
-          return base
-        }),
-      ).filter((e) => !(e.type === 'Referred' && e.referredCustomerId === id))
-    }),
-  )
+const histories = Arbitraries.histories({ idOf, metaOf })
 
 const collect = async (events: AsyncIterable<Event>): Promise<Event[]> => {
   const out: Event[] = []
@@ -79,14 +37,7 @@ describe('erasure keeps every figure', () => {
         ),
         async (lists, picks, cut, chosen, period) => {
           const log = InMemoryEventLog.make()
-          // Interleave the customers' streams in an order the picks decide.
-          const cursors = lists.map(() => 0)
-          let p = 0
-          for (;;) {
-            const open = lists.map((_, i) => i).filter((i) => cursors[i]! < lists[i]!.length)
-            if (open.length === 0) break
-            const i = open[picks[p++ % picks.length]! % open.length]!
-            const event = lists[i]![cursors[i]!++]!
+          for (const event of Arbitraries.interleave(lists, picks)) {
             const appended = await log.append({ streamId: event.customerId, events: [event] })()
             if (appended._tag === 'Left') throw new Error(EventLog.formatError(appended.left))
           }
