@@ -118,6 +118,12 @@ describe('lifeline forget', () => {
     )
     expect(Erasure.holds(files(db), ALICE)).toBe(false)
     expect(Erasure.holds(files(db), SECRET)).toBe(false)
+    // A later export holds the pseudonym, not the id nor the metadata value.
+    const exported = await run(['export', '--db', db])
+    expect(exported.stdout.trim().split('\n')).toHaveLength(8)
+    expect(exported.stdout).toMatch(/"customerId":"erased-[0-9a-f-]{36}"/)
+    expect(Erasure.holds(Buffer.from(exported.stdout), ALICE)).toBe(false)
+    expect(Erasure.holds(Buffer.from(exported.stdout), SECRET)).toBe(false)
     // Carol's rejected line stays.
     expect(readFileSync(`${db}.rejects.jsonl`, 'utf8')).toContain('"C9"')
 
