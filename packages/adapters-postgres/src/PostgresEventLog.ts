@@ -305,6 +305,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       checkpointsRewritten: 0,
       checkpointsDropped: 0,
       erasedAt,
+      oldBytesPending: false,
     }
     return { result, rename }
   }

@@ -152,20 +152,34 @@ describe('SQLite log', () => {
 })
 
 describe('SQLite erasure', () => {
-  it('Given a forget, then a plain UPDATE or DELETE on events still fails: only the transaction of forget may rewrite', async () => {
-    const log = SqliteEventLog.open(new Database(':memory:'))
+  it('Given a forget, then a plain UPDATE or DELETE on events still fails: only the rewrite inside forget passes, and the erasure records and the secret are kept', async () => {
+    const path = freshFile()
+    const log = SqliteEventLog.open(new Database(path))
     await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
     await log.append({ streamId: cid('b'), events: [optedIn('b', '2025-01-01T00:00:00Z')] })()
     expect(log.forgetSync([cid('a')])).toMatchObject({
       _tag: 'Right',
       right: [{ _tag: 'Forgotten', eventsRewritten: 1 }],
     })
-    expect(log.db.prepare('SELECT COUNT(*) AS n FROM lifeline_erasing').get()).toEqual({ n: 0 })
-    expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(
-      'lifeline events are append-only: UPDATE is not allowed',
-    )
+    const refused = 'lifeline events are append-only: UPDATE is not allowed'
+    expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(refused)
+    expect(() => log.db.exec("UPDATE events SET stream_id = 'erased-x' WHERE stream_id = 'b'")).toThrow(refused)
     expect(() => log.db.exec('DELETE FROM events')).toThrow('lifeline events are append-only: DELETE is not allowed')
-    // A forget that fails half-way (its checkpoint rewriter throws) rolls back, flag included.
+    expect(() => log.db.exec('DELETE FROM erasures')).toThrow('lifeline erasures are kept: DELETE is not allowed')
+    expect(() => log.db.exec('UPDATE erasures SET erased_at = 0')).toThrow('lifeline erasures are kept')
+    expect(() => log.db.exec('UPDATE lifeline_secret SET secret = zeroblob(32)')).toThrow('the lifeline secret is kept')
+    expect(() => log.db.exec('DELETE FROM lifeline_secret')).toThrow('the lifeline secret is kept')
+    // Another connection (another tool, the sqlite3 shell) has no lifeline_erasing(): its UPDATE fails.
+    const other = new Database(path)
+    expect(() => other.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow('no such function')
+    // One that fakes the function still passes only the exact rewrite of forget.
+    other.function('lifeline_erasing', () => 1)
+    expect(() => other.exec("UPDATE events SET type = 'Churned' WHERE stream_id = 'b'")).toThrow(refused)
+    expect(() => other.exec("UPDATE events SET occurred_at = 0 WHERE stream_id = 'b'")).toThrow(refused)
+    expect(() => other.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(refused)
+    expect(() => other.exec(`UPDATE events SET data = '{"channel":"tampered"}' WHERE stream_id = 'b'`)).toThrow(refused)
+    other.close()
+    // A forget that fails half-way (its checkpoint rewriter throws) rolls back and leaves the switch off.
     await log.saveCheckpoint('c', { position: 2, state: 'b' })()
     const failed = log.forgetSync([cid('b')], {
       rewriteCheckpoint: () => {
@@ -178,10 +192,24 @@ describe('SQLite erasure', () => {
       _tag: 'Right',
       right: new Map([['a', expect.any(Number)]]),
     })
-    expect(log.db.prepare('SELECT COUNT(*) AS n FROM lifeline_erasing').get()).toEqual({ n: 0 })
-    expect(() => log.db.exec("UPDATE events SET stream_id = 'x' WHERE stream_id = 'b'")).toThrow(
-      'lifeline events are append-only: UPDATE is not allowed',
-    )
+    expect(() => log.db.exec("UPDATE events SET stream_id = 'erased-x' WHERE stream_id = 'b'")).toThrow(refused)
+    log.close()
+  })
+
+  it('Given a checkpoint folded before a forget, when saved after it, then it is not saved (it may hold the forgotten id)', async () => {
+    const log = SqliteEventLog.open(new Database(':memory:'))
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    const before = await log.erasureGeneration()()
+    expect(before).toEqual({ _tag: 'Right', right: 0 })
+    await log.forget(cid('a'))()
+    expect(await log.erasureGeneration()()).toEqual({ _tag: 'Right', right: 1 })
+    await log.saveCheckpoint('stale', { position: 1, state: '["a"]', erasureGeneration: 0 })()
+    expect(await log.loadCheckpoint('stale')()).toEqual({ _tag: 'Right', right: null })
+    await log.saveCheckpoint('fresh', { position: 1, state: '[]', erasureGeneration: 1 })()
+    expect(await log.loadCheckpoint('fresh')()).toMatchObject({ _tag: 'Right', right: { position: 1 } })
+    // Forgetting nobody does not move the generation.
+    await log.forget(cid('nobody'))()
+    expect(await log.erasureGeneration()()).toEqual({ _tag: 'Right', right: 1 })
     log.close()
   })
 

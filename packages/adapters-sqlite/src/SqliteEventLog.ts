@@ -42,6 +42,8 @@ export interface SqliteEventLog extends EventLog.EventLog, EventLog.CheckpointSt
   ) => E.Either<EventLog.EventLogError, readonly EventLog.AppendResult[]>
   /** The connection, for callers that need a read of their own. */
   readonly db: Database
+  /** How many erasures the log has seen (see `CheckpointStore`). */
+  readonly erasureGeneration: () => TE.TaskEither<EventLog.StorageFailed, number>
   /** Forgets customers synchronously, in one transaction (see `forgetMany`). */
   readonly forgetSync: (
     customerIds: readonly CustomerId[],
@@ -83,6 +85,7 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
   // Whatever this connection deletes or overwrites is zeroed in the file (an erased id, a
   // replaced checkpoint's old state), not left in free space.
   db.pragma('secure_delete = ON')
+  const erasing = Erasures.register(db)
   const upgrading =
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined &&
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'erasures'").get() === undefined
@@ -109,8 +112,14 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
   const write = db.transaction((batches: readonly EventLog.StreamBatch[]) =>
     Append.appendBatches(append, batches, clock(), erasedAt),
   )
+  // A checkpoint folded under an older erasure generation is not saved: it may hold a forgotten id.
+  const saveTransaction = db.transaction((name: string, checkpoint: EventLog.Checkpoint): void => {
+    const generation = checkpoint.erasureGeneration
+    if (generation !== undefined && (erasure.generation.get() as { n: number }).n !== generation) return
+    checkpoints.save.run(name, checkpoint.position, EventLog.checkpointBytes(checkpoint.state), clock())
+  })
   const forgetTransaction = db.transaction((customerIds: readonly CustomerId[], forgetOptions: Erasure.ForgetOptions) =>
-    Erasures.forget(erasure, secret, customerIds, clock(), forgetOptions),
+    Erasures.forget(erasure, erasing, secret, customerIds, clock(), forgetOptions),
   )
   const forgetSync = (
     customerIds: readonly CustomerId[],
@@ -119,14 +128,11 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
     E.tryCatch(() => {
       const result = forgetTransaction.immediate(customerIds, forgetOptions)
       // The old pages are still in the WAL: copy the new ones into the file, then empty the WAL
-      // (it waits, up to the busy timeout, for readers of older snapshots to finish).
+      // (it waits, up to the busy timeout, for readers of older snapshots to finish). The erasure
+      // is committed either way: a WAL that a reader kept is reported, not a failure.
       const [status] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[]
-      if (status !== undefined && status.busy !== 0) {
-        throw new Error(
-          'the erasure is committed, but the WAL still holds the old pages: a reader kept an old snapshot open; forget again to truncate it',
-        )
-      }
-      return result
+      const pending = status !== undefined && status.busy !== 0
+      return pending ? result.map((r) => (r._tag === 'Forgotten' ? { ...r, oldBytesPending: true } : r)) : result
     }, EventLog.storageFailed)
   const appendManySync = (
     batches: readonly EventLog.StreamBatch[],
@@ -205,9 +211,7 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
         const row = checkpoints.load.get(name) as { position: number; state: string | Uint8Array } | undefined
         return row === undefined ? null : { position: row.position, state: EventLog.storedBytes(row.state) }
       }),
-    saveCheckpoint: (name, checkpoint) =>
-      attempt(() => {
-        checkpoints.save.run(name, checkpoint.position, EventLog.checkpointBytes(checkpoint.state), clock())
-      }),
+    saveCheckpoint: (name, checkpoint) => attempt(() => saveTransaction.immediate(name, checkpoint)),
+    erasureGeneration: () => attempt(() => (erasure.generation.get() as { n: number }).n),
   }
 }

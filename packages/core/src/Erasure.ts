@@ -36,6 +36,12 @@ export interface Forgotten {
   readonly checkpointsDropped: number
   /** The erasure instant: earlier events of the customer are rejected as `Erased` from now on. */
   readonly erasedAt: Timestamp.Timestamp
+  /**
+   * True when the erasure is committed but the store could not yet remove the old bytes (SQLite:
+   * a reader held an older snapshot, so the WAL was not truncated; the next `forget` or
+   * checkpoint truncates it). A warning, not a failure.
+   */
+  readonly oldBytesPending: boolean
 }
 
 /** Nothing of the customer is left to erase: it was erased at `erasedAt` (a no-op). */

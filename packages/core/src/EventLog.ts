@@ -165,6 +165,12 @@ export interface EventLog {
 export interface Checkpoint {
   readonly position: number
   readonly state: string | Uint8Array
+  /**
+   * The log's erasure generation (`erasureGeneration`) the state was folded under: a durable log
+   * then saves it only if no customer was forgotten since (a state read before an erasure would
+   * bring the erased id back). Without it, the checkpoint is saved as it is.
+   */
+  readonly erasureGeneration?: number
 }
 
 /**
@@ -180,8 +186,16 @@ export interface StoredCheckpoint {
 export interface CheckpointStore {
   /** Loads a projection checkpoint by name; `null` when there is none. */
   readonly loadCheckpoint: (name: string) => TE.TaskEither<StorageFailed, StoredCheckpoint | null>
-  /** Saves (replaces) a projection checkpoint by name. */
+  /**
+   * Saves (replaces) a projection checkpoint by name; skips it when it carries an erasure
+   * generation and a customer was forgotten since.
+   */
   readonly saveCheckpoint: (name: string, checkpoint: Checkpoint) => TE.TaskEither<StorageFailed, void>
+  /**
+   * How many erasures the log has seen (counts up with each `forget` that erased someone): a
+   * projection reads it before folding and saves its checkpoint with it (durable logs).
+   */
+  readonly erasureGeneration?: () => TE.TaskEither<StorageFailed, number>
 }
 
 /**

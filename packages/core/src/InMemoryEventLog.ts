@@ -89,6 +89,7 @@ export const make = (options: Options = {}): EventLog.EventLog => {
       checkpointsRewritten: 0,
       checkpointsDropped: 0,
       erasedAt: at,
+      oldBytesPending: false,
     }
   }
 

@@ -1,11 +1,27 @@
 /**
  * Erasure on SQLite: the rewrite of a forgotten customer's events, the references to it and the
- * checkpoints holding it, in one write transaction that alone may UPDATE events (it sets the
- * `lifeline_erasing` flag the trigger checks, and clears it before committing).
+ * checkpoints holding it, in one write transaction that alone may UPDATE events (the update
+ * trigger calls `lifeline_erasing()`, which answers 1 only during that rewrite, and only on the
+ * log's own connection).
  */
 import { Erasure, EventLog, type CustomerId } from '@lifeline/core'
 import type { Database } from '../Driver.js'
 import { dataOf, fromRow, type EventRow } from './rows.js'
+
+/**
+ * The switch of `lifeline_erasing()`, the function the update trigger of events calls: on only
+ * while `forget` rewrites, on the connection that registered it.
+ */
+export interface Switch {
+  on: boolean
+}
+
+/** Registers `lifeline_erasing()` on the connection (before migrating: the trigger names it). */
+export const register = (db: Database): Switch => {
+  const erasing: Switch = { on: false }
+  db.function('lifeline_erasing', { deterministic: false, directOnly: false }, () => (erasing.on ? 1 : 0))
+  return erasing
+}
 
 /** The prepared statements of erasure. */
 export const statements = (db: Database) => ({
@@ -15,8 +31,8 @@ export const statements = (db: Database) => ({
   record: db.prepare(
     'INSERT INTO erasures (key, erased_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at',
   ),
-  flag: db.prepare('INSERT INTO lifeline_erasing (flag) VALUES (1)'),
-  unflag: db.prepare('DELETE FROM lifeline_erasing'),
+  generation: db.prepare('SELECT n FROM lifeline_erasure_generation WHERE id = 1'),
+  nextGeneration: db.prepare('UPDATE lifeline_erasure_generation SET n = n + 1 WHERE id = 1'),
   own: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY global_position'),
   references: db.prepare(
     `SELECT * FROM events WHERE type = 'OptedIn' AND json_extract(data, '$.referredBy') = ?
@@ -52,6 +68,7 @@ export const erasedAt = (
 /** The rewrite of one customer's events and references; must run inside a write transaction. */
 const forgetOne = (
   s: ReturnType<typeof statements>,
+  erasing: Switch,
   secret: Uint8Array,
   customerId: CustomerId,
   now: number,
@@ -70,16 +87,19 @@ const forgetOne = (
   const rename = { customerId, pseudonym: Erasure.pseudonym() }
   let eventsRewritten = 0
   let referencesRewritten = 0
-  s.flag.run()
-  for (const row of rows.values()) {
-    const rewritten = Erasure.rewrite(fromRow(row), rename)
-    if (rewritten === null) continue
-    if (row.stream_id === customerId) eventsRewritten++
-    else referencesRewritten++
-    const metadata = rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata)
-    s.rewrite.run(Erasure.newEventId(), rewritten.customerId, dataOf(rewritten), metadata, row.global_position)
+  erasing.on = true
+  try {
+    for (const row of rows.values()) {
+      const rewritten = Erasure.rewrite(fromRow(row), rename)
+      if (rewritten === null) continue
+      if (row.stream_id === customerId) eventsRewritten++
+      else referencesRewritten++
+      const metadata = rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata)
+      s.rewrite.run(Erasure.newEventId(), rewritten.customerId, dataOf(rewritten), metadata, row.global_position)
+    }
+  } finally {
+    erasing.on = false
   }
-  s.unflag.run()
   s.record.run(key, now)
   const result: Erasure.Forgotten = {
     _tag: 'Forgotten',
@@ -89,6 +109,7 @@ const forgetOne = (
     checkpointsRewritten: 0,
     checkpointsDropped: 0,
     erasedAt: now,
+    oldBytesPending: false,
   }
   return { result, rename }
 }
@@ -99,14 +120,17 @@ const forgetOne = (
  */
 export const forget = (
   s: ReturnType<typeof statements>,
+  erasing: Switch,
   secret: Uint8Array,
   customerIds: readonly CustomerId[],
   now: number,
   options: Erasure.ForgetOptions,
 ): Erasure.ForgetResult[] => {
-  const done = customerIds.map((id) => forgetOne(s, secret, id, now))
+  const done = customerIds.map((id) => forgetOne(s, erasing, secret, id, now))
   const renames = done.flatMap((d) => (d.rename === null ? [] : [d.rename]))
   if (renames.length === 0) return done.map((d) => d.result)
+  // Checkpoints saved from now on by a report that read under the old generation are refused.
+  s.nextGeneration.run()
   let checkpointsRewritten = 0
   let checkpointsDropped = 0
   for (const { name, state } of s.checkpoints.all() as { name: string; state: string | Uint8Array }[]) {
