@@ -179,6 +179,40 @@ describe.skipIf(!run)('PostgreSQL erasure', () => {
     ]) {
       await expect(pool.query(sql)).rejects.toThrow(/lifeline events are append-only/)
     }
+    // With the flag set by hand, only the exact shape of forget's rewrite could pass: no other change.
+    for (const change of [
+      "type = 'Churned'",
+      'occurred_at = 0',
+      "stream_id = 'x'",
+      `data = '{"channel":"tampered"}'`,
+      'stream_version = 9',
+    ]) {
+      const tamper = await pool.connect()
+      try {
+        await tamper.query('BEGIN')
+        await tamper.query("SET LOCAL lifeline.erasing = 'on'")
+        await expect(tamper.query(`UPDATE ${log.schema}.events SET ${change} WHERE stream_id = 'b'`)).rejects.toThrow(
+          /lifeline events are append-only: UPDATE is not allowed/,
+        )
+      } finally {
+        await tamper.query('ROLLBACK')
+        tamper.release()
+      }
+    }
+    // The erasure records and the secret are kept.
+    for (const sql of [
+      `DELETE FROM ${log.schema}.erasures`,
+      `TRUNCATE ${log.schema}.erasures`,
+      `UPDATE ${log.schema}.erasures SET erased_at = 0`,
+      `UPDATE ${log.schema}.lifeline_secret SET secret = '\\x00'`,
+      `DELETE FROM ${log.schema}.lifeline_secret`,
+    ]) {
+      await expect(pool.query(sql)).rejects.toThrow(/is kept|are kept/)
+    }
+    expect(await log.erasedAt([cid('a')])()).toMatchObject({
+      _tag: 'Right',
+      right: new Map([['a', expect.any(Number)]]),
+    })
     // The flag of forget's transaction does not outlive it.
     const client = await pool.connect()
     try {
@@ -255,5 +289,17 @@ describe.skipIf(!run)('PostgreSQL erasure', () => {
     expect(await first.log.readStream(cid(id))()).toEqual({ _tag: 'Right', right: [] })
     const stream = await first.log.readStream(erased.right.pseudonym)()
     expect(stream._tag === 'Right' && stream.right.length).toBe(1 + accepted)
+  })
+
+  it('Given a checkpoint folded before a forget, when saved after it, then it is not saved (it may hold the forgotten id)', async () => {
+    const { log } = await fresh()
+    await log.append({ streamId: cid('a'), events: [optedIn('a', '2025-01-01T00:00:00Z')] })()
+    expect(await log.erasureGeneration()()).toEqual({ _tag: 'Right', right: 0 })
+    await log.forget(cid('a'))()
+    expect(await log.erasureGeneration()()).toEqual({ _tag: 'Right', right: 1 })
+    await log.saveCheckpoint('stale', { position: 1, state: '["a"]', erasureGeneration: 0 })()
+    expect(await log.loadCheckpoint('stale')()).toEqual({ _tag: 'Right', right: null })
+    await log.saveCheckpoint('fresh', { position: 1, state: '[]', erasureGeneration: 1 })()
+    expect(await log.loadCheckpoint('fresh')()).toMatchObject({ _tag: 'Right', right: { position: 1 } })
   })
 })

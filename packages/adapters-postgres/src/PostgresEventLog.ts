@@ -44,6 +44,8 @@ export interface PostgresEventLog extends EventLog.EventLog, EventLog.Checkpoint
   readonly claimProjection: (name: string) => TE.TaskEither<EventLog.StorageFailed, Claim | null>
   /** The schema holding the log's tables. */
   readonly schema: string
+  /** How many erasures the log has seen (see `CheckpointStore`). */
+  readonly erasureGeneration: () => TE.TaskEither<EventLog.StorageFailed, number>
   /** Stops waiting readers and closes the pool the log was opened on. */
   readonly close: () => Promise<void>
 }
@@ -148,6 +150,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`)
   const clock = options.clock ?? Date.now
   await migrate(pool, schema, clock)
+  // The per-log secret: 32 random bytes, written once by whichever instance opens the log first.
+  await pool.query(`INSERT INTO ${schema}.lifeline_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [
+    Buffer.from(Erasure.newSecret()),
+  ])
   const secret = new Uint8Array(
     (await pool.query(`SELECT secret FROM ${schema}.lifeline_secret WHERE id = 1`)).rows[0]!['secret'] as Uint8Array,
   )
@@ -329,6 +335,8 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       let checkpointsRewritten = 0
       let checkpointsDropped = 0
       if (renames.length > 0) {
+        // Checkpoints folded under the old generation are not saved from now on.
+        await client.query(`UPDATE ${schema}.lifeline_erasure_generation SET n = n + 1 WHERE id = 1`)
         const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
         for (const row of checkpoints.rows) {
           const name = row['name'] as string
@@ -445,12 +453,30 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     saveCheckpoint: (name, checkpoint) =>
       attempt(async () => {
         const state = EventLog.checkpointBytes(checkpoint.state)
-        await pool.query(
-          `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`,
-          [name, checkpoint.position, state, clock()],
-        )
+        const upsert = `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`
+        const values = [name, checkpoint.position, state, clock()]
+        const generation = checkpoint.erasureGeneration
+        if (generation === undefined) return void (await pool.query(upsert, values))
+        // Under the order lock that forget takes: no erasure can commit between the check and the save.
+        const client = await pool.connect()
+        try {
+          await client.query('BEGIN')
+          await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
+          const { rows } = await client.query(`SELECT n FROM ${schema}.lifeline_erasure_generation WHERE id = 1`)
+          if (Number(rows[0]!['n']) === generation) await client.query(upsert, values)
+          await client.query('COMMIT')
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw error
+        } finally {
+          client.release()
+        }
       }),
+    erasureGeneration: () =>
+      attempt(async () =>
+        Number((await pool.query(`SELECT n FROM ${schema}.lifeline_erasure_generation WHERE id = 1`)).rows[0]!['n']),
+      ),
     claimProjection: (name) =>
       attempt(async () => {
         const client = await pool.connect()

@@ -167,17 +167,61 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     version: 4,
     name: 'erasure',
     sql: `
-      -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes
-      -- (two UUID v4s from the server's strong random source: 244 random bits).
+      -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes,
+      -- written by the first instance that opens the log; never changed or removed (that would
+      -- silently end the refusal of erased customers).
       CREATE TABLE $S.lifeline_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BYTEA NOT NULL);
-      INSERT INTO $S.lifeline_secret (id, secret)
-        VALUES (1, decode(replace(gen_random_uuid()::TEXT || gen_random_uuid()::TEXT, '-', ''), 'hex'));
-      -- One row per erased id: its keyed hash (hex) and the latest erasure instant.
+      CREATE FUNCTION $S.lifeline_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'lifeline % is kept: % is not allowed', TG_TABLE_NAME, TG_OP; END $$;
+      CREATE TRIGGER lifeline_secret_kept BEFORE UPDATE OR DELETE ON $S.lifeline_secret
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_kept();
+      CREATE TRIGGER lifeline_secret_kept_truncate BEFORE TRUNCATE ON $S.lifeline_secret
+        FOR EACH STATEMENT EXECUTE FUNCTION $S.lifeline_kept();
+      -- One row per erased id: its keyed hash (hex) and the latest erasure instant, which only
+      -- moves forward; never removed.
       CREATE TABLE $S.erasures (key TEXT PRIMARY KEY, erased_at BIGINT NOT NULL);
-      -- Append-only, but for the rewrite of forget: only its own transaction sets lifeline.erasing.
+      CREATE FUNCTION $S.lifeline_erasures_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW.key = OLD.key AND NEW.erased_at >= OLD.erased_at THEN RETURN NEW; END IF;
+          END IF;
+          RAISE EXCEPTION 'lifeline erasures are kept: % is not allowed (only a later erasure instant)', TG_OP;
+        END $$;
+      CREATE TRIGGER erasures_kept BEFORE UPDATE OR DELETE ON $S.erasures
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_erasures_kept();
+      CREATE TRIGGER erasures_kept_truncate BEFORE TRUNCATE ON $S.erasures
+        FOR EACH STATEMENT EXECUTE FUNCTION $S.lifeline_kept();
+      -- How many erasures the log has seen: a report checks it did not change while it folded.
+      CREATE TABLE $S.lifeline_erasure_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+      INSERT INTO $S.lifeline_erasure_generation (id, n) VALUES (1, 0);
+      CREATE FUNCTION $S.lifeline_generation_up() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW.id = 1 AND NEW.n = OLD.n + 1 THEN RETURN NEW; END IF;
+          END IF;
+          RAISE EXCEPTION 'the lifeline erasure generation only counts up';
+        END $$;
+      CREATE TRIGGER lifeline_erasure_generation_up BEFORE UPDATE OR DELETE ON $S.lifeline_erasure_generation
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_generation_up();
+      -- Append-only, but for the rewrite of forget, inside its transaction (it sets
+      -- lifeline.erasing), and then only the exact rewrite: the same row with the customer id
+      -- become a pseudonym (and the metadata gone), or a referrer / referred person become one,
+      -- and a new event id. Setting lifeline.erasing by hand admits nothing else.
       CREATE OR REPLACE FUNCTION $S.lifeline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF TG_OP = 'UPDATE' AND current_setting('lifeline.erasing', TRUE) = 'on' THEN RETURN NEW; END IF;
+          IF TG_OP = 'UPDATE' AND current_setting('lifeline.erasing', TRUE) = 'on' THEN
+            IF NEW.global_position = OLD.global_position AND NEW.stream_version = OLD.stream_version
+               AND NEW.type = OLD.type AND NEW.occurred_at = OLD.occurred_at AND NEW.recorded_at = OLD.recorded_at
+               AND ((NEW.stream_id = OLD.stream_id AND NEW.metadata IS NOT DISTINCT FROM OLD.metadata)
+                    OR (NEW.stream_id LIKE 'erased-%' AND NEW.metadata IS NULL))
+               AND (NEW.data - 'referredBy' - 'referredCustomerId') = (OLD.data - 'referredBy' - 'referredCustomerId')
+               AND (NEW.data->>'referredBy' IS NOT DISTINCT FROM OLD.data->>'referredBy'
+                    OR NEW.data->>'referredBy' LIKE 'erased-%')
+               AND (NEW.data->>'referredCustomerId' IS NOT DISTINCT FROM OLD.data->>'referredCustomerId'
+                    OR NEW.data->>'referredCustomerId' LIKE 'erased-%') THEN
+              RETURN NEW;
+            END IF;
+          END IF;
           RAISE EXCEPTION 'lifeline events are append-only: % is not allowed', TG_OP;
         END $$;
       -- The events naming a customer as referrer or referred person, found without a scan.
