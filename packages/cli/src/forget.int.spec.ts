@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Erasure } from '@lifeline/core'
+import { SqliteEventLog } from '@lifeline/adapters-sqlite'
+import { Erasure, EventLog, Ids } from '@lifeline/core'
+import { CheckpointedReport, Importer, readEvents } from '@lifeline/pipeline'
+import { Fold, Report } from '@lifeline/projections'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
@@ -164,6 +167,43 @@ describe('lifeline forget', () => {
       [9, false],
     ])
     expect((await run(['report', '--db', db, '--json'])).stdout).toBe(report.stdout)
+  })
+
+  it('Given a report folding while the customer is forgotten, then it folds again from the rewritten checkpoint: its figures are a refold’s and its stored checkpoint holds no trace', async () => {
+    const db = fresh()
+    const log = SqliteEventLog.openFile(db)
+    await Importer.importLines(log, readEvents(file('race.jsonl', history.slice(0, 8))))
+    expect((await CheckpointedReport.report(log)())._tag).toBe('Right')
+    await log.append({
+      streamId: Ids.customerId('dora'),
+      events: [
+        { type: 'OptedIn', customerId: Ids.customerId('dora'), occurredAt: Date.UTC(2025, 3, 1), channel: 'seo' },
+      ],
+    })()
+    // The report reads its first page (alice under her id), then the erasure commits, then it folds.
+    let erased = false
+    const racing: CheckpointedReport.CheckpointedLog = {
+      ...log,
+      readPage: (after, limit) => async () => {
+        const page = await log.readPage(after, limit)()
+        if (!erased) {
+          erased = true
+          const forgot = log.forgetSync([Ids.customerId(ALICE)], {
+            rewriteCheckpoint: CheckpointedReport.rewriteCheckpoint,
+          })
+          expect(forgot).toMatchObject({ _tag: 'Right', right: [{ _tag: 'Forgotten', checkpointsRewritten: 1 }] })
+        }
+        return page
+      },
+    }
+    const report = await CheckpointedReport.report(racing)()
+    const all: EventLog.EventLog = log
+    const events = []
+    for await (const e of EventLog.readAll(all)) events.push(e)
+    expect(report).toEqual({ _tag: 'Right', right: Fold.run(Report.fold(), events) })
+    expect(erased).toBe(true)
+    log.close()
+    expect(Erasure.holds(files(db), ALICE)).toBe(false)
   })
 
   it('says per id what it did: erased, already erased, unknown; takes ids from --ids FILE', async () => {
