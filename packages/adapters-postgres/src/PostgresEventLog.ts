@@ -337,6 +337,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       if (renames.length > 0) {
         // Checkpoints folded under the old generation are not saved from now on.
         await client.query(`UPDATE ${schema}.lifeline_erasure_generation SET n = n + 1 WHERE id = 1`)
+        // The planner's statistics (pg_stats) sample column values, customer ids among them: take
+        // them again from the rewritten rows (dead row versions are not sampled).
+        await client.query(`ANALYZE ${schema}.events`)
         const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
         for (const row of checkpoints.rows) {
           const name = row['name'] as string

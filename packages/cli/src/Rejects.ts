@@ -4,23 +4,33 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 
-const holdsId = (value: unknown, id: string): boolean => {
-  if (typeof value === 'string') return value.includes(id)
-  if (Array.isArray(value)) return value.some((v) => holdsId(v, id))
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([k, v]) => k.includes(id) || holdsId(v, id))
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** True when a raw input line (JSON Lines or CSV) names the id as a whole value. */
+const rawHolds = (raw: string, id: string): boolean =>
+  raw.includes(JSON.stringify(id)) || new RegExp(`(^|,)"?${escape(id)}"?(,|$)`).test(raw)
+
+/**
+ * True when a line of a rejects file names the id as a whole value: as the rejected input's
+ * `customerId`, `referredBy` or `referredCustomerId`, in its raw text when it could not be
+ * decoded, or quoted in the reason. `bob` does not match a line of `bobby`.
+ */
+export const lineHolds = (line: string, id: string): boolean => {
+  let record: unknown
+  try {
+    record = JSON.parse(line)
+  } catch {
+    return rawHolds(line, id)
+  }
+  if (typeof record !== 'object' || record === null) return rawHolds(line, id)
+  const { input, reason } = record as { input?: unknown; reason?: unknown }
+  if (typeof reason === 'string' && reason.includes(JSON.stringify(id))) return true
+  if (typeof input === 'string') return rawHolds(input, id)
+  if (typeof input === 'object' && input !== null) {
+    const fields = input as Record<string, unknown>
+    return ['customerId', 'referredBy', 'referredCustomerId'].some((k) => fields[k] === id)
   }
   return false
-}
-
-/** True when a line of a rejects file holds the id: in its raw text, or in any decoded string. */
-export const lineHolds = (line: string, id: string): boolean => {
-  if (line.includes(id) || line.includes(JSON.stringify(id).slice(1, -1))) return true
-  try {
-    return holdsId(JSON.parse(line), id)
-  } catch {
-    return false
-  }
 }
 
 /**

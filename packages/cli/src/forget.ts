@@ -26,7 +26,9 @@ Options:
   --ids FILE       more ids, one a line (blank lines are skipped)
   -h, --help       this help
 
-Prints one line per id: erased (with what was rewritten), already erased, or unknown.
+Prints one line per id: erased (with what was rewritten), already erased, or unknown. It does
+not print the pseudonyms: a line pairing an id with its pseudonym would identify the erased
+stream to whoever keeps the output.
 `
 
 /** The ids of the command line and of `--ids FILE`, checked, each once, in order. */
@@ -57,13 +59,16 @@ export const describeResult = (id: string, result: Erasure.ForgetResult, rejectL
   switch (result._tag) {
     case 'Forgotten':
       return (
-        `${id}: erased as ${result.pseudonym}: ${plural(result.eventsRewritten, 'event')}, ` +
+        `${id}: erased: ${plural(result.eventsRewritten, 'event')}, ` +
         `${plural(result.referencesRewritten, 'reference')} by other customers, ` +
         `${plural(result.checkpointsRewritten, 'checkpoint')} rewritten${result.checkpointsRewritten > 0 && many ? ' (for all the ids)' : ''}` +
         (result.checkpointsDropped > 0
           ? `, ${plural(result.checkpointsDropped, 'checkpoint')} removed (refolded next time)`
           : '') +
-        rejects
+        rejects +
+        (result.oldBytesPending
+          ? '; the old bytes are still in the WAL (a reader held an old snapshot): run forget again to truncate it'
+          : '')
       )
     case 'AlreadyErased':
       return `${id}: already erased (${Timestamp.format(result.erasedAt)}), nothing to do${rejects}`

@@ -64,8 +64,8 @@ export interface Rename {
 /**
  * Rewrites one stored checkpoint for an erasure of one or more customers (`renames`, each id to
  * its pseudonym): the new state (bytes or text), `null` to remove the checkpoint, or `undefined`
- * when the checkpoint is not one it knows. A checkpoint it does not know is removed when its
- * bytes hold one of the ids (its projection folds again); a state it returns is trusted.
+ * when the checkpoint is not one it knows. Either way, a state that still holds one of the ids
+ * as a whole JSON or v8 string (`holdsId`) is removed, and its projection folds again.
  */
 export type CheckpointRewriter = (
   name: string,
@@ -196,10 +196,38 @@ export const byteForms = (s: string): Uint8Array[] => {
 /** True when `bytes` hold `s` in any of its byte forms (`byteForms`). */
 export const holds = (bytes: Uint8Array, s: string): boolean => byteForms(s).some((form) => indexOf(bytes, form) !== -1)
 
+const varint = (n: number): number[] => {
+  const out: number[] = []
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80)
+    n >>>= 7
+  }
+  out.push(n)
+  return out
+}
+
+/**
+ * The byte forms of `id` as a whole string (not inside a longer one) in a serialized state: a
+ * JSON string (`"id"`, UTF-8), and a string of `v8.serialize` (a one-byte or a two-byte string:
+ * tag, length, characters).
+ */
+export const wholeIdForms = (id: string): Uint8Array[] => {
+  const forms = [new TextEncoder().encode(JSON.stringify(id))]
+  if ([...id].every((c) => c.charCodeAt(0) < 256)) {
+    forms.push(new Uint8Array([0x22, ...varint(id.length), ...Buffer.from(id, 'latin1')]))
+  }
+  forms.push(new Uint8Array([0x63, ...varint(id.length * 2), ...Buffer.from(id, 'utf16le')]))
+  return forms
+}
+
+/** True when a serialized state holds `id` as a whole string (`wholeIdForms`): `c10` is not found in `c100`. */
+export const holdsId = (bytes: Uint8Array, id: string): boolean =>
+  wholeIdForms(id).some((form) => indexOf(bytes, form) !== -1)
+
 /**
  * What to do with one stored checkpoint after an erasure: its new bytes (`rewritten`), `drop`
- * it, or `keep` it. The rewriter's answer is taken; a checkpoint it does not know is dropped
- * when its bytes hold one of the ids. For durable logs' `forget`.
+ * it, or `keep` it: the rewriter's answer, unless the resulting state still holds one of the ids
+ * as a whole string (`holdsId`), then `drop`. For durable logs' `forget`.
  */
 export const checkpointAction = (
   name: string,
@@ -212,7 +240,8 @@ export const checkpointAction = (
   | { readonly _tag: 'rewritten'; readonly state: Uint8Array } => {
   const next = rewriter?.(name, state, renames)
   if (next === null) return { _tag: 'drop' }
-  if (next !== undefined)
-    return { _tag: 'rewritten', state: typeof next === 'string' ? new TextEncoder().encode(next) : next }
-  return renames.some((r) => holds(state, r.customerId)) ? { _tag: 'drop' } : { _tag: 'keep' }
+  const bytes = next === undefined ? state : typeof next === 'string' ? new TextEncoder().encode(next) : next
+  // Whatever the rewriter did, a state that still holds one of the ids is removed.
+  if (renames.some((r) => holdsId(bytes, r.customerId))) return { _tag: 'drop' }
+  return next === undefined ? { _tag: 'keep' } : { _tag: 'rewritten', state: bytes }
 }

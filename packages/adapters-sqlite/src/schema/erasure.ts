@@ -32,6 +32,9 @@ export const statements = (db: Database) => ({
     'INSERT INTO erasures (key, erased_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at',
   ),
   generation: db.prepare('SELECT n FROM lifeline_erasure_generation WHERE id = 1'),
+  /** Whether ANALYZE has kept sample keys (sqlite_stat4) that may hold an erased id. */
+  samples: db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('sqlite_stat4', 'sqlite_stat3')"),
+  analyze: db.prepare('ANALYZE events'),
   nextGeneration: db.prepare('UPDATE lifeline_erasure_generation SET n = n + 1 WHERE id = 1'),
   own: db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY global_position'),
   references: db.prepare(
@@ -131,6 +134,9 @@ export const forget = (
   if (renames.length === 0) return done.map((d) => d.result)
   // Checkpoints saved from now on by a report that read under the old generation are refused.
   s.nextGeneration.run()
+  // Statistics an operator's ANALYZE kept sample the index keys (customer ids among them): take
+  // them again from the rewritten rows.
+  if (s.samples.get() !== undefined) s.analyze.run()
   let checkpointsRewritten = 0
   let checkpointsDropped = 0
   for (const { name, state } of s.checkpoints.all() as { name: string; state: string | Uint8Array }[]) {
