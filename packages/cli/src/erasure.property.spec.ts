@@ -54,6 +54,26 @@ const check = async (
   expect(await CheckpointedReport.report(log, period)()).toEqual(before)
   expect(await CheckpointedReport.report(log)()).toEqual({ _tag: 'Right', right: whole })
   expect(Fold.run(Report.fold(), await collect(log))).toEqual(whole)
+  // A new relationship after the erasure, then the same customer forgotten again: the report
+  // resumes (and stores a delta or a snapshot) and stays a refold's each time.
+  const again = Ids.customerId(idOf(forgotten[0] ?? 0))
+  const erasedAt = await log.erasedAt([again])()
+  const at = erasedAt._tag === 'Right' ? erasedAt.right.get(again) : undefined
+  if (at !== undefined) {
+    const later: LifecycleEvent.LifecycleEvent = {
+      type: 'OptedIn',
+      customerId: again,
+      occurredAt: at + 1,
+      channel: 'seo',
+    }
+    expect((await log.append({ streamId: again, events: [later] })())._tag).toBe('Right')
+    const refold = Fold.run(Report.fold(), await collect(log))
+    expect(await CheckpointedReport.report(log)()).toEqual({ _tag: 'Right', right: refold })
+    const second = await log.forget(again, { rewriteCheckpoint: CheckpointedReport.rewriteCheckpoint })()
+    expect(second).toMatchObject({ _tag: 'Right', right: { _tag: 'Forgotten', eventsRewritten: 1 } })
+    expect(await CheckpointedReport.report(log)()).toEqual({ _tag: 'Right', right: refold })
+    expect(Fold.run(Report.fold(), await collect(log))).toEqual(refold)
+  }
   return forgotten
 }
 

@@ -2,7 +2,8 @@
  * `lifeline forget`: erases customers (EVENTS.md, "Erasure"): in the log, its checkpoints, and
  * the rejects file of its imports. Every figure of the report stays the same.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { EventLog, Ids, Timestamp, type CustomerId, type Erasure } from '@lifeline/core'
 import { CheckpointedReport } from '@lifeline/pipeline'
@@ -105,7 +106,9 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   } finally {
     await log.close()
   }
-  const removed = Rejects.removeLines(rejectsPath(values.db), ids)
+  const rejects = rejectsPath(values.db)
+  if (!existsSync(rejects)) io.stderr(`no rejects file at ${resolve(rejects)}: no lines to remove\n`)
+  const removed = Rejects.removeLines(rejects, ids)
   for (const [i, id] of ids.entries()) {
     io.stdout(`${describeResult(id, results[i]!, removed.get(id) ?? 0, ids.length > 1)}\n`)
   }
