@@ -133,7 +133,7 @@ describe('lifeline report --events', () => {
     expect(await run(['frobnicate'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'lifeline: unknown command "frobnicate" (commands: import, report, clv, export, demo)\n',
+      stderr: 'lifeline: unknown command "frobnicate" (commands: import, report, clv, export, forget, demo)\n',
     })
   })
 

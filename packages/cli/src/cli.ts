@@ -6,6 +6,7 @@ import { EXIT, OutputClosed, UsageError, type Io } from './Io.js'
 import * as ClvCommand from './clv.js'
 import * as DemoCommand from './demo.js'
 import * as ExportCommand from './export.js'
+import * as ForgetCommand from './forget.js'
 import * as ImportCommand from './import.js'
 import * as ReportCommand from './report.js'
 
@@ -17,6 +18,7 @@ Commands:
   report    print the lifecycle report of a SQLite log or an events file
   clv       fit and check the predictive CLV models, and predict each customer's value
   export    write a log as JSON Lines (to move it, e.g. from SQLite to PostgreSQL)
+  forget    erase customers (the right to be forgotten); every figure stays the same
   demo      generate a year of a small business, import it and report on it
 
 Run lifeline <command> --help for a command's options.
@@ -27,6 +29,7 @@ const commands: Record<string, (args: readonly string[], io: Io) => Promise<numb
   report: ReportCommand.run,
   clv: ClvCommand.run,
   export: ExportCommand.run,
+  forget: ForgetCommand.run,
   demo: DemoCommand.run,
 }
 
