@@ -5,7 +5,7 @@ import { appendFileSync, createReadStream, existsSync, readFileSync, rmSync, wri
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { SqliteEventLog } from '@lifeline/adapters-sqlite'
-import { Generator, reportFromDatabase } from '@lifeline/cli'
+import { Generator, main, reportFromDatabase } from '@lifeline/cli'
 import { Importer, readEvents } from '@lifeline/pipeline'
 import { Customer, Decider, ExpectedVersion, LifecycleEvent } from '@lifeline/core'
 import { LedgerErasure, ProjectionRunner, Report } from '@lifeline/projections'
@@ -354,6 +354,37 @@ switch (kind) {
     result = await timed(() => reportFromDatabase(path, {}).then(() => 0))
     break
   }
+  case 'cli-report-db':
+  case 'cli-customers-csv': {
+    // The commands as a user runs them, in a process of their own, on a copy of the full log
+    // without a checkpoint (both fold everything and store a snapshot): `lifeline report --db
+    // --json`, and `lifeline customers --db --format csv`, the whole list, written to /dev/null
+    // through the same waiting for the output to drain as a terminal or a pipe.
+    const path = fresh('cli.db')
+    const { copyFileSync, openSync, writeSync, closeSync } = await import('node:fs')
+    copyFileSync(join(work, `full-${target}.db`), path)
+    const fd = openSync('/dev/null', 'w')
+    let bytes = 0
+    const io = {
+      stdout: (text) => {
+        bytes += text.length
+        writeSync(fd, text)
+      },
+      stderr: () => undefined,
+      isTty: false,
+      drained: () => Promise.resolve(),
+    }
+    const args =
+      kind === 'cli-report-db' ? ['report', '--db', path, '--json'] : ['customers', '--db', path, '--format', 'csv']
+    result = await timed(async () => {
+      const status = await main(args, io)
+      if (status !== 0) throw new Error(`lifeline ${args[0]} exited with ${status}`)
+      return target
+    })
+    closeSync(fd)
+    result.bytes = bytes
+    break
+  }
   default:
     throw new Error(`unknown case ${kind}`)
 }
@@ -362,6 +393,7 @@ console.log(
     case: kind,
     events: result.n,
     seconds: result.seconds,
+    ...(result.bytes === undefined ? {} : { bytes: result.bytes }),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 )

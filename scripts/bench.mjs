@@ -1,6 +1,6 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
-//   node scripts/bench.mjs [report|sqlite|import|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+//   node scripts/bench.mjs [report|tiers|customers|sqlite|import|postgres|clv|html] [--before COMMIT|DIR] [--rounds N]
 //   node scripts/bench.mjs import --events 10000000   (the import cases at 10M events)
 // `--before` also folds the report with the build of another commit (a checkout DIR already
 // built, or a COMMIT checked out and built once under the system's temporary folder), on that
@@ -91,8 +91,7 @@ const beforeBuild = (before) => {
  * throughput over the other's; the first folds (with the JIT warming up, what one command pays)
  * and wall-clock time are given beside it.
  */
-const beforeAndAfter = (dir, events, rounds) => {
-  const name = flags.before
+const beforeAndAfter = (dir, events, rounds, name = flags.before, target = 0.9, what = '') => {
   const args = ['report', 'array', String(events), '--generator', dir, '--folds', '5']
   const pairs = []
   for (let i = 0; i < rounds; i++) {
@@ -108,7 +107,7 @@ const beforeAndAfter = (dir, events, rounds) => {
   const cold = median(ratios((r) => r.cpuFolds[0]))
   const wall = median(ratios((r) => Math.max(...r.folds)))
   rows.push({
-    case: `report fold, ${name}'s 1M-event workload in memory: this build / ${name} (best CPU time)`,
+    case: `report fold${what}, ${name}'s 1M-event workload in memory: this build / ${name} (best CPU time)`,
     events: fmt(pairs[0].after.events),
     'baseline ev/s': fmt(median(pairs.map((p) => best(p.before)))),
     'report ev/s': fmt(median(pairs.map((p) => best(p.after)))),
@@ -117,7 +116,7 @@ const beforeAndAfter = (dir, events, rounds) => {
     'report peak RSS MiB': median(pairs.map((p) => p.after.peakRssMiB)).toFixed(0),
   })
   console.log(
-    `report fold on ${name}'s workload, this build / ${name}: ${ratio.toFixed(3)} by best CPU time of 5 folds (target >= 0.9); ` +
+    `report fold${what} on ${name}'s workload, this build / ${name}: ${ratio.toFixed(3)} by best CPU time of 5 folds (target >= ${target}); ` +
       `median of ${rounds} rounds: ${cpu.map((x) => x.toFixed(3)).join(', ')}; by best wall-clock time ${wall.toFixed(3)}; ` +
       `first folds (JIT warming up) ${cold.toFixed(3)}`,
   )
@@ -132,6 +131,60 @@ if (only === undefined || only === 'report') {
   compare('report, 1M events v2 (refunds, surveys, categories) in memory', 'array', 1_000_000, 3)
   compare('report, 1M events v2 streamed', 'stream', 1_000_000, 3)
   compare('report, 10M events v2 streamed', 'stream', 10_000_000, 1)
+}
+if (only === undefined || only === 'tiers') {
+  // Issue 11: the full report with client tiers and lead scoring within 15% of the report without
+  // them, i.e. this build's fold at least 1 / 1.15 = 0.87 of the throughput of the last build
+  // without them (main at d69c550, or `--before COMMIT|DIR`), on the same workload, in the same run.
+  const base = flags.before ?? 'd69c550'
+  const dir = beforeBuild(base)
+  beforeAndAfter(dir, 1_000_000, Number(flags.rounds), base, 0.87, ' with tiers and scoring')
+}
+/** `lifeline customers --format csv` beside `lifeline report --db` on the same 1M-event log. */
+const customersCase = (sqlite, events) => {
+  // `lifeline customers --format csv` beside `lifeline report --db` on the same 1M-event log
+  // (issue 11: at most 1.3x its time), alternating, median of 3 each.
+  const cli = { report: [], customers: [] }
+  for (let i = 0; i < 3; i++) {
+    cli.report.push(sqlite('cli-report-db', events))
+    cli.customers.push(sqlite('cli-customers-csv', events))
+  }
+  const cliRatio = median(cli.customers.map((c, i) => c.seconds / cli.report[i].seconds))
+  const mid = (xs, pick) => median(xs.map(pick))
+  rows.push({
+    case: 'time of lifeline customers --format csv (whole list) / of lifeline report --db --json, 1M-event SQLite log',
+    events: fmt(Number(events)),
+    'baseline ev/s': fmt(Number(events) / mid(cli.report, (r) => r.seconds)),
+    'report ev/s': fmt(Number(events) / mid(cli.customers, (r) => r.seconds)),
+    'report / baseline': cliRatio.toFixed(3),
+    'baseline peak RSS MiB': mid(cli.report, (r) => r.peakRssMiB).toFixed(0),
+    'report peak RSS MiB': mid(cli.customers, (r) => r.peakRssMiB).toFixed(0),
+  })
+  console.log(
+    `customers --format csv: ${mid(cli.customers, (r) => r.seconds).toFixed(2)} s, ${(mid(cli.customers, (r) => r.bytes) / 2 ** 20).toFixed(1)} MiB of CSV, ` +
+      `peak RSS ${mid(cli.customers, (r) => r.peakRssMiB).toFixed(0)} MiB; report --db ${mid(cli.report, (r) => r.seconds).toFixed(2)} s, ` +
+      `peak RSS ${mid(cli.report, (r) => r.peakRssMiB).toFixed(0)} MiB: ${cliRatio.toFixed(3)}x (target <= 1.3; median of 3 pairs: ` +
+      `${cli.customers.map((c, i) => (c.seconds / cli.report[i].seconds).toFixed(3)).join(', ')})`,
+  )
+}
+
+if (only === 'customers') {
+  // Only that case: the 1M-event SQLite log (made once), then the two commands.
+  const work = resolve(import.meta.dirname, '..', '.bench')
+  mkdirSync(work, { recursive: true })
+  const sqlite = (...args) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--max-old-space-size=4096', resolve(import.meta.dirname, 'bench-sqlite.mjs'), ...args, work],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .at(-1),
+    )
+  sqlite('setup', String(1_000_000))
+  customersCase(sqlite, String(1_000_000))
 }
 if (only === undefined || only === 'sqlite') {
   // The SQLite log: each Lifeline case beside its raw better-sqlite3 baseline, same schema and
@@ -173,6 +226,7 @@ if (only === undefined || only === 'sqlite') {
   const full = sqlite('report-full', events)
   // The CLI's incremental report: five rounds of 1,000 new events, each timed in a fresh process.
   sqlite('report-incremental-setup', events)
+  customersCase(sqlite, events)
   const rounds = [1, 2, 3, 4, 5].map((round) => sqlite('report-incremental', events, String(round)))
   const shares = rounds.map((r) => r.seconds / full.seconds)
   const worst = Math.max(...shares)

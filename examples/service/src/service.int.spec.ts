@@ -281,3 +281,85 @@ describe('DELETE /customers/:id', () => {
     expect(signUp.status).toBe(201)
   })
 })
+
+describe('GET /customers: the customer list, a page at a time, from the live state', () => {
+  let shop: Service
+  beforeAll(async () => {
+    shop = await start({ db: join(mkdtempSync(join(tmpdir(), 'lifeline-service-')), 'customers.db'), port: 0 })
+    const day = (d: number) => `2025-01-0${d}T10:00:00Z`
+    const body = lines(
+      { type: 'OptedIn', customerId: 'p1', occurredAt: day(1), channel: 'seo' },
+      { type: 'OptedIn', customerId: 'p2', occurredAt: day(2), channel: 'seo' },
+      // s1: 10 points of fit and two events of 15 at its opt-in: 40, sales-ready.
+      { type: 'OptedIn', customerId: 's1', occurredAt: day(3), channel: 'seo' },
+      { type: 'Nurtured', customerId: 's1', occurredAt: day(3), touch: 'event', campaign: 'expo' },
+      { type: 'Nurtured', customerId: 's1', occurredAt: day(3), touch: 'event', campaign: 'meetup' },
+      { type: 'OptedIn', customerId: 'p3', occurredAt: day(4), channel: 'seo' },
+      { type: 'Purchased', customerId: 'n1', occurredAt: day(5), orderId: 'o1', amountCents: 900, currency: 'USD' },
+    )
+    expect((await fetch(`${shop.url}/events`, { method: 'POST', body })).status).toBe(201)
+  })
+  afterAll(() => shop.close())
+
+  const get = async (query: string) => {
+    const res = await fetch(`${shop.url}/customers${query}`)
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+  const page = async (query: string) => {
+    const { body } = await get(query)
+    return {
+      ids: (body['customers'] as { customerId: string }[]).map((c) => c.customerId),
+      next: body['next'] as string | null,
+    }
+  }
+
+  it('pages with limit and the cursor next, filters by tier, stage and salesReady', async () => {
+    // The prospects in the order they appeared: p1, p2, s1, p3.
+    expect(await page('?tier=prospect&limit=2')).toEqual({ ids: ['p1', 'p2'], next: 'p2' })
+    expect(await page('?tier=prospect&limit=2&after=p2')).toEqual({ ids: ['s1', 'p3'], next: null })
+    expect(await page('?salesReady=true')).toEqual({ ids: ['s1'], next: null })
+    expect(await page('?stage=customer')).toEqual({ ids: ['n1'], next: null })
+    expect(await page('?tier=new,prospect&stage=lead&salesReady=false')).toEqual({
+      ids: ['p1', 'p2', 'p3'],
+      next: null,
+    })
+    // As of 4 January (exclusive), from the checkpointed ledger for that instant: p3 (4 January,
+    // 10:00) and n1 are not known yet.
+    expect(await page('?to=2025-01-04')).toEqual({ ids: ['p1', 'p2', 's1'], next: null })
+    expect(await page('?to=2025-01-04&salesReady=true')).toEqual({ ids: ['s1'], next: null })
+    const { body } = await get('?stage=customer')
+    expect(body['customers']).toEqual([
+      expect.objectContaining({
+        customerId: 'n1',
+        stage: 'customer',
+        tier: 'new',
+        purchases: 1,
+        netRevenueCents: { USD: 900 },
+      }),
+    ])
+  })
+
+  it('follows the log: a new event shows in the next request', async () => {
+    const buy = {
+      type: 'Purchased',
+      customerId: 'p1',
+      occurredAt: '2025-01-06T10:00:00Z',
+      orderId: 'o2',
+      amountCents: 100,
+      currency: 'USD',
+    }
+    expect((await fetch(`${shop.url}/events`, { method: 'POST', body: JSON.stringify(buy) })).status).toBe(201)
+    expect(await page('?stage=customer')).toEqual({ ids: ['p1', 'n1'], next: null })
+  })
+
+  it('answers 400 naming the bad parameter', async () => {
+    expect(await get('?tier=gold')).toEqual({
+      status: 400,
+      body: { error: 'tier: "gold" is not one of none, prospect, new, invested, regular, lapsed' },
+    })
+    expect(await get('?limit=0')).toEqual({
+      status: 400,
+      body: { error: 'limit: "0" is not a whole number from 1 to 1000' },
+    })
+  })
+})

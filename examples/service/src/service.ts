@@ -16,6 +16,9 @@
  *   when the log does not hold it (unknown, or already erased). The live reports keep every
  *   figure; their states take the pseudonym too. From then on, `POST /events` refuses events of
  *   that customer which occurred before the erasure (400, `Erased`, naming the line only).
+ * - `GET /customers?tier=&stage=&salesReady=&limit=&after=&to=`: the customer list (stage, tier,
+ *   lead score, money) from the same live or checkpointed state, a page at a time: `next` is the
+ *   cursor to pass as `after` for the next page (null on the last).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -35,7 +38,7 @@ import {
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
 import { CheckpointedReport, Importer, jsonLinesOf } from '@lifeline/pipeline'
-import { LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { CustomerList, LedgerErasure, ProjectionRunner, Report, Tiers, type Ledger } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
 
@@ -285,6 +288,57 @@ export const start = async (options: Options): Promise<Service> => {
     // #endregion
   }
 
+  /** A comma-separated list parameter whose items are all among `allowed`, or undefined. */
+  const oneOf = <A extends string>(url: URL, name: string, allowed: readonly A[]): A[] | undefined => {
+    const value = url.searchParams.get(name)
+    if (value === null || value === '') return undefined
+    const items = value.split(',')
+    const bad = items.find((item) => !(allowed as readonly string[]).includes(item))
+    if (bad !== undefined) {
+      throw new HttpError(400, { error: `${name}: ${JSON.stringify(bad)} is not one of ${allowed.join(', ')}` })
+    }
+    return items as A[]
+  }
+
+  // The customer list, a page at a time: as of now from the live runner's state, as of `to` from
+  // the checkpointed ledger for it (as `GET /report?to=`): never a refold of the log per request.
+  const getCustomers = async (url: URL): Promise<[number, unknown]> => {
+    const to = instant('to', url.searchParams.get('to'))
+    const tiers = oneOf(url, 'tier', Tiers.ORDER)
+    const stages = oneOf(url, 'stage', CustomerList.STAGES)
+    const ready = oneOf(url, 'salesReady', ['true', 'false'] as const)
+    const limitText = url.searchParams.get('limit') ?? '100'
+    const limit = Number(limitText)
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 1000) {
+      throw new HttpError(400, { error: `limit: ${JSON.stringify(limitText)} is not a whole number from 1 to 1000` })
+    }
+    const after = url.searchParams.get('after')
+    // #region customers
+    let state: Ledger.State
+    if (to === undefined) {
+      const caught = await live.catchUp()
+      if (caught._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(caught.left) })
+      state = live.state()
+    } else {
+      const ledger = await CheckpointedReport.ledger(log, { to })()
+      if (ledger._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(ledger.left) })
+      state = ledger.right
+    }
+    // One more row than the page: whether a next page exists.
+    const rows = [
+      ...CustomerList.list(state, {
+        ...(tiers === undefined ? {} : { tiers }),
+        ...(stages === undefined ? {} : { stages }),
+        ...(ready === undefined ? {} : { salesReady: ready[0] === 'true' }),
+        ...(after === null ? {} : { after }),
+        limit: limit + 1,
+      }),
+    ]
+    const page = rows.slice(0, limit)
+    return [200, { customers: page, next: rows.length > limit ? page.at(-1)!.customerId : null }]
+    // #endregion
+  }
+
   // The report page, from the same live runners as `GET /report`.
   const getReportPage = async (url: URL): Promise<string> => {
     const [, report] = await getReport(url)
@@ -303,7 +357,8 @@ export const start = async (options: Options): Promise<Service> => {
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
       else if (req.method === 'DELETE' && url.pathname.startsWith('/customers/') && url.pathname.length > 11) {
         ;[status, body] = await deleteCustomer(url.pathname.slice('/customers/'.length))
-      } else if (req.method === 'GET' && url.pathname === '/report.html') {
+      } else if (req.method === 'GET' && url.pathname === '/customers') [status, body] = await getCustomers(url)
+      else if (req.method === 'GET' && url.pathname === '/report.html') {
         const page = await getReportPage(url)
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         return void res.end(page)

@@ -84,6 +84,33 @@ export const table = (rows: readonly (readonly string[])[], keep = 1): string =>
 
 const section = (title: string, body: string): string => `${title}\n${body}\n`
 
+const days = (x: number | null): string => (x === null ? '—' : x.toFixed(1))
+
+/** The tiers at `to`: customers, net revenue and NPS; then the moves since `from` as a matrix. */
+const tierSection = (r: Report.Report): string => {
+  const { counts, revenueCents, moves } = r.tiers
+  const tiers = Object.keys(counts) as (keyof typeof counts)[]
+  const o = r.options
+  const title =
+    `Client tiers at the end of the period (new: first purchase within ${o.newDays} days; regular: ` +
+    `${o.regularPurchases}+\npurchases in ${o.regularWindowDays} days; net revenue of all their purchases)`
+  const summary = table([
+    ['tier', 'customers', 'net revenue', 'NPS'],
+    ...tiers.map((t) => {
+      const score = r.satisfaction.npsByTier[t]
+      return [t, String(counts[t]), perCurrency(revenueCents[t]), score === null ? '—' : score.toFixed(1)]
+    }),
+  ])
+  const order = ['none', ...tiers] as const
+  const cell = (from: string, to: string): string =>
+    String(moves.find((m) => m.from === from && m.to === to)?.count ?? (from === to && from === 'none' ? '' : '·'))
+  const matrix = table([
+    ['at start \\ at end', ...order],
+    ...order.map((from) => [from, ...order.map((to) => cell(from, to))]),
+  ])
+  return section(title, `${summary}\n\nMoves between tiers, start to end of the period (customers)\n${matrix}`)
+}
+
 const count = (n: number, of: number): string => `${n} (${pct(of === 0 ? null : n / of)})`
 
 /**
@@ -129,12 +156,13 @@ export const render = (r: Report.Report): string => {
         ['lead to customer', pct(r.conversion.leadToCustomer)],
         ['  nurtured', pct(r.conversion.nurtured)],
         ['  not nurtured', pct(r.conversion.unnurtured)],
-        [
-          'median days to convert',
-          r.conversion.medianDaysToConvert === null ? '—' : r.conversion.medianDaysToConvert.toFixed(1),
-        ],
+        ['median days to convert', days(r.conversion.medianDaysToConvert)],
         ['cost per lead', plainCents(r.leads.costPerLeadCents)],
         ['CAC', plainCents(r.leads.cac)],
+        [`sales-ready leads (score ${r.options.scoring.threshold}+)`, count(r.leads.salesReady, r.leads.new)],
+        ['  median days to sales-ready', days(r.leads.medianDaysToSalesReady)],
+        ['  lead to customer, sales-ready', pct(r.conversion.salesReady)],
+        ['  lead to customer, not sales-ready', pct(r.conversion.notSalesReady)],
       ]),
     ),
   )
@@ -224,6 +252,7 @@ export const render = (r: Report.Report): string => {
       ]),
     ),
   )
+  out.push(tierSection(r))
   out.push(
     section(
       'Referrals',
@@ -241,10 +270,11 @@ export const render = (r: Report.Report): string => {
       Object.keys(channels).length === 0
         ? '(none)'
         : table([
-            ['name', 'leads', 'converted', 'rate', 'cost', 'net revenue', 'ROI'],
+            ['name', 'leads', 'sales-ready', 'converted', 'rate', 'cost', 'net revenue', 'ROI'],
             ...Object.entries(channels).map(([name, c]) => [
               name,
               String(c.leads),
+              String(c.salesReady),
               String(c.converted),
               pct(c.leadToCustomer),
               plainCents(c.costCents),

@@ -38,6 +38,16 @@ describe('the text report', () => {
     expect(text).toMatch(/upsell \(a larger later order\) +0\.0%\n/)
   })
 
+  it('shows the tiers at the end of the period, their net revenue and NPS, and the moves', () => {
+    // At 10 January a and b are new (first purchases 5 and 6 January). At 1 February a is still
+    // new (net 100 + 50 - 25 USD, NPS 10: +100); b churned: lapsed (20 EUR, no NPS answer).
+    expect(text).toMatch(/\nnew +1 +125\.00 USD +100\.0\n/)
+    expect(text).toMatch(/\nlapsed +1 +20\.00 EUR +—\n/)
+    expect(text).toMatch(/\nprospect +0 +— +—\n/)
+    // The moves: new -> new (a) and new -> lapsed (b); columns none .. lapsed.
+    expect(text).toMatch(/\nnew +· +· +1 +· +· +1\n/)
+  })
+
   it("puts each cohort's LTV curve under its retention row", () => {
     // Cohort 2025-01 = {a, b}: USD 10000 + 5000 - 2500 = 12500 / 2 = 62.50; EUR 2000 / 2 = 10.00.
     expect(text).toMatch(/2025-01 +2 +100%\n {2}LTV EUR +10\.00\n {2}LTV USD +62\.50\n/)

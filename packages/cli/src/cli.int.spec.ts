@@ -66,10 +66,40 @@ describe('lifeline report --events', () => {
       '30',
       '--inactivity-days',
       '90',
+      '--new-days',
+      '0',
+      '--regular-purchases',
+      '2',
+      '--regular-window-days',
+      '100',
+      '--scoring',
+      file('scoring.json', [{ threshold: 20, touchPoints: { call: 30 }, channelPoints: { webinar: 25 } }]),
     ])
-    const report = JSON.parse(stdout) as { period: unknown; options: unknown; leads: { new: number } }
+    const report = JSON.parse(stdout) as {
+      period: unknown
+      options: unknown
+      leads: { new: number; salesReady: number }
+      tiers: { counts: unknown }
+    }
     expect(report.period).toEqual({ from: '2025-01-07T00:00:00.000Z', to: '2025-02-01T00:00:00.000Z' })
-    expect(report.options).toEqual({ inactivityDays: 90, conversionWindowDays: 30 })
+    expect(report.options).toEqual({
+      inactivityDays: 90,
+      conversionWindowDays: 30,
+      newDays: 0,
+      regularPurchases: 2,
+      regularWindowDays: 100,
+      scoring: {
+        channelPoints: { webinar: 25 },
+        otherChannelPoints: 10,
+        touchPoints: { email: 5, sms: 3, call: 30, content: 5, retargeting: 2, event: 15, other: 2 },
+        halfLifeDays: 30,
+        threshold: 20,
+      },
+    })
+    // newDays 0: ada, one purchase, is invested, not new; bob a prospect.
+    expect(report.tiers.counts).toEqual({ prospect: 1, new: 0, invested: 1, regular: 0, lapsed: 0 })
+    // bob (seo, 10 points) is below 20: no sales-ready lead (ada opted in before the period).
+    expect(report.leads.salesReady).toBe(0)
     expect(report.leads.new).toBe(1) // bob opted in at 08:00 UTC on 7 January; ada before the period
   })
 
@@ -127,13 +157,28 @@ describe('lifeline report --events', () => {
       stdout: '',
       stderr: 'lifeline report: --inactivity-days: "-3" is not a number of days >= 0\n',
     })
+    expect((await run(['report', '--events', 'x', '--regular-purchases', '0'])).stderr).toBe(
+      'lifeline report: --regular-purchases: "0" is not a whole number >= 1\n',
+    )
+    expect((await run(['report', '--events', 'x', '--new-days=-3'])).stderr).toBe(
+      'lifeline report: --new-days: "-3" is not a number of days >= 0\n',
+    )
+    const scoring = file('bad-scoring.json', [{ threshold: '40', touchPoints: {} }])
+    expect((await run(['report', '--events', 'x', '--scoring', scoring])).stderr).toBe(
+      `lifeline report: --scoring ${scoring}: scoring.threshold: "40" is not a number\n`,
+    )
+    const touch = file('bad-touch.json', [{ touchPoints: { webinar: 5 } }])
+    expect((await run(['report', '--events', 'x', '--scoring', touch])).stderr).toMatch(
+      /^lifeline report: --scoring .*: scoring\.touchPoints\.webinar: 5 is not a touch \(touches: email, sms, call, content, retargeting, event, other\)\n$/,
+    )
     expect((await run(['report', '--bogus'])).stderr).toMatch(
       /^lifeline report: Unknown option '--bogus'.*\(see --help\)\n$/,
     )
     expect(await run(['frobnicate'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'lifeline: unknown command "frobnicate" (commands: import, report, clv, export, forget, demo)\n',
+      stderr:
+        'lifeline: unknown command "frobnicate" (commands: import, report, clv, customers, export, forget, demo)\n',
     })
   })
 

@@ -4,6 +4,7 @@
  */
 import { EXIT, OutputClosed, UsageError, type Io } from './Io.js'
 import * as ClvCommand from './clv.js'
+import * as CustomersCommand from './customers.js'
 import * as DemoCommand from './demo.js'
 import * as ExportCommand from './export.js'
 import * as ForgetCommand from './forget.js'
@@ -17,6 +18,7 @@ Commands:
   import    import an events file (JSON Lines or CSV) into a SQLite log
   report    print the lifecycle report of a SQLite log or an events file
   clv       fit and check the predictive CLV models, and predict each customer's value
+  customers list the customers (tier, stage, lead score, value) as a table, CSV or JSON Lines
   export    write a log as JSON Lines (to move it, e.g. from SQLite to PostgreSQL)
   forget    erase customers (the right to be forgotten); every figure stays the same
   demo      generate a year of a small business, import it and report on it
@@ -28,6 +30,7 @@ const commands: Record<string, (args: readonly string[], io: Io) => Promise<numb
   import: ImportCommand.run,
   report: ReportCommand.run,
   clv: ClvCommand.run,
+  customers: CustomersCommand.run,
   export: ExportCommand.run,
   forget: ForgetCommand.run,
   demo: DemoCommand.run,

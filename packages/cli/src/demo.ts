@@ -24,7 +24,8 @@ export const help = `Usage: lifeline demo [--db PATH] [--customers N] [--seed S]
 Generates a realistic year (2025) of a small business — several channels and campaigns, nurture
 series, one-time and repeat buyers in four product lines, refunds, satisfaction surveys,
 referrals, churn and reactivation — imports it into a SQLite log through the lifecycle rules,
-and prints the report of the second half of the year.
+and prints the report of the second half of the year: leads (and the sales-ready ones), the
+funnel, churn, client tiers and their moves, revenue, channels, cohorts and trends.
 
 Options:
   --db PATH          the SQLite database (default: a new file in a temporary folder)
@@ -112,7 +113,9 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
   io.stdout(values.json ? `${JSON.stringify(report)}\n` : render(report))
   if (!values.json) {
     io.stdout(
-      `\nThe log is in ${db}.\nAnother period: npx lifeline report --db ${db} --from 2025-01-01 --to 2025-04-01\n`,
+      `\nThe log is in ${db}.\nAnother period: npx lifeline report --db ${db} --from 2025-01-01 --to 2025-04-01\n` +
+        `The sales-ready leads: npx lifeline customers --db ${db} --stage lead --sales-ready --sort score\n` +
+        `The clients to check in with: npx lifeline customers --db ${db} --at-risk 0.5 --limit 20\n`,
     )
   }
   return status

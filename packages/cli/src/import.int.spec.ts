@@ -565,4 +565,18 @@ describe('lifeline demo', () => {
     // Running it again on the same database imports nothing new.
     expect((await run(['demo', '--db', db, '--customers', '50', '--json'])).stderr).toContain('imported 0 event(s)')
   })
+
+  it('shows the client tiers, their moves and the sales-ready leads by channel, and how to list them', async () => {
+    const db = path('demo-text.sqlite')
+    const { status, stdout } = await run(['demo', '--db', db, '--customers', '50'])
+    expect(status).toBe(0)
+    expect(stdout).toMatch(/\nClient tiers at the end of the period \(new: first purchase within 90 days/)
+    expect(stdout).toMatch(/\ntier +customers +net revenue +NPS\n/)
+    expect(stdout).toMatch(
+      /\nMoves between tiers, start to end of the period \(customers\)\nat start \\ at end +none +prospect +new +invested +regular +lapsed\n/,
+    )
+    expect(stdout).toMatch(/\nsales-ready leads \(score 40\+\) +\d+ \(/)
+    expect(stdout).toMatch(/\nChannels\nname +leads +sales-ready +converted /)
+    expect(stdout).toContain(`npx lifeline customers --db ${db} --at-risk 0.5`)
+  })
 })

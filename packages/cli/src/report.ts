@@ -7,7 +7,7 @@ import { Fold, Report, type Ledger } from '@lifeline/projections'
 import { CheckpointedReport, readHistory } from '@lifeline/pipeline'
 import { openLog } from './Database.js'
 import { EXIT, UsageError, type Io } from './Io.js'
-import { reportOptions } from './Options.js'
+import { reportFlags, reportOptions, tierHelp } from './Options.js'
 import { render } from './ReportText.js'
 import * as HtmlPage from './HtmlPage.js'
 
@@ -25,6 +25,7 @@ Options:
   --to ISO                       end of the period, exclusive (default: just after the latest event)
   --inactivity-days D            implicit churn after D days without a purchase (default: off)
   --conversion-window-days W     count a lead as converted only within W days (default: no limit)
+${tierHelp.trimEnd()}
   --json                         print exactly one JSON document (the METRICS.md shape)
   --html FILE                    also write the report as one self-contained HTML page with
                                  charts to FILE (- for stdout, instead of the text or JSON)
@@ -41,10 +42,7 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
     options: {
       events: { type: 'string' },
       db: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'inactivity-days': { type: 'string' },
-      'conversion-window-days': { type: 'string' },
+      ...reportFlags,
       json: { type: 'boolean', default: false },
       html: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -82,16 +80,24 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
 }
 
 /**
- * The report from the log at `db` (a SQLite file or a PostgreSQL URL), incrementally from the
- * checkpoint stored there (`CheckpointedReport.report`).
+ * The report's ledger state from the log at `db` (a SQLite file or a PostgreSQL URL),
+ * incrementally from the checkpoint stored there (`CheckpointedReport.ledger`): what
+ * `lifeline customers --db` lists.
  */
-export const fromDatabase = async (db: string, options: Ledger.Options): Promise<Report.Report> => {
+export const ledgerFromDatabase = async (db: string, options: Ledger.Options): Promise<Ledger.State> => {
   const log = await openLog(db)
   try {
-    const report = await CheckpointedReport.report(log, options)()
-    if (report._tag === 'Left') throw new EventLog.EventLogFailure(report.left)
-    return report.right
+    const state = await CheckpointedReport.ledger(log, options)()
+    if (state._tag === 'Left') throw new EventLog.EventLogFailure(state.left)
+    return state.right
   } finally {
     await log.close()
   }
 }
+
+/**
+ * The report from the log at `db` (a SQLite file or a PostgreSQL URL), incrementally from the
+ * checkpoint stored there (`CheckpointedReport.report`).
+ */
+export const fromDatabase = async (db: string, options: Ledger.Options): Promise<Report.Report> =>
+  Report.fromLedger(await ledgerFromDatabase(db, options))

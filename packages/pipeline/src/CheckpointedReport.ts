@@ -6,7 +6,7 @@
  */
 import v8 from 'node:v8'
 import { EventLog, type Erasure } from '@lifeline/core'
-import { LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report, type Ledger } from '@lifeline/projections'
+import { Ledger, LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report } from '@lifeline/projections'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
 /** What the report needs of a log: reading it, and storing checkpoints in it. */
@@ -23,7 +23,15 @@ export const rewriteCheckpoint: Erasure.CheckpointRewriter = LedgerErasure.check
 
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>
-  `report ${JSON.stringify({ from: options.from ?? null, to: options.to ?? null, inactivityDays: options.inactivityDays ?? null, conversionWindowDays: options.conversionWindowDays ?? null })}`
+  `report ${JSON.stringify({
+    from: options.from ?? null,
+    to: options.to ?? null,
+    inactivityDays: options.inactivityDays ?? null,
+    conversionWindowDays: options.conversionWindowDays ?? null,
+    // The tier and scoring options change what is folded (the ring's width, salesReadyAt).
+    ...Ledger.tierSettings(options),
+    scoring: Ledger.scoringSettings(options),
+  })}`
 
 /** A stored delta: the changes since the snapshot stored at `basePosition`. */
 interface StoredDelta {
@@ -114,12 +122,13 @@ const store = async (
 }
 
 /**
- * The METRICS.md report of the log for these options: resumes from the checkpoint stored for
- * them, folds the events appended since, and stores where it got to (what `lifeline report --db`
- * does). Fails only with the log's own errors.
+ * The report's ledger state of the log for these options: resumes from the checkpoint stored
+ * for them, folds the events appended since, and stores where it got to. The report
+ * (`Report.fromLedger`) and the customer list (`CustomerList.list`) read it. Fails only with the
+ * log's own errors.
  */
-export const report =
-  (log: CheckpointedLog, options: Ledger.Options = {}): TE.TaskEither<EventLog.EventLogError, Report.Report> =>
+export const ledger =
+  (log: CheckpointedLog, options: Ledger.Options = {}): TE.TaskEither<EventLog.EventLogError, Ledger.State> =>
   async () => {
     try {
       const name = checkpointName(options)
@@ -134,7 +143,7 @@ export const report =
         if (caught._tag === 'Left') return caught
         if ((await generation(log)) !== before && attempt < 5) continue
         if (runner.position() !== start.position) await store(log, name, start, runner.position(), before)
-        return { _tag: 'Right', right: runner.result() }
+        return { _tag: 'Right', right: runner.state() }
       }
     } catch (error) {
       if (error instanceof EventLog.EventLogFailure) return { _tag: 'Left', left: error.error }
@@ -149,3 +158,14 @@ const generation = async (log: CheckpointedLog): Promise<number | undefined> => 
   if (read._tag === 'Left') throw new EventLog.EventLogFailure(read.left)
   return read.right
 }
+
+/**
+ * The METRICS.md report of the log for these options, from its checkpointed ledger (`ledger`):
+ * what `lifeline report --db` does. Fails only with the log's own errors.
+ */
+export const report =
+  (log: CheckpointedLog, options: Ledger.Options = {}): TE.TaskEither<EventLog.EventLogError, Report.Report> =>
+  async () => {
+    const state = await ledger(log, options)()
+    return state._tag === 'Left' ? state : { _tag: 'Right', right: Report.fromLedger(state.right) }
+  }

@@ -119,3 +119,25 @@ describe('the importer and erased customers', () => {
     expect(strict).toMatchObject({ appended: 0, aborted: true, rejected: [{ line: 1, reason: refusal }] })
   })
 })
+
+describe('CheckpointedReport.ledger', () => {
+  it('keeps one checkpoint per set of tier and scoring options, and resumes each to the same state', async () => {
+    const { log, stored } = logWithCheckpoints()
+    await Importer.importFrom(log, [optIn('ada', 6), optIn('bob', 7)])
+    const scored = { scoring: { threshold: 10 } }
+    // Fit 10 (seo, the default for a channel not listed) reaches a threshold of 10 at the opt-in.
+    const first = await CheckpointedReport.ledger(log, scored)()
+    const ready = (state: typeof first) =>
+      state._tag === 'Right' ? Array.from(state.right.customers.numbers.salesReadyAt.subarray(0, 2)) : null
+    expect(ready(first)).toEqual([Date.parse('2025-01-06T09:00:00Z'), Date.parse('2025-01-07T09:00:00Z')])
+    // Another threshold, another checkpoint (its salesReadyAt differ); the default options' too.
+    expect(CheckpointedReport.checkpointName(scored)).not.toBe(CheckpointedReport.checkpointName({}))
+    expect(CheckpointedReport.checkpointName({ regularPurchases: 2 })).not.toBe(CheckpointedReport.checkpointName({}))
+    const plain = await CheckpointedReport.ledger(log)()
+    expect(ready(plain)).toEqual([Number.NaN, Number.NaN])
+    expect(stored.has(CheckpointedReport.checkpointName(scored))).toBe(true)
+    expect(stored.has(CheckpointedReport.checkpointName({}))).toBe(true)
+    // Resumed from its checkpoint, the scored ledger is the same.
+    expect(ready(await CheckpointedReport.ledger(log, scored)())).toEqual(ready(first))
+  })
+})

@@ -22,6 +22,10 @@ export interface Leads {
   readonly costPerLeadCents: number | null
   /** That cost sum / converted leads. */
   readonly cac: number | null
+  /** |SR|: leads of L whose score reached the threshold before `to` (and not after converting). */
+  readonly salesReady: number
+  /** Median days from opt-in to `salesReadyAt` over SR. */
+  readonly medianDaysToSalesReady: number | null
 }
 
 /** `conversion` in the report. */
@@ -32,6 +36,10 @@ export interface Conversion {
   readonly nurtured: number | null
   readonly unnurtured: number | null
   readonly medianDaysToConvert: number | null
+  /** Converted leads in SR / |SR|. */
+  readonly salesReady: number | null
+  /** Converted leads outside SR / |L - SR|. */
+  readonly notSalesReady: number | null
 }
 
 /** One step of the funnel. */
@@ -60,6 +68,8 @@ export interface Lead {
 export interface Group {
   leads: number
   converted: number
+  /** Sales-ready leads (SR) of the group. */
+  salesReady: number
   /** Sum of the acquisition costs on the group's first opt-ins; null when none carries one. */
   cost: number | null
   /** Revenue of the group's converted leads, all purchases before `to`, by currency. */
@@ -81,6 +91,10 @@ export interface Summary {
   readonly days: readonly number[]
   /** Customers with an opt-in before `to`. */
   readonly total: number
+  /** SR, the sales-ready leads of L, and how many of them converted. */
+  readonly salesReady: { readonly leads: number; readonly converted: number }
+  /** Days from opt-in to `salesReadyAt` of the leads in SR, in row order. */
+  readonly salesReadyDays: readonly number[]
 }
 
 // -------------------------------------------------------------------------------------
@@ -133,10 +147,18 @@ const median = (values: readonly number[]): number | null => {
   return xs.length % 2 === 1 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2
 }
 
+/**
+ * A lead of L is sales-ready (in SR): its score reached the threshold (before `to`: the ledger
+ * folds nothing later) and, when it converted, not after its first purchase. NaN fails.
+ */
+const isSalesReady = (salesReadyAt: number, converted: boolean, firstPurchase: number): boolean =>
+  !Number.isNaN(salesReadyAt) && (!converted || salesReadyAt <= firstPurchase)
+
 /** A group's counts while summing, by dictionary index; revenue by currency index. */
 interface Counts {
   leads: number
   converted: number
+  salesReady: number
   cost: number | null
   readonly revenue: Float64Array
   /** 1 for each currency index some converted lead paid in (amounts may be 0). */
@@ -149,8 +171,16 @@ interface Counts {
 export const summarize = (state: Ledger.State): Summary => {
   const c = state.customers
   const { numbers, integers } = c
-  const { optInAt, firstPurchaseAt, firstNurturedAt, acquisitionCostCents, purchases, firstReferralAt, revenueCents } =
-    numbers
+  const {
+    optInAt,
+    firstPurchaseAt,
+    firstNurturedAt,
+    acquisitionCostCents,
+    purchases,
+    firstReferralAt,
+    revenueCents,
+    salesReadyAt,
+  } = numbers
   const { flags, channel, campaign, currency } = integers
   const window = windowMs(state)
   // Groups by dictionary index (no string hashing and no allocation per lead), named at the end.
@@ -160,13 +190,15 @@ export const summarize = (state: Ledger.State): Summary => {
     (groups[key] ??= {
       leads: 0,
       converted: 0,
+      salesReady: 0,
       cost: null,
       revenue: new Float64Array(c.strings.length),
       paid: new Uint8Array(c.strings.length),
       more: new Map(),
     })
-  const count = (g: Counts, r: number, cost: number, converted: boolean): void => {
+  const count = (g: Counts, r: number, cost: number, converted: boolean, ready: boolean): void => {
     g.leads++
+    if (ready) g.salesReady++
     if (!Number.isNaN(cost)) g.cost = (g.cost ?? 0) + cost
     if (!converted) return
     g.converted++
@@ -183,6 +215,8 @@ export const summarize = (state: Ledger.State): Summary => {
   let cost: number | null = null
   let total = 0
   const days: number[] = []
+  const salesReady = { leads: 0, converted: 0 }
+  const salesReadyDays: number[] = []
   for (let r = 0; r < c.size; r++) {
     const optIn = optInAt[r]!
     if (!Number.isNaN(optIn)) total++
@@ -192,8 +226,14 @@ export const summarize = (state: Ledger.State): Summary => {
     // NaN (never bought, never nurtured) fails every comparison.
     const isConverted = converts(optIn, first, window)
     const leadCost = acquisitionCostCents[r]!
-    count(groupOf(channels, channel[r]!), r, leadCost, isConverted)
-    if (campaign[r]! !== Ledger.NONE) count(groupOf(campaigns, campaign[r]!), r, leadCost, isConverted)
+    const ready = isSalesReady(salesReadyAt[r]!, isConverted, first)
+    if (ready) {
+      salesReady.leads++
+      if (isConverted) salesReady.converted++
+      salesReadyDays.push((salesReadyAt[r]! - optIn) / Timestamp.MS_PER_DAY)
+    }
+    count(groupOf(channels, channel[r]!), r, leadCost, isConverted, ready)
+    if (campaign[r]! !== Ledger.NONE) count(groupOf(campaigns, campaign[r]!), r, leadCost, isConverted, ready)
     if (!Number.isNaN(leadCost)) cost = (cost ?? 0) + leadCost
     if (nurtured(firstNurturedAt[r]!, first)) {
       nurturedLeads.leads++
@@ -214,7 +254,13 @@ export const summarize = (state: Ledger.State): Summary => {
         if (g.paid[i] === 1) revenue.set(c.strings[i]!, cents)
       })
       for (const [name, cents] of g.more) revenue.set(name, (revenue.get(name) ?? 0) + cents)
-      out.set(Ledger.stringAt(c, key) ?? '', { leads: g.leads, converted: g.converted, cost: g.cost, revenue })
+      out.set(Ledger.stringAt(c, key) ?? '', {
+        leads: g.leads,
+        converted: g.converted,
+        salesReady: g.salesReady,
+        cost: g.cost,
+        revenue,
+      })
     })
     return out
   }
@@ -229,6 +275,8 @@ export const summarize = (state: Ledger.State): Summary => {
     byCampaign: named(campaigns),
     days,
     total,
+    salesReady,
+    salesReadyDays,
   }
 }
 
@@ -242,6 +290,8 @@ export const leads = (state: Ledger.State, sum: Summary = summarize(state)): Lea
     total: sum.total,
     costPerLeadCents: sum.cost === null ? null : Ledger.rate(sum.cost, sum.leads),
     cac: sum.cost === null ? null : Ledger.rate(sum.cost, sum.converted),
+    salesReady: sum.salesReady.leads,
+    medianDaysToSalesReady: median(sum.salesReadyDays),
   }
 }
 
@@ -256,6 +306,8 @@ export const conversion = (state: Ledger.State, sum: Summary = summarize(state))
     nurtured: Ledger.rate(sum.nurtured.converted, sum.nurtured.leads),
     unnurtured: Ledger.rate(sum.converted - sum.nurtured.converted, sum.leads - sum.nurtured.leads),
     medianDaysToConvert: median(sum.days),
+    salesReady: Ledger.rate(sum.salesReady.converted, sum.salesReady.leads),
+    notSalesReady: Ledger.rate(sum.converted - sum.salesReady.converted, sum.leads - sum.salesReady.leads),
   }
 }
 

@@ -19,10 +19,12 @@
  */
 import type { LifecycleEvent as Events } from '@lifeline/core'
 import { Timestamp } from '@lifeline/core'
+import * as E from 'fp-ts/lib/Either.js'
 
 type LifecycleEvent = Events.LifecycleEvent
 import type { Fold } from './Fold.js'
 import * as Month from './Month.js'
+import * as Scoring from './Scoring.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -38,6 +40,126 @@ export interface Options {
   readonly inactivityDays?: number
   /** A lead counts as converted only if it buys within this many days of opting in. Default: no limit. */
   readonly conversionWindowDays?: number
+  /** Client tiers: a customer whose first purchase is this recent is `new`. Default 90. */
+  readonly newDays?: number
+  /** Client tiers: this many purchases in the window make a customer `regular`. Default 3. */
+  readonly regularPurchases?: number
+  /** Client tiers: the window, in days before the instant, for `regularPurchases`. Default 365. */
+  readonly regularWindowDays?: number
+  /** Lead scoring (points, half-life, threshold); each option left out takes its default. */
+  readonly scoring?: Scoring.Options
+}
+
+/** The tier options with their defaults filled in. */
+export interface TierSettings {
+  readonly newDays: number
+  readonly regularPurchases: number
+  readonly regularWindowDays: number
+}
+
+/** The tier defaults of METRICS.md. */
+export const TIER_DEFAULTS: TierSettings = { newDays: 90, regularPurchases: 3, regularWindowDays: 365 }
+
+/** What `step` reads of the options, resolved once per options object. */
+interface Resolved {
+  readonly options: Options
+  readonly tiers: TierSettings
+  readonly scoring: Scoring.Settings
+  /** `from - regularWindowDays`: purchases from here to `from` count for the tier at `from`. */
+  readonly fromWindowStart: number
+  /** ln 2 / the half-life in ms: a touch's points decay as `exp(-rate × Δt)` (`Scoring.decay`). */
+  readonly decayRate: number
+  /** The score at which a lead is sales-ready: the threshold less its tolerance. */
+  readonly readyAt: number
+  /** The points of each touch by `touchIndex`. */
+  readonly touchPoints: Float64Array
+}
+
+/** A touch's index in `Scoring.TOUCHES` (a switch on interned strings: cheaper than a keyed lookup). */
+const touchIndex = (touch: Events.Touch): number => {
+  switch (touch) {
+    case 'email':
+      return 0
+    case 'sms':
+      return 1
+    case 'call':
+      return 2
+    case 'content':
+      return 3
+    case 'retargeting':
+      return 4
+    case 'event':
+      return 5
+    case 'other':
+      return 6
+  }
+}
+
+const resolvedCache = new WeakMap<Options, Resolved>()
+/** The last options resolved: folds step with one options object, so this is the usual hit. */
+let lastResolved: Resolved | null = null
+
+const resolved = (options: Options): Resolved => {
+  if (lastResolved !== null && lastResolved.options === options) return lastResolved
+  let r = resolvedCache.get(options)
+  if (r === undefined) {
+    const tiers: TierSettings = {
+      newDays: options.newDays ?? TIER_DEFAULTS.newDays,
+      regularPurchases: options.regularPurchases ?? TIER_DEFAULTS.regularPurchases,
+      regularWindowDays: options.regularWindowDays ?? TIER_DEFAULTS.regularWindowDays,
+    }
+    const scoring = Scoring.settings(options.scoring)
+    r = {
+      options,
+      tiers,
+      scoring,
+      fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
+      decayRate: Scoring.decayRate(scoring),
+      readyAt: scoring.threshold - Scoring.EPSILON,
+      touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
+    }
+    resolvedCache.set(options, r)
+  }
+  lastResolved = r
+  return r
+}
+
+/** The tier options of a report with the defaults filled in. */
+export const tierSettings = (options: Options): TierSettings => resolved(options).tiers
+
+/** The scoring options of a report with the defaults filled in. */
+export const scoringSettings = (options: Options): Scoring.Settings => resolved(options).scoring
+
+/**
+ * Checks a report's options: instants and day counts finite (days >= 0), `to` after `from`,
+ * `regularPurchases` a whole number >= 1, the scoring options as `Scoring.decode` checks them.
+ * The options back, or the first one that is wrong, named with its value.
+ */
+export const validate = (options: Options): E.Either<Scoring.InvalidOption, Options> => {
+  for (const key of ['from', 'to'] as const) {
+    const x = options[key]
+    if (x !== undefined && !(typeof x === 'number' && Number.isFinite(x))) {
+      return E.left(Scoring.invalid(key, x, 'not an instant (UTC milliseconds)'))
+    }
+  }
+  if (options.from !== undefined && options.to !== undefined && !(options.to > options.from)) {
+    return E.left(Scoring.invalid('to', options.to, `not later than from (${options.from})`))
+  }
+  for (const key of ['inactivityDays', 'conversionWindowDays', 'newDays', 'regularWindowDays'] as const) {
+    const x = options[key]
+    if (x !== undefined && !(typeof x === 'number' && Number.isFinite(x) && x >= 0)) {
+      return E.left(Scoring.invalid(key, x, 'not a number of days >= 0'))
+    }
+  }
+  const k = options.regularPurchases
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) {
+    return E.left(Scoring.invalid('regularPurchases', k, 'not a whole number >= 1'))
+  }
+  if (options.scoring !== undefined) {
+    const scoring = Scoring.decode(options.scoring)
+    if (E.isLeft(scoring)) return scoring
+  }
+  return E.right(options)
 }
 
 /** The per-customer facts held as numbers (UTC ms instants, counts, cents); NaN is "never". */
@@ -61,6 +183,13 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
+  /** Lead scoring: the fit of the first opt-in's channel. */
+  'fit',
+  /** Lead scoring: the touches' points decayed to `engagementAt` (the latest touch, or the first opt-in). */
+  'engagement',
+  'engagementAt',
+  /** The first instant the lead's score reached the threshold (METRICS.md's `salesReadyAt`). */
+  'salesReadyAt',
 ] as const
 
 /** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
@@ -79,6 +208,8 @@ export const INTEGER_FACTS = [
   /** The latest `nps` and `csat` scores answered in [from, to); -1 for none. */
   'nps',
   'csat',
+  /** Purchases in [from - regularWindowDays, from): the tier at `from`. */
+  'fromWindowPurchases',
   /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`. */
   'flags',
 ] as const
@@ -99,6 +230,12 @@ export const UPSOLD = 32
 export const CATEGORIZED_TWICE = 64
 /** Purchases before `to` of two or more categories. */
 export const CROSS_SOLD = 128
+/** Latest OptedIn/Churned is an OptedIn (a lead, if it never bought). */
+export const OPTED_IN = 256
+/** Latest OptedIn/Churned before `from` is an OptedIn. */
+export const OPTED_IN_AT_FROM = 512
+/** Latest OptedIn/Purchased/Churned is a Churned (explicit or implicit, folded): the stage `churned`. */
+export const LAST_CHURNED = 1024
 
 /** No month, channel, campaign or currency. */
 export const NONE = -1
@@ -114,6 +251,12 @@ export interface Customers {
   readonly integers: Record<(typeof INTEGER_FACTS)[number], Int32Array>
   /** Rows changed since the last full checkpoint: 1 when changed (see `LedgerCheckpoint`). */
   touched: Uint8Array
+  /**
+   * The instants of the latest `regularPurchases` (K) purchases, as K columns used as a ring: the
+   * j-th purchase (from 0) is in column `j % K`. The K-th latest purchase tells whether there are
+   * K in the window before `to`, whatever `to` turns out to be (it may be unknown while folding).
+   */
+  recent: Float64Array[]
   /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
   readonly moreRevenue: Map<number, Record<string, number>>
   /**
@@ -227,12 +370,13 @@ const columns = <K extends string, A>(names: readonly K[], make: (name: K) => A)
   Object.fromEntries(names.map((name) => [name, make(name)])) as Record<K, A>
 
 /** Empty customer columns with room for `capacity` rows. */
-export const emptyCustomers = (capacity = 1024): Customers => ({
+export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS.regularPurchases): Customers => ({
   size: 0,
   ids: [],
   numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
+  recent: Array.from({ length: regularPurchases }, () => new Float64Array(capacity)),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -240,10 +384,16 @@ export const emptyCustomers = (capacity = 1024): Customers => ({
   stringIndex: new Map(),
 })
 
-/** An empty ledger for the options. */
-export const initial = (options: Options): State => ({
+/** An empty ledger for the options; throws a RangeError naming the option when they are not valid (`validate`). */
+export const initial = (options: Options): State => {
+  const valid = validate(options)
+  if (E.isLeft(valid)) throw new RangeError(`report option ${Scoring.formatInvalid(valid.left)}`)
+  return emptyState(options)
+}
+
+const emptyState = (options: Options): State => ({
   options,
-  customers: emptyCustomers(),
+  customers: emptyCustomers(1024, tierSettings(options).regularPurchases),
   minOccurredAt: null,
   maxOccurredAt: null,
   sales: new Map(),
@@ -290,6 +440,7 @@ export const reserve = (c: Customers, rows: number): void => {
   for (const name of NUMBER_FACTS) c.numbers[name] = grow(c.numbers[name], next)
   for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
+  for (let k = 0; k < c.recent.length; k++) c.recent[k] = grow(c.recent[k]!, next)
 }
 
 /** The row of a customer id, or undefined. */
@@ -314,6 +465,7 @@ const rowFor = (c: Customers, customerId: string): number => {
     n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
+    n.engagementAt[r] = n.salesReadyAt[r] = Number.NaN
     // purchases, activeSince, revenueCents and flags start at 0, as the new rows of a column do.
     const i = c.integers
     i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
@@ -446,8 +598,13 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number, r
   ) {
     state.fromMonthChurns++
   }
-  if (t < from) beforeFrom(c, r, 'C')
-  else if (t < to && (c.integers.flags[r]! & CHURNED_IN_PERIOD) === 0) {
+  // A churn ends a lead's opt-in (prospect) and makes the stage `churned`.
+  setFlag(c, r, OPTED_IN, false)
+  setFlag(c, r, LAST_CHURNED, true)
+  if (t < from) {
+    beforeFrom(c, r, 'C')
+    setFlag(c, r, OPTED_IN_AT_FROM, false)
+  } else if (t < to && (c.integers.flags[r]! & CHURNED_IN_PERIOD) === 0) {
     setFlag(c, r, CHURNED_IN_PERIOD, true)
     c.integers.churnReason[r] = intern(c, reason)
   }
@@ -512,7 +669,15 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     add(state.activeDelta, month + 1, 1)
   }
   const code = intern(c, currency)
-  const first = n.purchases[r]! === 0
+  const before = n.purchases[r]!
+  const first = before === 0
+  // The ring of the latest K purchase instants (tiers at `to`), and the window before `from`.
+  const recent = c.recent
+  recent[before % recent.length]![r] = t
+  if (t < from && t >= resolved(state.options).fromWindowStart) {
+    i.fromWindowPurchases[r]!++
+  }
+  setFlag(c, r, LAST_CHURNED, false)
   n.purchases[r]!++
   if (first) {
     n.firstPurchaseAt[r] = t
@@ -576,6 +741,49 @@ const refundAt = (state: State, r: number, t: number, event: Events.Refunded, fr
   }
 }
 
+/** An `OptedIn` of a row: the stage flags; the first one's facts, and its score starts at its fit. */
+const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from: number, to: number): void => {
+  const c = state.customers
+  const n = c.numbers
+  const flags = c.integers.flags
+  flags[r] = (flags[r]! | OPTED_IN | (t < from ? OPTED_IN_AT_FROM : 0)) & ~LAST_CHURNED
+  if (!Number.isNaN(n.optInAt[r]!)) return
+  const i = c.integers
+  n.optInAt[r] = t
+  i.channel[r] = intern(c, event.channel)
+  i.campaign[r] = event.campaign !== undefined && event.campaign !== '' ? intern(c, event.campaign) : NONE
+  n.acquisitionCostCents[r] = event.acquisitionCostCents ?? Number.NaN
+  // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
+  setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
+  // The score starts at the fit of the first opt-in's channel (and never resets).
+  const s = resolved(state.options)
+  const fit = Scoring.fit(s.scoring, event.channel)
+  n.fit[r] = fit
+  n.engagementAt[r] = t
+  if (fit >= s.readyAt) n.salesReadyAt[r] = t
+}
+
+/**
+ * A `Nurtured` touch of a row: its points join the decayed sum of the earlier ones, and the
+ * first instant the score reaches the threshold is `salesReadyAt`. Touches from the first opt-in
+ * on count (the lifecycle rules admit none before it); `engagementAt` is set at the first opt-in.
+ * The decay is `Scoring.decay` written out, with the same operations: this is the most frequent
+ * event.
+ */
+const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
+  const n = state.customers.numbers
+  if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
+  const since = n.engagementAt[r]!
+  if (Number.isNaN(since)) return
+  const s = resolved(state.options)
+  const before = n.engagement[r]!
+  const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
+  const engagement = decayed + s.touchPoints[touchIndex(touch)]!
+  n.engagement[r] = engagement
+  n.engagementAt[r] = t
+  if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
+}
+
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
 export const step = (state: State, event: LifecycleEvent): State => {
   const t = event.occurredAt
@@ -597,18 +805,10 @@ export const step = (state: State, event: LifecycleEvent): State => {
   }
   switch (event.type) {
     case 'OptedIn':
-      if (Number.isNaN(n.optInAt[r]!)) {
-        const i = c.integers
-        n.optInAt[r] = t
-        i.channel[r] = intern(c, event.channel)
-        i.campaign[r] = event.campaign !== undefined && event.campaign !== '' ? intern(c, event.campaign) : NONE
-        n.acquisitionCostCents[r] = event.acquisitionCostCents ?? Number.NaN
-        // A purchase before the opt-in makes it no new lead (NaN compares false: no purchase).
-        setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
-      }
+      optInAt(state, r, t, event, from, to)
       break
     case 'Nurtured':
-      if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
+      nurturedAt(state, r, t, event.touch)
       break
     case 'Purchased':
       purchaseAt(state, r, t, event, from)
@@ -639,6 +839,17 @@ export const step = (state: State, event: LifecycleEvent): State => {
       break
   }
   return state
+}
+
+/**
+ * A row's lead score at `t` (at or after its latest touch): the fit of its first opt-in's
+ * channel plus its touches decayed to `t`; null when it never opted in.
+ */
+export const scoreAt = (state: State, r: number, t: number): number | null => {
+  const c = state.customers
+  const n = c.numbers
+  if (Number.isNaN(n.optInAt[r]!)) return null
+  return n.fit[r]! + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
 }
 
 /** The ledger as a fold (its result is the state itself, read by the metric modules). */

@@ -31,11 +31,12 @@ export type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
 export type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
 
 /**
- * The format version of snapshots and deltas. 4: the period's sales and refunds by month and the
+ * The format version of snapshots and deltas. 5: client tiers and lead scoring (the ring of the
+ * latest purchases, the decayed touches, `salesReadyAt`, the purchases before `from`); 4: the period's sales and refunds by month and the
  * churns of the month holding `from` (trends); 3: refunds, surveys and categories (issue 10);
  * 2: the columnar ledger.
  */
-export const VERSION = 4
+export const VERSION = 5
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {
@@ -45,6 +46,8 @@ export interface Snapshot {
   readonly strings: readonly string[]
   readonly numbers: NumberColumns
   readonly integers: IntegerColumns
+  /** The ring of the latest purchase instants (`Ledger.Customers.recent`). */
+  readonly recent: readonly Float64Array[]
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
   readonly refundOrders: RefundOrders
   readonly aggregates: Aggregates
@@ -65,6 +68,8 @@ export interface Delta {
   readonly strings: readonly string[]
   readonly numbers: NumberColumns
   readonly integers: IntegerColumns
+  /** The ring of the latest purchase instants (`Ledger.Customers.recent`). */
+  readonly recent: readonly Float64Array[]
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
   /** The order ids of the changed rows that have some (a changed row without is cleared). */
   readonly refundOrders: RefundOrders
@@ -95,6 +100,7 @@ export const snapshot = (state: Ledger.State): Snapshot => {
     strings: c.strings.slice(),
     numbers: mapColumns(c.numbers, (column) => column.slice(0, c.size) as typeof column),
     integers: mapColumns(c.integers, (column) => column.slice(0, c.size) as typeof column),
+    recent: c.recent.map((column) => column.slice(0, c.size)),
     moreRevenue: structuredClone(c.moreRevenue),
     refundOrders: structuredClone(c.refundOrders),
     aggregates: structuredClone(aggregatesOf(state)),
@@ -145,6 +151,7 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
     strings: c.strings.slice(),
     numbers: mapColumns(c.numbers, pick),
     integers: mapColumns(c.integers, pick),
+    recent: c.recent.map(pick),
     moreRevenue,
     refundOrders,
     aggregates: structuredClone(aggregatesOf(state)),
@@ -174,6 +181,7 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
     numbers: { ...base.numbers },
     integers: { ...base.integers },
     touched: new Uint8Array(baseSize),
+    recent: [...base.recent],
     moreRevenue: base.moreRevenue as Map<number, Record<string, number>>,
     refundOrders: base.refundOrders as Map<number, Set<string>>,
     strings: [...(change?.strings ?? base.strings)],
@@ -195,6 +203,10 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
       const values = change.integers[name]
       for (let k = 0; k < rows.length; k++) column[rows[k]!] = values[k]!
     }
+    customers.recent.forEach((column, j) => {
+      const values = change.recent[j]!
+      for (let k = 0; k < rows.length; k++) column[rows[k]!] = values[k]!
+    })
     for (const r of rows) customers.touched[r] = 1
     for (const [r, more] of change.moreRevenue) customers.moreRevenue.set(r, more)
     for (const r of rows) {

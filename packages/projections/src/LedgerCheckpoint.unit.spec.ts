@@ -40,15 +40,15 @@ describe('ledger checkpoints of refunds', () => {
 
   it('recognises a checkpoint of another format version by its version, and restores none', () => {
     const snapshot = LedgerCheckpoint.snapshot(Fold.feed(fold, fold.initial(), before))
-    expect(LedgerCheckpoint.VERSION).toBe(4) // 4: trends' monthly sales and refunds
-    expect(LedgerCheckpoint.versionOf(snapshot)).toBe(4)
+    expect(LedgerCheckpoint.VERSION).toBe(5) // 5: client tiers and lead scoring
+    expect(LedgerCheckpoint.versionOf(snapshot)).toBe(5)
     expect(LedgerCheckpoint.isCurrent(snapshot)).toBe(true)
     // What Lifeline wrote before refunds: version 2, without the facts of version 3.
     const { refundOrders: _orders, ...older } = { ...snapshot, version: 2 }
     expect(LedgerCheckpoint.versionOf(older)).toBe(2)
     expect(LedgerCheckpoint.isCurrent(older)).toBe(false)
     expect(() => LedgerCheckpoint.restore(older as unknown as LedgerCheckpoint.Snapshot)).toThrow(
-      'a ledger checkpoint of version 2, not 4: fold again',
+      'a ledger checkpoint of version 2, not 5: fold again',
     )
     expect(LedgerCheckpoint.versionOf('not a checkpoint')).toBeNull()
     expect(LedgerCheckpoint.versionOf({ ids: [] })).toBeNull()

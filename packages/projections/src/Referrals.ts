@@ -26,6 +26,8 @@ export interface Channel {
   readonly leads: number
   readonly converted: number
   readonly leadToCustomer: number | null
+  /** Sales-ready leads (SR) among its leads. */
+  readonly salesReady: number
   readonly costCents: number | null
   readonly revenueCents: PerCurrency
   readonly roi: number | null
@@ -62,6 +64,7 @@ const byKey = (groups: ReadonlyMap<string, Leads.Group>): Readonly<Record<string
         leads: g.leads,
         converted: g.converted,
         leadToCustomer: Ledger.rate(g.converted, g.leads),
+        salesReady: g.salesReady,
         costCents: g.cost,
         revenueCents: sorted(g.revenue),
         roi,

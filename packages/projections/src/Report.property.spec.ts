@@ -2,12 +2,14 @@ import { Customer, Decider, Ids, type LifecycleEvent } from '@lifeline/core'
 import { Arbitraries } from '@lifeline/core/testing'
 import * as fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import * as CustomerList from './CustomerList.js'
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
 import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Report from './Report.js'
 import * as Revenue from './Revenue.js'
 import * as Satisfaction from './Satisfaction.js'
+import * as Tiers from './Tiers.js'
 
 type Event = LifecycleEvent.LifecycleEvent
 
@@ -83,19 +85,137 @@ const options: fc.Arbitrary<Ledger.Options> = fc
       span: fc.integer({ min: 1, max: MAX - MIN }),
       inactivityDays: fc.integer({ min: 1, max: 400 }),
       conversionWindowDays: fc.integer({ min: 0, max: 400 }),
+      newDays: fc.integer({ min: 0, max: 400 }),
+      regularPurchases: fc.integer({ min: 1, max: 4 }),
+      regularWindowDays: fc.integer({ min: 0, max: 800 }),
+      // Low thresholds and short half-lives, so that leads become sales-ready and scores decay.
+      scoring: fc.record(
+        {
+          threshold: fc.integer({ min: 0, max: 40 }),
+          halfLifeDays: fc.integer({ min: 1, max: 60 }),
+          otherChannelPoints: fc.integer({ min: 0, max: 20 }),
+        },
+        { requiredKeys: [] },
+      ),
     },
     { requiredKeys: [] },
   )
-  .map(({ from, span, inactivityDays, conversionWindowDays }) => ({
-    ...(from === undefined ? {} : { from }),
-    ...(from === undefined || span === undefined ? {} : { to: from + span }),
-    ...(inactivityDays === undefined ? {} : { inactivityDays }),
-    ...(conversionWindowDays === undefined ? {} : { conversionWindowDays }),
-  }))
+  .map(
+    ({ from, span, inactivityDays, conversionWindowDays, newDays, regularPurchases, regularWindowDays, scoring }) => ({
+      ...(from === undefined ? {} : { from }),
+      ...(from === undefined || span === undefined ? {} : { to: from + span }),
+      ...(inactivityDays === undefined ? {} : { inactivityDays }),
+      ...(conversionWindowDays === undefined ? {} : { conversionWindowDays }),
+      ...(newDays === undefined ? {} : { newDays }),
+      ...(regularPurchases === undefined ? {} : { regularPurchases }),
+      ...(regularWindowDays === undefined ? {} : { regularWindowDays }),
+      ...(scoring === undefined ? {} : { scoring }),
+    }),
+  )
 
 const picks = fc.array(fc.nat(), { minLength: 1, maxLength: 50 })
 
 describe('report properties', () => {
+  it('the moves counted by their tier at to equal tiers.counts; every customer moves once', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const state = Fold.run(Ledger.fold(opts), interleave(lists, p))
+        const { tiers } = Report.fromLedger(state)
+        const byTo: Record<string, number> = { prospect: 0, new: 0, invested: 0, regular: 0, lapsed: 0 }
+        let moved = 0
+        for (const move of tiers.moves) {
+          if (move.to !== 'none') byTo[move.to]! += move.count
+          moved += move.count
+        }
+        expect(byTo).toEqual(tiers.counts)
+        // Every row but those none at both instants (left out of moves) moves once.
+        const reader = Tiers.reader(state)
+        let unmoved = 0
+        for (let r = 0; r < state.customers.size; r++) {
+          if (reader.atFrom(r) === Tiers.NONE && reader.atTo(r) === Tiers.NONE) unmoved++
+        }
+        expect(moved + unmoved).toBe(state.customers.size)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('the customer list holds every customer with events once, its tiers counted equal tiers.counts', () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const state = Fold.run(Ledger.fold(opts), interleave(lists, p))
+        const rows = [...CustomerList.list(state)]
+        const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
+        const expected = lists
+          .filter((events) => events.some((e) => e.occurredAt < to))
+          .map((events) => events[0]!.customerId)
+        expect(rows.map((r) => r.customerId).sort()).toEqual(expected.sort())
+        const counts: Record<string, number> = { prospect: 0, new: 0, invested: 0, regular: 0, lapsed: 0 }
+        for (const row of rows) if (row.tier !== 'none') counts[row.tier]!++
+        expect(counts).toEqual(Report.fromLedger(state).tiers.counts)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('interleaving and resuming give the same customer list: tiers, stages, scores, salesReadyAt', () => {
+    fc.assert(
+      fc.property(histories, picks, picks, fc.nat(), options, (lists, p1, p2, cut, opts) => {
+        const byId = (state: Ledger.State) =>
+          [...CustomerList.list(state)].sort((a, b) => (a.customerId < b.customerId ? -1 : 1))
+        const fold = Ledger.fold(opts)
+        const a = interleave(lists, p1)
+        const whole = byId(Fold.run(fold, a))
+        expect(byId(Fold.run(fold, interleave(lists, p2)))).toEqual(whole)
+        const k = a.length === 0 ? 0 : cut % (a.length + 1)
+        const text = LedgerCheckpoint.serialize(Fold.feed(fold, fold.initial(), a.slice(0, k)))
+        expect(byId(Fold.feed(fold, LedgerCheckpoint.deserialize(text), a.slice(k)))).toEqual(whole)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it("a listed customer's stage is the lifecycle stage of its events before to (without implicit churn)", () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const { inactivityDays: _implicit, ...explicit } = opts
+        const state = Fold.run(Ledger.fold(explicit), interleave(lists, p))
+        const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
+        const stages = new Map([...CustomerList.list(state)].map((row) => [row.customerId, row.stage]))
+        for (const events of lists) {
+          const before = events.filter((e) => e.occurredAt < to)
+          if (before.length === 0) continue
+          expect([events[0]!.customerId, stages.get(events[0]!.customerId)]).toEqual([
+            events[0]!.customerId,
+            Customer.stageName(Customer.fromEvents(before)),
+          ])
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('a tier at to is the tier at from of a report starting at to', () => {
+    fc.assert(
+      fc.property(histories, picks, options, fc.integer({ min: MIN, max: MAX }), (lists, p, opts, t) => {
+        const log = interleave(lists, p)
+        const { from: _from, to: _to, ...rest } = opts
+        const before = Fold.run(Ledger.fold({ ...rest, to: t }), log)
+        const after = Fold.run(Ledger.fold({ ...rest, from: t, to: t + 1 }), log)
+        const a = Tiers.reader(before)
+        const b = Tiers.reader(after)
+        for (const id of after.customers.ids) {
+          const r = Ledger.rowOf(before.customers, id)
+          expect([id, r === undefined ? Tiers.NONE : a.atTo(r)]).toEqual([
+            id,
+            b.atFrom(Ledger.rowOf(after.customers, id)!),
+          ])
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('events of different customers interleaved in any order give the same report', () => {
     fc.assert(
       fc.property(histories, picks, picks, options, (lists, p1, p2, opts) => {

@@ -14,6 +14,8 @@ import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Referrals from './Referrals.js'
 import * as Revenue from './Revenue.js'
 import * as Satisfaction from './Satisfaction.js'
+import type * as Scoring from './Scoring.js'
+import * as Tiers from './Tiers.js'
 import * as Trends from './Trends.js'
 
 // -------------------------------------------------------------------------------------
@@ -23,7 +25,15 @@ import * as Trends from './Trends.js'
 /** The report, in the METRICS.md JSON shape. */
 export interface Report {
   readonly period: { readonly from: string | null; readonly to: string | null }
-  readonly options: { readonly inactivityDays: number | null; readonly conversionWindowDays: number | null }
+  /** The options the report was made with, defaults filled in. */
+  readonly options: {
+    readonly inactivityDays: number | null
+    readonly conversionWindowDays: number | null
+    readonly newDays: number
+    readonly regularPurchases: number
+    readonly regularWindowDays: number
+    readonly scoring: Scoring.Settings
+  }
   readonly leads: Leads.Leads
   readonly conversion: Leads.Conversion
   readonly funnel: readonly Leads.FunnelStep[]
@@ -40,6 +50,7 @@ export interface Report {
   readonly crossSell: CrossSell.CrossSell['crossSell']
   readonly upsell: CrossSell.CrossSell['upsell']
   readonly satisfaction: Satisfaction.Satisfaction
+  readonly tiers: Tiers.Tiers
   readonly referrals: Referrals.Referrals
   readonly channels: Readonly<Record<string, Referrals.Channel>>
   readonly campaigns: Readonly<Record<string, Referrals.Channel>>
@@ -71,6 +82,8 @@ export const fromLedger = (state: Ledger.State): Report => {
     options: {
       inactivityDays: state.options.inactivityDays ?? null,
       conversionWindowDays: state.options.conversionWindowDays ?? null,
+      ...Ledger.tierSettings(state.options),
+      scoring: Ledger.scoringSettings(state.options),
     },
     leads: Leads.leads(state, leads),
     conversion: Leads.conversion(state, leads),
@@ -88,6 +101,7 @@ export const fromLedger = (state: Ledger.State): Report => {
     crossSell: sales.crossSell,
     upsell: sales.upsell,
     satisfaction: Satisfaction.satisfaction(state),
+    tiers: Tiers.tiers(state),
     referrals: Referrals.referrals(state),
     channels: Referrals.channels(state, leads),
     campaigns: Referrals.campaigns(state, leads),

@@ -53,6 +53,10 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
       total: 7, // a, b, c, d, e, f, g opted in before to; h did not
       costPerLeadCents: 900, // (1000 + 3000 + 500) / 5
       cac: 2250, // 4500 / 2 converted
+      // Default scoring: fit 10 (no channelPoints), an email touch 5, threshold 40. a and c reach
+      // 10 + 5 = 15 at their touch, the others 10: no lead of L is sales-ready.
+      salesReady: 0,
+      medianDaysToSalesReady: null,
     })
   })
 
@@ -64,6 +68,8 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
       nurtured: 1 / 2, // nurtured {a, c}: a converted
       unnurtured: 1 / 3, // {b, f, g}: b converted
       medianDaysToConvert: 6.5,
+      salesReady: null, // SR is empty
+      notSalesReady: 2 / 5, // a and b converted, out of the 5 leads outside SR
     })
   })
 
@@ -145,20 +151,37 @@ describe('leads, conversion, funnel, revenue and channels (period January 2025)'
 
   it('reports channels and campaigns with cost, revenue per currency and ROI', () => {
     expect(r.channels).toEqual({
-      'paid-social': { leads: 1, converted: 0, leadToCustomer: 0, costCents: 500, revenueCents: {}, roi: -1 },
-      seo: { leads: 2, converted: 0, leadToCustomer: 0, costCents: null, revenueCents: {}, roi: null },
+      'paid-social': {
+        leads: 1,
+        converted: 0,
+        leadToCustomer: 0,
+        salesReady: 0,
+        costCents: 500,
+        revenueCents: {},
+        roi: -1,
+      },
+      seo: { leads: 2, converted: 0, leadToCustomer: 0, salesReady: 0, costCents: null, revenueCents: {}, roi: null },
       // Revenue in two currencies: no ROI.
       webinar: {
         leads: 2,
         converted: 2,
         leadToCustomer: 1,
+        salesReady: 0,
         costCents: 4000,
         revenueCents: { EUR: 2000, USD: 8000 },
         roi: null,
       },
     })
     expect(r.campaigns).toEqual({
-      spring: { leads: 2, converted: 1, leadToCustomer: 1 / 2, costCents: 1000, revenueCents: { USD: 8000 }, roi: 7 },
+      spring: {
+        leads: 2,
+        converted: 1,
+        leadToCustomer: 1 / 2,
+        salesReady: 0,
+        costCents: 1000,
+        revenueCents: { USD: 8000 },
+        roi: 7,
+      },
     })
   })
 
@@ -363,6 +386,7 @@ describe('edge cases', () => {
       leads: 1,
       converted: 1,
       leadToCustomer: 1,
+      salesReady: 0,
       costCents: 300,
       revenueCents: { USD: 0 },
       roi: -1,

@@ -142,24 +142,42 @@ describe('net channel and campaign revenue and ROI (period January 2025)', () =>
   it('nets revenue and ROI per channel; several currencies still mean no ROI', () => {
     expect(r.channels).toEqual({
       // 800 - 800 = 0 net: ROI (0 - 1000) / 1000 = -1.
-      ads: { leads: 1, converted: 1, leadToCustomer: 1, costCents: 1000, revenueCents: { USD: 0 }, roi: -1 },
+      ads: {
+        leads: 1,
+        converted: 1,
+        leadToCustomer: 1,
+        salesReady: 0,
+        costCents: 1000,
+        revenueCents: { USD: 0 },
+        roi: -1,
+      },
       // EUR 1000; USD 500 - 500 = 0, still a currency it bought in: two currencies, no ROI.
       seo: {
         leads: 1,
         converted: 1,
         leadToCustomer: 1,
+        salesReady: 0,
         costCents: 500,
         revenueCents: { EUR: 1000, USD: 0 },
         roi: null,
       },
       // (10000 - 4000) + (3000 - 3000) = 6000 net; cost 3000: ROI (6000 - 3000) / 3000 = 1.
-      webinar: { leads: 2, converted: 2, leadToCustomer: 1, costCents: 3000, revenueCents: { USD: 6000 }, roi: 1 },
+      webinar: {
+        leads: 2,
+        converted: 2,
+        leadToCustomer: 1,
+        salesReady: 0,
+        costCents: 3000,
+        revenueCents: { USD: 6000 },
+        roi: 1,
+      },
     })
     expect(r.campaigns).toEqual({
       spring: {
         leads: 1,
         converted: 1,
         leadToCustomer: 1,
+        salesReady: 0,
         costCents: 500,
         revenueCents: { EUR: 1000, USD: 0 },
         roi: null,

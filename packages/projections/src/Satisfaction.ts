@@ -4,6 +4,7 @@
  */
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
+import * as Tiers from './Tiers.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -35,6 +36,8 @@ export interface Csat {
 export interface Satisfaction {
   readonly nps: Nps
   readonly csat: Csat
+  /** The NPS `score` over the customers of each tier at `to`; null when none of them answered. */
+  readonly npsByTier: Readonly<Record<Tiers.ReportedTier, number | null>>
 }
 
 // -------------------------------------------------------------------------------------
@@ -61,8 +64,12 @@ export const satisfaction = (state: Ledger.State): Satisfaction => {
   let detractors = 0
   let csat = 0
   let satisfied = 0
+  // Promoters, passives and detractors by tier code at `to`, three per tier.
+  const byTier = new Float64Array(Tiers.ORDER.length * 3)
+  const { atTo } = Tiers.reader(state)
   for (let r = 0; r < c.size; r++) {
     const n = npsScores[r]!
+    if (n >= 0) byTier[atTo(r) * 3 + (n >= 9 ? 0 : n >= 7 ? 1 : 2)]!++
     if (n >= 9) promoters++
     else if (n >= 7) passives++
     else if (n >= 0) detractors++
@@ -75,6 +82,12 @@ export const satisfaction = (state: Ledger.State): Satisfaction => {
   return {
     nps: nps(promoters, passives, detractors),
     csat: { responses: csat, satisfied, rate: Ledger.rate(satisfied, csat) },
+    npsByTier: Object.fromEntries(
+      Tiers.REPORTED.map((tier) => {
+        const t = Tiers.ORDER.indexOf(tier) * 3
+        return [tier, nps(byTier[t]!, byTier[t + 1]!, byTier[t + 2]!).score]
+      }),
+    ) as Record<Tiers.ReportedTier, number | null>,
   }
 }
 

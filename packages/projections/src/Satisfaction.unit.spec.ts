@@ -50,6 +50,11 @@ describe('NPS and CSAT (period February 2025)', () => {
       nps: { responses: 4, promoters: 1, passives: 1, detractors: 2, score: -25 },
       // Responses c, d, e, f: satisfied d (4), f (4); c (1) and e (3) are not: 2 / 4.
       csat: { responses: 4, satisfied: 2, rate: 1 / 2 },
+      // Tiers at 1 March (newDays 90): a (first purchase 5 January) and d (1 February) are new;
+      // b and f opted in and never bought: prospects; c churned: lapsed; e new without an NPS.
+      // new: a 9 (promoter), d 7 (passive): 100 * (1 - 0) / 2 = 50; prospect: b 5, -100;
+      // lapsed: c 2, -100; nobody is invested or regular: null.
+      npsByTier: { prospect: -100, new: 50, invested: null, regular: null, lapsed: -100 },
     })
   })
 
@@ -64,6 +69,7 @@ describe('NPS and CSAT (period February 2025)', () => {
     expect(report([purchased('a', '2025-01-05T00:00:00Z', 'a1', 100)]).satisfaction).toEqual({
       nps: { responses: 0, promoters: 0, passives: 0, detractors: 0, score: null },
       csat: { responses: 0, satisfied: 0, rate: null },
+      npsByTier: { prospect: null, new: null, invested: null, regular: null, lapsed: null },
     })
   })
 

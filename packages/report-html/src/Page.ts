@@ -15,6 +15,7 @@ import * as KeyFigures from './sections/KeyFigures.js'
 import * as Lifecycle from './sections/Lifecycle.js'
 import * as Revenue from './sections/Revenue.js'
 import * as Satisfaction from './sections/Satisfaction.js'
+import * as Tiers from './sections/Tiers.js'
 import * as Trends from './sections/Trends.js'
 
 // -------------------------------------------------------------------------------------
@@ -27,6 +28,7 @@ export const SECTIONS = [
   'trends',
   'funnel',
   'churn',
+  'tiers',
   'cohorts',
   'lifecycle',
   'channels',
@@ -64,6 +66,7 @@ const builtIn = (report: Input): ReadonlyMap<BuiltIn, Section.Section | null> =>
     ['trends', Trends.section(report)],
     ['funnel', Funnel.section(report)],
     ['churn', Churn.section(report)],
+    ['tiers', Tiers.section(report)],
     ['cohorts', Cohorts.section(report)],
     ['lifecycle', Lifecycle.section(report)],
     ['channels', Channels.section(report)],

@@ -102,14 +102,30 @@ describe('the report page', () => {
     expect(marks('satisfaction', 'answers')).toBe(3)
   })
 
+  it('draws the client tiers by tier at the start, and their net revenue per currency', () => {
+    // At the end (15 March): ann and bob are new (first purchases 10 January, 10 February, within
+    // 90 days); cat a prospect. At the start (1 January) nobody was known: none -> new 2,
+    // none -> prospect 1: two bar parts.
+    expect(marks('tiers-moves', 'customers')).toBe(2)
+    const moves = [...chart('tiers-moves')!.querySelectorAll('tbody tr')].map((tr) => tr.textContent)
+    expect(moves).toEqual(['noneprospect1', 'nonenew2'])
+    // Net revenue: one bar for new in each currency (EUR 20.00 from bob; USD 10 + 5 - 2 from ann).
+    // (A panel per currency: the bars are in a group per panel.)
+    expect(chart('tiers-revenue')?.querySelectorAll('g[aria-description="share"] rect').length).toBe(2)
+    const rows = [...chart('tiers-revenue')!.querySelectorAll('tbody tr')].map((tr) => tr.textContent)
+    // NPS of the new: ann 9 (promoter), bob 3 (detractor): 0.
+    expect(rows).toContain('new220.00 EUR13.00 USD0.0')
+    expect(rows).toContain('prospect1———')
+  })
+
   it('gives every chart an accessible name and description', () => {
     const svgs = [...document.querySelectorAll('figure.chart svg[role="img"]')]
     // Trends: leads, customers, churn, revenue in EUR and in USD (5); funnel; heatmap and the
     // lifetime value in EUR and in USD (3); lifecycle and quick ratio (2); channel leads and ROI
-    // (2); refunds in EUR and in USD, categories in USD (3); satisfaction (1): 17. No campaign and no
-    // churn: their figures say so, without a chart.
-    expect(svgs.length).toBe(17)
-    expect(document.querySelectorAll('figure.chart:not(.empty)').length).toBe(17)
+    // (2); refunds in EUR and in USD, categories in USD (3); satisfaction (1); client tiers and their
+    // revenue (2): 19. No campaign and no churn: their figures say so, without a chart.
+    expect(svgs.length).toBe(19)
+    expect(document.querySelectorAll('figure.chart:not(.empty)').length).toBe(19)
     expect(chart('churn-reasons')?.classList.contains('empty')).toBe(true)
     expect(chart('campaigns-leads')?.classList.contains('empty')).toBe(true)
     for (const svg of svgs) {

@@ -63,10 +63,20 @@ const group = (kind: 'channel' | 'campaign', groups: Readonly<Record<string, Ref
   const currencies = [...new Set(rows.flatMap((g) => Object.keys(g.revenueCents)))].sort()
   const table = {
     caption: title,
-    head: [kind, 'leads', 'converted', 'rate', 'cost', ...currencies.map((c) => `net revenue ${c}`), 'ROI'],
+    head: [
+      kind,
+      'leads',
+      'sales-ready',
+      'converted',
+      'rate',
+      'cost',
+      ...currencies.map((c) => `net revenue ${c}`),
+      'ROI',
+    ],
     rows: rows.map((g) => [
       g.name,
       { num: Format.count(g.leads) },
+      { num: Format.count(g.salesReady) },
       { num: Format.count(g.converted) },
       { num: Format.percent(g.leadToCustomer) },
       { num: Format.plainCents(g.costCents) },
