@@ -8,7 +8,8 @@ import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import { Generator, main, reportFromDatabase } from '@lifeline/cli'
 import { Importer, readEvents } from '@lifeline/pipeline'
 import { Customer, Decider, ExpectedVersion, LifecycleEvent } from '@lifeline/core'
-import { ProjectionRunner, Report } from '@lifeline/projections'
+import { LedgerErasure, ProjectionRunner, Report } from '@lifeline/projections'
+import v8 from 'node:v8'
 import Database from 'better-sqlite3'
 import { foldReport, freshSqlite, timed } from './bench-common.mjs'
 
@@ -300,6 +301,57 @@ switch (kind) {
       return imported.appended
     })
     log.close()
+    break
+  }
+  case 'forget-setup': {
+    // Copies of the full database with the report's checkpoint stored, as `lifeline report --db`
+    // leaves it: one for erasures one call per customer, one for one call for all.
+    const { copyFileSync } = await import('node:fs')
+    const path = fresh('forget-one.db')
+    copyFileSync(join(work, `full-${target}.db`), path)
+    result = await timed(() => reportFromDatabase(path, {}).then(() => 0))
+    copyFileSync(path, fresh('forget-many.db'))
+    break
+  }
+  case 'forget-one':
+  case 'forget-many': {
+    // Customers (every 50th of the log's) forgotten with the report's checkpoint rewritten and
+    // the WAL truncated: 1,000 in one call, as `lifeline forget --ids FILE` does; or 50, one call
+    // (transaction) each, as a service's DELETE does (each rewrites the report's snapshot, some
+    // megabytes, so 1,000 of them would take minutes).
+    const log = open(join(work, `${kind}.db`))
+    const ids = log.db
+      .prepare('SELECT stream_id AS id FROM events WHERE stream_version = 1 ORDER BY global_position')
+      .all()
+      .map((r) => r.id)
+      .filter((_, i) => i % 50 === 0)
+      .slice(0, kind === 'forget-many' ? 1000 : 50)
+    const rewriteCheckpoint = LedgerErasure.checkpointRewriter({ decode: v8.deserialize, encode: v8.serialize })
+    const check = (results) => {
+      for (const r of results) if (r._tag !== 'Forgotten') throw new Error(`not forgotten: ${JSON.stringify(r)}`)
+    }
+    result = await timed(async () => {
+      if (kind === 'forget-many') {
+        const r = await log.forgetMany(ids, { rewriteCheckpoint })()
+        if (r._tag === 'Left') throw new Error(JSON.stringify(r.left))
+        check(r.right)
+      } else
+        for (const id of ids) {
+          const r = await log.forget(id, { rewriteCheckpoint })()
+          if (r._tag === 'Left') throw new Error(JSON.stringify(r.left))
+          check([r.right])
+        }
+      return ids.length
+    })
+    const stored = log.db.prepare('SELECT COUNT(*) AS n FROM checkpoints').get().n
+    if (stored !== 1) throw new Error(`the report's checkpoint was dropped (${stored} left)`)
+    log.close()
+    break
+  }
+  case 'forget-resume': {
+    // The report right after the erasures: it resumes from the rewritten checkpoint (no refold).
+    const path = join(work, `forget-${rest[0]}.db`)
+    result = await timed(() => reportFromDatabase(path, {}).then(() => 0))
     break
   }
   case 'cli-report-db':

@@ -1,6 +1,6 @@
 // `pnpm bench`: throughput and peak memory, always as ratios to a baseline measured in the same
 // run (the machine is shared and noisy). Each case runs in its own process.
-//   node scripts/bench.mjs [report|tiers|customers|sqlite|import|postgres|clv] [--before COMMIT|DIR] [--rounds N]
+//   node scripts/bench.mjs [report|tiers|customers|sqlite|import|postgres|clv|html] [--before COMMIT|DIR] [--rounds N]
 //   node scripts/bench.mjs import --events 10000000   (the import cases at 10M events)
 // `--before` also folds the report with the build of another commit (a checkout DIR already
 // built, or a COMMIT checked out and built once under the system's temporary folder), on that
@@ -247,6 +247,29 @@ if (only === undefined || only === 'sqlite') {
     'report / baseline': share.toFixed(3),
   })
   console.log(`report-live: ${(share * 100).toFixed(1)}% of the full rebuild (target < 5%)`)
+  // Erasure: 1,000 customers forgotten in one call (as `lifeline forget --ids` does), and 50 one
+  // call each (a service's DELETE), then the report, which must resume from its rewritten
+  // checkpoint rather than refold the log.
+  sqlite('forget-setup', events)
+  for (const how of ['many', 'one']) {
+    const forgot = sqlite(`forget-${how}`, events)
+    const resumed = sqlite('forget-resume', events, how)
+    const label = how === 'one' ? 'one call per customer' : 'one call for all'
+    rows.push({
+      case: `forget ${fmt(forgot.events)} customers, ${label}: seconds in all (report / baseline), ms per customer (report ev/s)`,
+      events: fmt(forgot.events),
+      'report ev/s': ((forgot.seconds / forgot.events) * 1000).toFixed(1),
+      'report / baseline': forgot.seconds.toFixed(2),
+    })
+    rows.push({
+      case: `report right after forgetting ${fmt(forgot.events)} (${label}), resumed / full rebuild`,
+      'report / baseline': (resumed.seconds / full.seconds).toFixed(3),
+    })
+    console.log(
+      `forget (${label}): ${fmt(forgot.events)} customers in ${forgot.seconds.toFixed(2)} s, ${((forgot.seconds / forgot.events) * 1000).toFixed(1)} ms each; ` +
+        `the report right after: ${(resumed.seconds * 1000).toFixed(0)} ms = ${((resumed.seconds / full.seconds) * 100).toFixed(1)}% of the full rebuild (${(full.seconds * 1000).toFixed(0)} ms)`,
+    )
+  }
 }
 /**
  * Issue 16's import cases on the shuffled file (customers in no time order): the import against

@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Erasure } from '@lifeline/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { start, type Service } from './service.js'
 
@@ -208,6 +209,76 @@ describe('the service, end to end on a free localhost port', () => {
     const again = await fetch(`${service.url}/import`, { method: 'POST', body: JSON.stringify(cy(3)) })
     expect(((await again.json()) as { appended: number }).appended).toBe(1)
     expect((await report('?from=2024-03-01&to=2024-04-01')).leads.new).toBe(3)
+  })
+})
+
+describe('DELETE /customers/:id', () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'lifeline-service-erasure-')), 'erasure.db')
+  let own: Service
+  beforeAll(async () => {
+    own = await start({ db, port: 0 })
+  })
+  afterAll(() => own.close())
+  const ZOE = 'zoe@example.org'
+  const PHONE = '+49-171-5550123'
+  const history = [
+    { type: 'OptedIn', customerId: 'max', occurredAt: '2025-01-01T09:00:00Z', channel: 'webinar' },
+    { type: 'Referred', customerId: 'max', occurredAt: '2025-01-02T09:00:00Z', referredCustomerId: ZOE },
+    {
+      type: 'OptedIn',
+      customerId: ZOE,
+      occurredAt: '2025-01-03T09:00:00Z',
+      channel: 'referral',
+      referredBy: 'max',
+      metadata: { phone: PHONE },
+    },
+    { ...adaBuys, customerId: ZOE, occurredAt: '2025-01-04T09:00:00Z', orderId: 'Z1' },
+  ]
+  const send = (body: string) => fetch(`${own.url}/events`, { method: 'POST', body })
+  const reportOf = async (query = '') => (await fetch(`${own.url}/report${query}`)).json()
+  const files = () => Buffer.concat([db, `${db}-wal`].filter(existsSync).map((f) => readFileSync(f)))
+
+  it('erases a customer (204), keeps every figure of the live reports, and then answers 404', async () => {
+    expect((await send(lines(...history))).status).toBe(201)
+    const whole = await reportOf()
+    const january = await reportOf('?from=2025-01-01&to=2025-02-01')
+    // Worked out by hand: max and zoe are January's new leads; zoe bought 49.00 EUR, referred by max.
+    expect(january).toMatchObject({ leads: { new: 2 }, referrals: { count: 1, converted: 1 } })
+    expect(Erasure.holds(files(), ZOE)).toBe(true)
+
+    const res = await fetch(`${own.url}/customers/${encodeURIComponent(ZOE)}`, { method: 'DELETE' })
+    expect(res.status).toBe(204)
+    expect(await res.text()).toBe('')
+    expect(await reportOf()).toEqual(whole)
+    expect(await reportOf('?from=2025-01-01&to=2025-02-01')).toEqual(january)
+    expect(Erasure.holds(files(), ZOE)).toBe(false)
+    expect(Erasure.holds(files(), PHONE)).toBe(false)
+
+    const again = await fetch(`${own.url}/customers/${encodeURIComponent(ZOE)}`, { method: 'DELETE' })
+    expect([again.status, await again.json()]).toEqual([404, { error: 'already erased' }])
+    const unknown = await fetch(`${own.url}/customers/nobody`, { method: 'DELETE' })
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'no such customer' }])
+  })
+
+  it('refuses the erased customer’s earlier events by line only, and accepts a later sign-up as a new relationship', async () => {
+    const replay = await send(lines(history[0], history[2]))
+    const text = await replay.text()
+    expect(replay.status).toBe(400)
+    expect(JSON.parse(text)).toEqual({
+      appended: [],
+      rejected: [
+        { line: 2, error: 'Erased: the event names a customer erased after it occurred; nothing of it is kept' },
+      ],
+    })
+    expect(text).not.toContain('zoe')
+    const later = {
+      type: 'OptedIn',
+      customerId: ZOE,
+      occurredAt: new Date(Date.now() + 60_000).toISOString(),
+      channel: 'seo',
+    }
+    const signUp = await send(JSON.stringify(later))
+    expect(signUp.status).toBe(201)
   })
 })
 

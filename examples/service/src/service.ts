@@ -12,6 +12,10 @@
  *   (`CheckpointedReport`, what `lifeline report --db` does), so only events appended since are
  *   folded, even after a restart; never by refolding the log per request.
  * - `GET /report.html?from=&to=`: the same report as one self-contained HTML page with charts.
+ * - `DELETE /customers/:id`: erases the customer (EVENTS.md, "Erasure"): 204 when erased, 404
+ *   when the log does not hold it (unknown, or already erased). The live reports keep every
+ *   figure; their states take the pseudonym too. From then on, `POST /events` refuses events of
+ *   that customer which occurred before the erasure (400, `Erased`, naming the line only).
  * - `GET /customers?tier=&stage=&salesReady=&limit=&after=&to=`: the customer list (stage, tier,
  *   lead score, money) from the same live or checkpointed state, a page at a time: `next` is the
  *   cursor to pass as `after` for the next page (null on the last).
@@ -22,9 +26,11 @@ import { SqliteEventLog } from '@lifeline/adapters-sqlite'
 import {
   Customer,
   DecodeError,
+  Erasure,
   EventLog,
   ExpectedVersion,
   History,
+  Ids,
   LifecycleError,
   LifecycleEvent,
   Timestamp,
@@ -32,7 +38,7 @@ import {
 } from '@lifeline/core'
 import type * as E from 'fp-ts/lib/Either.js'
 import { CheckpointedReport, Importer, jsonLinesOf } from '@lifeline/pipeline'
-import { CustomerList, ProjectionRunner, Report, Tiers, type Ledger } from '@lifeline/projections'
+import { CustomerList, LedgerErasure, ProjectionRunner, Report, Tiers, type Ledger } from '@lifeline/projections'
 import { Page } from '@lifeline/report-html'
 import Database from 'better-sqlite3'
 
@@ -150,7 +156,10 @@ export const start = async (options: Options): Promise<Service> => {
       return [result.rejected.length > 0 ? 422 : 200, result]
     } catch (error) {
       if (error instanceof Importer.ImportFailed) {
-        const status = error.error._tag === 'VersionConflict' || error.error._tag === 'IdReused' ? 409 : 503
+        const status =
+          error.error._tag === 'VersionConflict' || error.error._tag === 'IdReused' || error.error._tag === 'Erased'
+            ? 409
+            : 503
         throw new HttpError(status, { error: error.message })
       }
       throw error
@@ -176,7 +185,10 @@ export const start = async (options: Options): Promise<Service> => {
       event.eventId !== undefined && !known.has(event.eventId) ? [event.eventId] : [],
     )
     for (const e of orFail(await log.readByIds(named)())) known.set(e.eventId, e)
-    const admitted = History.admit(events, {
+    // Events naming a customer erased after they occurred: refused, by line only (no content).
+    const erasedAt = orFail(await log.erasedAt(Erasure.idsNamed([{ events: events.map((e) => e.event) }]))())
+    const erased = events.filter(({ event }) => Erasure.firstErased([{ events: [event] }], erasedAt) !== null)
+    const admitted = History.admit(erased.length === 0 ? events : events.filter((e) => !erased.includes(e)), {
       states: (id) => states.get(id),
       stored: (id) => {
         const e = known.get(id)
@@ -185,6 +197,7 @@ export const start = async (options: Options): Promise<Service> => {
     })
     const rejected = [
       ...errors,
+      ...erased.map((e) => ({ line: e.source, error: Erasure.REFUSAL })),
       ...admitted.rejected.map((r) => ({ line: r.source, error: LifecycleError.format(r.error) })),
     ].sort((a, b) => a.line - b.line)
     // An id that already names another event is a conflict with what is stored: 409, naming it.
@@ -216,7 +229,7 @@ export const start = async (options: Options): Promise<Service> => {
     const result = await log.appendMany(batches)()
     if (result._tag === 'Left') {
       const error = result.left
-      if (error._tag === 'VersionConflict' || error._tag === 'IdReused') {
+      if (error._tag === 'VersionConflict' || error._tag === 'IdReused' || error._tag === 'Erased') {
         return [409, { error: EventLog.formatError(error) }]
       }
       if (error._tag === 'InvalidEvent') return [400, { error: EventLog.formatError(error) }]
@@ -236,6 +249,28 @@ export const start = async (options: Options): Promise<Service> => {
       { appended, alreadyStored: admitted.duplicates.map((d) => d.event.eventId), rejected: [] },
     ]
   }
+
+  // #region forget
+  const deleteCustomer = async (encoded: string): Promise<[number, unknown]> => {
+    let id: string
+    try {
+      id = decodeURIComponent(encoded)
+    } catch {
+      return [400, { error: 'the customer id is not a valid URL-encoded string' }]
+    }
+    const decoded = Ids.CustomerIdCodec.decode(id)
+    if (decoded._tag === 'Left') return [400, { error: 'a customer id has 1 to 256 characters' }]
+    // The periods' reports resume from checkpoints in the log: they are rewritten in the same transaction.
+    const result = await log.forget(decoded.right, { rewriteCheckpoint: CheckpointedReport.rewriteCheckpoint })()
+    if (result._tag === 'Left') throw new HttpError(503, { error: EventLog.formatError(result.left) })
+    if (result.right._tag !== 'Forgotten') {
+      return [404, { error: result.right._tag === 'Unknown' ? 'no such customer' : 'already erased' }]
+    }
+    // The live state takes the pseudonym too: every figure stays, and no state holds the id.
+    LedgerErasure.renameInState(live.state(), { customerId: decoded.right, pseudonym: result.right.pseudonym })
+    return [204, null]
+  }
+  // #endregion
 
   const getReport = async (url: URL): Promise<[number, unknown]> => {
     const from = instant('from', url.searchParams.get('from'))
@@ -320,7 +355,9 @@ export const start = async (options: Options): Promise<Service> => {
       if (req.method === 'POST' && url.pathname === '/events') [status, body] = await postEvents(req, url)
       else if (req.method === 'POST' && url.pathname === '/import') [status, body] = await postImport(req, url)
       else if (req.method === 'GET' && url.pathname === '/report') [status, body] = await getReport(url)
-      else if (req.method === 'GET' && url.pathname === '/customers') [status, body] = await getCustomers(url)
+      else if (req.method === 'DELETE' && url.pathname.startsWith('/customers/') && url.pathname.length > 11) {
+        ;[status, body] = await deleteCustomer(url.pathname.slice('/customers/'.length))
+      } else if (req.method === 'GET' && url.pathname === '/customers') [status, body] = await getCustomers(url)
       else if (req.method === 'GET' && url.pathname === '/report.html') {
         const page = await getReportPage(url)
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
@@ -328,6 +365,10 @@ export const start = async (options: Options): Promise<Service> => {
       } else [status, body] = [404, { error: `no route ${req.method ?? ''} ${url.pathname}` }]
     } catch (error) {
       ;[status, body] = error instanceof HttpError ? [error.status, error.body] : [500, { error: 'internal error' }]
+    }
+    if (status === 204) {
+      res.writeHead(204)
+      return void res.end()
     }
     res.writeHead(status, { 'content-type': 'application/json', connection: status === 413 ? 'close' : 'keep-alive' })
     res.end(JSON.stringify(body))

@@ -7,12 +7,12 @@
  * on the server, no client round trip happens while the lock is held. Append-only is enforced by
  * triggers.
  */
-import { EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
+import { Erasure, EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import type { Pool, PoolClient, Queryable } from './Driver.js'
 import { loadPg } from './DriverLoader.js'
-import { migrate } from './schema/migrations.js'
+import { migrate, ORDER_LOCK } from './schema/migrations.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -59,6 +59,8 @@ export interface PostgresEventLog extends EventLog.EventLog, EventLog.Checkpoint
   readonly claimProjection: (name: string) => TE.TaskEither<EventLog.StorageFailed, Claim | null>
   /** The schema holding the log's tables. */
   readonly schema: string
+  /** How many erasures the log has seen (see `CheckpointStore`). */
+  readonly erasureGeneration: () => TE.TaskEither<EventLog.StorageFailed, number>
   /** Stops waiting readers and closes the pool the log was opened on. */
   readonly close: () => Promise<void>
 }
@@ -77,19 +79,26 @@ const expectedText = (batch: EventLog.StreamBatch): string => {
   return String(e.version)
 }
 
-const payload = (events: readonly LifecycleEvent.LifecycleEvent[]): string =>
+/** The type's own fields of an event, as the `data` column holds them. */
+const dataOf = (event: LifecycleEvent.LifecycleEvent): Record<string, unknown> => {
+  const record = event as unknown as Record<string, unknown>
+  const data: Record<string, unknown> = {}
+  for (const key of LifecycleEvent.DATA_KEYS[event.type]) if (record[key] !== undefined) data[key] = record[key]
+  return data
+}
+
+/** The events as `lifeline_append` takes them, each with the keyed hashes of the ids it names. */
+const payload = (events: readonly LifecycleEvent.LifecycleEvent[], keyOf: (id: string) => string): string =>
   JSON.stringify(
     events.map((original) => {
       const event = LifecycleEvent.withId(original)
-      const record = event as unknown as Record<string, unknown>
-      const data: Record<string, unknown> = {}
-      for (const key of LifecycleEvent.DATA_KEYS[event.type]) if (record[key] !== undefined) data[key] = record[key]
       return {
         eventId: event.eventId,
         type: event.type,
-        data,
+        data: dataOf(event),
         metadata: event.metadata ?? null,
         occurredAt: event.occurredAt,
+        keys: Erasure.namedIds(event).map(keyOf),
       }
     }),
   )
@@ -132,6 +141,9 @@ const isConflict = (error: unknown): error is { code: string; detail: string } =
 /** The reused event id raised by `lifeline_is_stored`. */
 const isIdReused = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL002')
 
+/** The event naming an erased customer, raised by `lifeline_append_many`. */
+const isErased = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL003')
+
 // -------------------------------------------------------------------------------------
 // constructors
 // -------------------------------------------------------------------------------------
@@ -172,6 +184,13 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     throw new RangeError(`schema ${JSON.stringify(schema)} is not a plain lower-case identifier`)
   const clock = options.clock ?? Date.now
   await migrate(pool, schema, clock)
+  // The per-log secret: 32 random bytes, written once by whichever instance opens the log first.
+  await pool.query(`INSERT INTO ${schema}.lifeline_secret (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [
+    Buffer.from(Erasure.newSecret()),
+  ])
+  const secret = new Uint8Array(
+    (await pool.query(`SELECT secret FROM ${schema}.lifeline_secret WHERE id = 1`)).rows[0]!['secret'] as Uint8Array,
+  )
   const waiters = new Set<() => void>()
   const reconnectMs = options.reconnectMs ?? 30_000
   // One connection LISTENs for the append function's NOTIFY and wakes every waiting reader; it
@@ -247,8 +266,15 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     batches: readonly EventLog.StreamBatch[],
   ): Promise<EventLog.AppendResult[]> => {
     const recordedAt = clock()
+    const keys = new Map<string, string>()
+    const keyOf = (id: string): string => {
+      let key = keys.get(id)
+      if (key === undefined) keys.set(id, (key = Erasure.key(secret, id)))
+      return key
+    }
     const json = batches.map(
-      (b) => `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events)}}`,
+      (b) =>
+        `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events, keyOf)}}`,
     )
     const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`, [
       `[${json.join(',')}]`,
@@ -301,6 +327,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         if (results.some((r) => r.appended.length > 0)) for (const wake of waiters) wake()
         return E.right(results)
       } catch (error) {
+        if (isErased(error)) {
+          const { batch, index } = JSON.parse(error.detail) as { batch: number; index: number }
+          return E.left({ _tag: 'Erased', batch: Number(batch), index: Number(index) })
+        }
         if (isIdReused(error)) {
           const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
           const event = batches
@@ -317,8 +347,136 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       }
     }
 
+  /** The rewrite of one customer's events and references, on `client` inside its transaction. */
+  const forgetOne = async (
+    client: Queryable,
+    customerId: CustomerId,
+    erasedAt: number,
+  ): Promise<{ readonly result: Erasure.ForgetResult; readonly rename: Erasure.Rename | null }> => {
+    const key = Erasure.key(secret, customerId)
+    const { rows } = await client.query(
+      `SELECT * FROM ${schema}.events WHERE stream_id = $1
+       UNION SELECT * FROM ${schema}.events WHERE type = 'OptedIn' AND data->>'referredBy' = $1
+       UNION SELECT * FROM ${schema}.events WHERE type = 'Referred' AND data->>'referredCustomerId' = $1`,
+      [customerId],
+    )
+    if (rows.length === 0) {
+      const prior = await client.query(`SELECT erased_at FROM ${schema}.erasures WHERE key = $1`, [key])
+      const at = prior.rows[0]?.['erased_at']
+      return {
+        result: at === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: Number(at) },
+        rename: null,
+      }
+    }
+    // The one sanctioned rewrite: the trigger admits UPDATE while this transaction sets the flag.
+    await client.query("SELECT set_config('lifeline.erasing', 'on', TRUE)")
+    const rename = { customerId, pseudonym: Erasure.pseudonym() }
+    let eventsRewritten = 0
+    let referencesRewritten = 0
+    for (const row of rows) {
+      const rewritten = Erasure.rewrite(fromRow(row), rename)
+      if (rewritten === null) continue
+      if (row['stream_id'] === customerId) eventsRewritten++
+      else referencesRewritten++
+      await client.query(
+        `UPDATE ${schema}.events SET event_id = $1, stream_id = $2, data = $3, metadata = $4 WHERE global_position = $5`,
+        [
+          Erasure.newEventId(),
+          rewritten.customerId,
+          JSON.stringify(dataOf(rewritten)),
+          rewritten.metadata === undefined ? null : JSON.stringify(rewritten.metadata),
+          row['global_position'],
+        ],
+      )
+    }
+    await client.query("SELECT set_config('lifeline.erasing', 'off', TRUE)")
+    await client.query(
+      `INSERT INTO ${schema}.erasures (key, erased_at) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at`,
+      [key, erasedAt],
+    )
+    const result: Erasure.Forgotten = {
+      _tag: 'Forgotten',
+      pseudonym: rename.pseudonym,
+      eventsRewritten,
+      referencesRewritten,
+      checkpointsRewritten: 0,
+      checkpointsDropped: 0,
+      erasedAt,
+      oldBytesPending: false,
+    }
+    return { result, rename }
+  }
+
+  /**
+   * Forgets the customers in order in one transaction holding the order lock (appends wait for
+   * it), then rewrites each checkpoint once for all of them.
+   */
+  const forgetMany = async (
+    customerIds: readonly CustomerId[],
+    forgetOptions: Erasure.ForgetOptions,
+  ): Promise<Erasure.ForgetResult[]> => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
+      const erasedAt = clock()
+      const done: { result: Erasure.ForgetResult; rename: Erasure.Rename | null }[] = []
+      for (const id of customerIds) done.push(await forgetOne(client, id, erasedAt))
+      const renames = done.flatMap((d) => (d.rename === null ? [] : [d.rename]))
+      let checkpointsRewritten = 0
+      let checkpointsDropped = 0
+      if (renames.length > 0) {
+        // Checkpoints folded under the old generation are not saved from now on.
+        await client.query(`UPDATE ${schema}.lifeline_erasure_generation SET n = n + 1 WHERE id = 1`)
+        // The planner's statistics (pg_stats) sample column values, customer ids among them: take
+        // them again from the rewritten rows (dead row versions are not sampled).
+        await client.query(`ANALYZE ${schema}.events`)
+        const checkpoints = await client.query(`SELECT name, state FROM ${schema}.checkpoints FOR UPDATE`)
+        for (const row of checkpoints.rows) {
+          const name = row['name'] as string
+          const state = EventLog.storedBytes(row['state'] as Uint8Array)
+          const action = Erasure.checkpointAction(name, state, renames, forgetOptions.rewriteCheckpoint)
+          if (action._tag === 'drop') {
+            await client.query(`DELETE FROM ${schema}.checkpoints WHERE name = $1`, [name])
+            checkpointsDropped++
+          } else if (action._tag === 'rewritten') {
+            await client.query(`UPDATE ${schema}.checkpoints SET state = $1 WHERE name = $2`, [action.state, name])
+            checkpointsRewritten++
+          }
+        }
+      }
+      await client.query('COMMIT')
+      return done.map(({ result }) =>
+        result._tag === 'Forgotten' ? { ...result, checkpointsRewritten, checkpointsDropped } : result,
+      )
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
   return {
     schema,
+    forget: (customerId, forgetOptions = {}) =>
+      attempt(async () => (await forgetMany([customerId], forgetOptions))[0]!),
+    forgetMany: (customerIds, forgetOptions = {}) => attempt(() => forgetMany(customerIds, forgetOptions)),
+    erasedAt: (customerIds) =>
+      attempt(async () => {
+        // No hashing at all while nobody is erased (an import asks for every customer it reads).
+        const any = await pool.query(`SELECT EXISTS (SELECT 1 FROM ${schema}.erasures) AS any`)
+        if (any.rows[0]!['any'] !== true) return new Map<CustomerId, number>()
+        const keys = [...new Set(customerIds)].map((id) => [id, Erasure.key(secret, id)] as const)
+        const { rows } = await pool.query(`SELECT key, erased_at FROM ${schema}.erasures WHERE key = ANY($1::text[])`, [
+          keys.map(([, key]) => key),
+        ])
+        const at = new Map(rows.map((r) => [r['key'] as string, Number(r['erased_at'])]))
+        const out = new Map<CustomerId, number>()
+        for (const [id, key] of keys) if (at.has(key)) out.set(id, at.get(key)!)
+        return out
+      }),
     close: async () => {
       closed = true
       for (const wake of waiters) wake()
@@ -393,12 +551,30 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     saveCheckpoint: (name, checkpoint) =>
       attempt(async () => {
         const state = EventLog.checkpointBytes(checkpoint.state)
-        await pool.query(
-          `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`,
-          [name, checkpoint.position, state, clock()],
-        )
+        const upsert = `INSERT INTO ${schema}.checkpoints (name, position, state, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (name) DO UPDATE SET position = excluded.position, state = excluded.state, updated_at = excluded.updated_at`
+        const values = [name, checkpoint.position, state, clock()]
+        const generation = checkpoint.erasureGeneration
+        if (generation === undefined) return void (await pool.query(upsert, values))
+        // Under the order lock that forget takes: no erasure can commit between the check and the save.
+        const client = await pool.connect()
+        try {
+          await client.query('BEGIN')
+          await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
+          const { rows } = await client.query(`SELECT n FROM ${schema}.lifeline_erasure_generation WHERE id = 1`)
+          if (Number(rows[0]!['n']) === generation) await client.query(upsert, values)
+          await client.query('COMMIT')
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw error
+        } finally {
+          client.release()
+        }
       }),
+    erasureGeneration: () =>
+      attempt(async () =>
+        Number((await pool.query(`SELECT n FROM ${schema}.lifeline_erasure_generation WHERE id = 1`)).rows[0]!['n']),
+      ),
     claimProjection: (name) =>
       attempt(async () => {
         const client = await pool.connect()

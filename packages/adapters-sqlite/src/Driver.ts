@@ -30,6 +30,8 @@ export interface Database {
   pragma(source: string, options?: { simple?: boolean }): unknown
   /** Wraps `fn` in a transaction. */
   transaction<A extends unknown[], R>(fn: (...args: A) => R): Transaction<A, R>
+  /** Registers a function that SQL on this connection (and its triggers) can call. */
+  function(name: string, options: { deterministic?: boolean; directOnly?: boolean }, fn: () => unknown): unknown
   /** Closes the connection. */
   close(): unknown
   /** False once closed. */

@@ -151,6 +151,12 @@ describe('lifeline report --events', () => {
     expect((await run(['report', '--events', 'x', '--from', 'yesterday'])).stderr).toBe(
       'lifeline report: --from: "yesterday" is not an RFC 3339 date-time (or a YYYY-MM-DD date)\n',
     )
+    // A negative value is the flag's value, answered with what the flag takes.
+    expect(await run(['report', '--events', 'x', '--inactivity-days', '-3'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'lifeline report: --inactivity-days: "-3" is not a number of days >= 0\n',
+    })
     expect((await run(['report', '--events', 'x', '--regular-purchases', '0'])).stderr).toBe(
       'lifeline report: --regular-purchases: "0" is not a whole number >= 1\n',
     )
@@ -168,19 +174,14 @@ describe('lifeline report --events', () => {
     expect((await run(['report', '--events', 'x', '--scoring', touch])).stderr).toMatch(
       /^lifeline report: --scoring .*: scoring\.touchPoints\.webinar: 5 is not a touch \(touches: email, sms, call, content, retargeting, event, other\)\n$/,
     )
-    // A negative value is the flag's value, answered with what the flag takes.
-    expect(await run(['report', '--events', 'x', '--inactivity-days', '-3'])).toEqual({
-      status: 2,
-      stdout: '',
-      stderr: 'lifeline report: --inactivity-days: "-3" is not a number of days >= 0\n',
-    })
     expect((await run(['report', '--bogus'])).stderr).toMatch(
       /^lifeline report: Unknown option '--bogus'.*\(see --help\)\n$/,
     )
     expect(await run(['frobnicate'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: 'lifeline: unknown command "frobnicate" (commands: import, report, clv, customers, export, demo)\n',
+      stderr:
+        'lifeline: unknown command "frobnicate" (commands: import, report, clv, customers, export, forget, demo)\n',
     })
   })
 

@@ -7,6 +7,7 @@ import * as ClvCommand from './clv.js'
 import * as CustomersCommand from './customers.js'
 import * as DemoCommand from './demo.js'
 import * as ExportCommand from './export.js'
+import * as ForgetCommand from './forget.js'
 import * as ImportCommand from './import.js'
 import * as ReportCommand from './report.js'
 
@@ -19,6 +20,7 @@ Commands:
   clv       fit and check the predictive CLV models, and predict each customer's value
   customers list the customers (tier, stage, lead score, value) as a table, CSV or JSON Lines
   export    write a log as JSON Lines (to move it, e.g. from SQLite to PostgreSQL)
+  forget    erase customers (the right to be forgotten); every figure stays the same
   demo      generate a year of a small business, import it and report on it
 
 Run lifeline <command> --help for a command's options.
@@ -30,6 +32,7 @@ const commands: Record<string, (args: readonly string[], io: Io) => Promise<numb
   clv: ClvCommand.run,
   customers: CustomersCommand.run,
   export: ExportCommand.run,
+  forget: ForgetCommand.run,
   demo: DemoCommand.run,
 }
 

@@ -70,7 +70,8 @@ export const isEventLogError = (error: HandleError): error is EventLog.EventLogE
   error._tag === 'VersionConflict' ||
   error._tag === 'InvalidEvent' ||
   error._tag === 'StorageFailed' ||
-  error._tag === 'IdReused'
+  error._tag === 'IdReused' ||
+  error._tag === 'Erased'
 
 /** One line for either kind of failure. */
 export const formatError = (error: HandleError): string =>

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 import * as DecodeError from './DecodeError.js'
+import type * as Erasure from './Erasure.js'
 import * as ExpectedVersion from './ExpectedVersion.js'
 import type { CustomerId, EventId } from './Ids.js'
 import * as LifecycleError from './LifecycleError.js'
@@ -45,8 +46,21 @@ export interface StorageFailed {
  */
 export type IdReused = LifecycleError.IdReused
 
+/**
+ * An event names a customer (as its own, or as `referredBy` / `referredCustomerId`) that was
+ * erased after the event occurred: nothing was appended. It carries the event's place only, no
+ * content, so that reporting it writes nothing of the erased customer anywhere.
+ */
+export interface Erased {
+  readonly _tag: 'Erased'
+  /** Index of the stream batch in the append (0 for `append`). */
+  readonly batch: number
+  /** Index of the offending event in its batch. */
+  readonly index: number
+}
+
 /** Every way an EventLog operation can fail. */
-export type EventLogError = VersionConflict | InvalidEvent | StorageFailed | IdReused
+export type EventLogError = VersionConflict | InvalidEvent | StorageFailed | IdReused | Erased
 
 /** A batch for one customer's stream. */
 export interface StreamBatch {
@@ -115,6 +129,33 @@ export interface EventLog {
    * notify in-process appends at once and may poll for other processes' appends.
    */
   readonly waitForEvents: (after: GlobalPosition, signal?: AbortSignal) => Promise<void>
+  /**
+   * Erases a customer (EVENTS.md, "Erasure"), in one transaction: its id becomes a pseudonym
+   * `erased-<UUID v4>` in its events and in every event naming it, its events lose their
+   * metadata and get new random ids, and the log records a keyed hash of the id with the
+   * erasure instant. Positions, versions, instants and the business's fields stay, so every
+   * aggregate stays the same. A durable log rewrites its checkpoints too (`options`). Erasing
+   * an unknown or already erased customer is a no-op, reported as such.
+   */
+  readonly forget: (
+    customerId: CustomerId,
+    options?: Erasure.ForgetOptions,
+  ) => TE.TaskEither<StorageFailed, Erasure.ForgetResult>
+  /**
+   * Forgets several customers in one transaction, in order (as `forget` each), rewriting each
+   * checkpoint once for all of them: the results in the order of the ids.
+   */
+  readonly forgetMany: (
+    customerIds: readonly CustomerId[],
+    options?: Erasure.ForgetOptions,
+  ) => TE.TaskEither<StorageFailed, readonly Erasure.ForgetResult[]>
+  /**
+   * The erasure instants of the erased customers among `customerIds` (the others are left
+   * out): an event of such a customer that occurred earlier is rejected as `Erased`.
+   */
+  readonly erasedAt: (
+    customerIds: readonly CustomerId[],
+  ) => TE.TaskEither<StorageFailed, ReadonlyMap<CustomerId, number>>
 }
 
 /**
@@ -124,6 +165,12 @@ export interface EventLog {
 export interface Checkpoint {
   readonly position: number
   readonly state: string | Uint8Array
+  /**
+   * The log's erasure generation (`erasureGeneration`) the state was folded under: a durable log
+   * then saves it only if no customer was forgotten since (a state read before an erasure would
+   * bring the erased id back). Without it, the checkpoint is saved as it is.
+   */
+  readonly erasureGeneration?: number
 }
 
 /**
@@ -139,8 +186,16 @@ export interface StoredCheckpoint {
 export interface CheckpointStore {
   /** Loads a projection checkpoint by name; `null` when there is none. */
   readonly loadCheckpoint: (name: string) => TE.TaskEither<StorageFailed, StoredCheckpoint | null>
-  /** Saves (replaces) a projection checkpoint by name. */
+  /**
+   * Saves (replaces) a projection checkpoint by name; skips it when it carries an erasure
+   * generation and a customer was forgotten since.
+   */
   readonly saveCheckpoint: (name: string, checkpoint: Checkpoint) => TE.TaskEither<StorageFailed, void>
+  /**
+   * How many erasures the log has seen (counts up with each `forget` that erased someone): a
+   * projection reads it before folding and saves its checkpoint with it (durable logs).
+   */
+  readonly erasureGeneration?: () => TE.TaskEither<StorageFailed, number>
 }
 
 /**
@@ -231,6 +286,10 @@ export const storedBytes = (state: string | Uint8Array): Uint8Array =>
     ? new TextEncoder().encode(state)
     : new Uint8Array(state.buffer, state.byteOffset, state.byteLength)
 
+/** The line of an `Erased` failure: the rule and the event's place, nothing of its content. */
+export const formatErased = (error: Erased): string =>
+  `Erased: event ${error.index} of stream batch ${error.batch} names a customer erased after the event occurred`
+
 /** One line describing a log failure. */
 export const formatError = (error: EventLogError): string => {
   switch (error._tag) {
@@ -242,6 +301,8 @@ export const formatError = (error: EventLogError): string => {
       return `StorageFailed: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`
     case 'IdReused':
       return LifecycleError.format(error)
+    case 'Erased':
+      return formatErased(error)
   }
 }
 

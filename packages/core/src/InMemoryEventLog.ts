@@ -4,6 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as Erasure from './Erasure.js'
 import * as EventLog from './EventLog.js'
 import * as ExpectedVersion from './ExpectedVersion.js'
 import type { CustomerId, EventId } from './Ids.js'
@@ -40,6 +41,57 @@ export const make = (options: Options = {}): EventLog.EventLog => {
   const streams = new Map<CustomerId, RecordedEvent[]>()
   const ids = new Map<EventId, RecordedEvent>()
   const waiters = new Set<() => void>()
+  // Erasures: the keyed hash of each erased id -> its erasure instant.
+  const secret = Erasure.newSecret()
+  const erasures = new Map<string, number>()
+  const erasedAt = (customerIds: readonly string[]): Map<CustomerId, number> => {
+    const out = new Map<CustomerId, number>()
+    if (erasures.size === 0) return out
+    for (const id of customerIds) {
+      const at = erasures.get(Erasure.key(secret, id))
+      if (at !== undefined) out.set(id as CustomerId, at)
+    }
+    return out
+  }
+
+  const forget = (customerId: CustomerId): Erasure.ForgetResult => {
+    const key = Erasure.key(secret, customerId)
+    const rename = { customerId, pseudonym: Erasure.pseudonym() }
+    let eventsRewritten = 0
+    let referencesRewritten = 0
+    for (let i = 0; i < all.length; i++) {
+      const event = all[i]!
+      const rewritten = Erasure.rewrite(event, rename)
+      if (rewritten === null) continue
+      if (event.customerId === customerId) eventsRewritten++
+      else referencesRewritten++
+      all[i] = { ...rewritten, eventId: Erasure.newEventId() }
+    }
+    if (eventsRewritten + referencesRewritten === 0) {
+      const at = erasures.get(key)
+      return at === undefined ? { _tag: 'Unknown' } : { _tag: 'AlreadyErased', erasedAt: at }
+    }
+    streams.clear()
+    ids.clear()
+    for (const event of all) {
+      ids.set(event.eventId, event)
+      const stream = streams.get(event.customerId)
+      if (stream === undefined) streams.set(event.customerId, [event])
+      else stream.push(event)
+    }
+    const at = clock()
+    erasures.set(key, at)
+    return {
+      _tag: 'Forgotten',
+      pseudonym: rename.pseudonym,
+      eventsRewritten,
+      referencesRewritten,
+      checkpointsRewritten: 0,
+      checkpointsDropped: 0,
+      erasedAt: at,
+      oldBytesPending: false,
+    }
+  }
 
   // Validates and stages every batch first, then commits: all or nothing.
   const appendBatches = (
@@ -57,6 +109,10 @@ export const make = (options: Options = {}): EventLog.EventLog => {
     for (const batch of batches) {
       const invalid = EventLog.validateBatch(batch)
       if (invalid !== null) return E.left(invalid)
+    }
+    const erased = Erasure.firstErased(batches, erasedAt(Erasure.idsNamed(batches)))
+    if (erased !== null) return E.left({ _tag: 'Erased', ...erased })
+    for (const batch of batches) {
       const deduped = EventLog.dedupe(batch, stored, stagedIds)
       if (deduped._tag === 'Left') return deduped
       const { fresh, alreadyStored } = deduped.right
@@ -107,6 +163,9 @@ export const make = (options: Options = {}): EventLog.EventLog => {
         return { events, lastPosition: events.at(-1)?.globalPosition ?? after }
       }),
     headPosition: () => TE.fromIO(() => all.length),
+    forget: (customerId) => TE.fromIO(() => forget(customerId)),
+    forgetMany: (customerIds) => TE.fromIO(() => customerIds.map(forget)),
+    erasedAt: (customerIds) => TE.fromIO(() => erasedAt(customerIds)),
     waitForEvents: (after, signal) =>
       new Promise<void>((resolve) => {
         if (all.length > after || signal?.aborted === true) return resolve()

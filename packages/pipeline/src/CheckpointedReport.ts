@@ -5,12 +5,21 @@
  * a checkpoint only saves time, never changes a figure.
  */
 import v8 from 'node:v8'
-import { EventLog } from '@lifeline/core'
-import { Ledger, LedgerCheckpoint, ProjectionRunner, Report } from '@lifeline/projections'
+import { EventLog, type Erasure } from '@lifeline/core'
+import { Ledger, LedgerCheckpoint, LedgerErasure, ProjectionRunner, Report } from '@lifeline/projections'
 import type * as TE from 'fp-ts/lib/TaskEither.js'
 
 /** What the report needs of a log: reading it, and storing checkpoints in it. */
 export type CheckpointedLog = EventLog.EventLog & EventLog.CheckpointStore
+
+/**
+ * Rewrites the report's stored checkpoints (v8 snapshots and deltas) when the log forgets
+ * customers (`log.forget(id, { rewriteCheckpoint })`), so that the next report resumes from them.
+ */
+export const rewriteCheckpoint: Erasure.CheckpointRewriter = LedgerErasure.checkpointRewriter({
+  decode: (bytes) => v8.deserialize(bytes) as unknown,
+  encode: (value) => v8.serialize(value),
+})
 
 /** The name of the stored checkpoint of a report with these options. */
 export const checkpointName = (options: Ledger.Options): string =>
@@ -84,14 +93,26 @@ const resume = async (log: CheckpointedLog, name: string, options: Ledger.Option
  * new snapshot when there is none or the delta has grown past an eighth of the customers (then
  * writing everything costs about what the delta would, and later resumes apply less).
  */
-const store = async (log: CheckpointedLog, name: string, at: Resume, position: number): Promise<void> => {
+const store = async (
+  log: CheckpointedLog,
+  name: string,
+  at: Resume,
+  position: number,
+  erasureGeneration: number | undefined,
+): Promise<void> => {
+  const generation = erasureGeneration === undefined ? {} : { erasureGeneration }
   const changed = LedgerCheckpoint.changedRows(at.state)
   // Structured clone (v8) copies the typed arrays of the columns as blocks of memory.
   const saved =
     at.base === null || changed * 8 > at.state.customers.size
-      ? await log.saveCheckpoint(name, { position, state: v8.serialize(LedgerCheckpoint.snapshot(at.state)) })()
+      ? await log.saveCheckpoint(name, {
+          position,
+          state: v8.serialize(LedgerCheckpoint.snapshot(at.state)),
+          ...generation,
+        })()
       : await log.saveCheckpoint(`${name} delta`, {
           position,
+          ...generation,
           state: v8.serialize({
             basePosition: at.base.position,
             delta: LedgerCheckpoint.delta(at.state, at.base.size),
@@ -111,17 +132,32 @@ export const ledger =
   async () => {
     try {
       const name = checkpointName(options)
-      const start = await resume(log, name, options)
-      const runner = ProjectionRunner.make(log, Report.fold(options), start, 5_000)
-      const caught = await runner.catchUp()
-      if (caught._tag === 'Left') return caught
-      if (runner.position() !== start.position) await store(log, name, start, runner.position())
-      return { _tag: 'Right', right: runner.state() }
+      // An erasure that commits while the report folds would split a customer between its id
+      // (pages read before) and its pseudonym (pages read after): the report then folds again
+      // from the rewritten checkpoint, and a state folded across an erasure is never stored.
+      for (let attempt = 1; ; attempt++) {
+        const before = await generation(log)
+        const start = await resume(log, name, options)
+        const runner = ProjectionRunner.make(log, Report.fold(options), start, 5_000)
+        const caught = await runner.catchUp()
+        if (caught._tag === 'Left') return caught
+        if ((await generation(log)) !== before && attempt < 5) continue
+        if (runner.position() !== start.position) await store(log, name, start, runner.position(), before)
+        return { _tag: 'Right', right: runner.state() }
+      }
     } catch (error) {
       if (error instanceof EventLog.EventLogFailure) return { _tag: 'Left', left: error.error }
       throw error
     }
   }
+
+/** The log's erasure generation, when it keeps one. */
+const generation = async (log: CheckpointedLog): Promise<number | undefined> => {
+  if (log.erasureGeneration === undefined) return undefined
+  const read = await log.erasureGeneration()()
+  if (read._tag === 'Left') throw new EventLog.EventLogFailure(read.left)
+  return read.right
+}
 
 /**
  * The METRICS.md report of the log for these options, from its checkpointed ledger (`ledger`):

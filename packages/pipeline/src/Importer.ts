@@ -13,10 +13,12 @@
 import {
   Customer,
   Decider,
+  Erasure,
   EventLog,
   ExpectedVersion,
   LifecycleError,
   LifecycleEvent,
+  type CustomerId,
   type EventId,
   type RecordedEvent,
 } from '@lifeline/core'
@@ -27,11 +29,14 @@ import * as Staging from './Staging.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** A rejected input: its line, why, and the input itself, so it can be found and fixed. */
+/**
+ * A rejected input: its line, why, and the input itself, so it can be found and fixed; without
+ * the input (and with the rule only as reason) when it names an erased customer (`Erased`).
+ */
 export interface Rejection {
   readonly line: number
   readonly reason: string
-  readonly input: unknown
+  readonly input?: unknown
 }
 
 /** The phases of an import, in order. */
@@ -215,6 +220,11 @@ const run = async (
     await fillStored(db, log)
   }
 
+  // Events naming a customer erased after they occurred are refused, and nothing of them is
+  // kept (not even in the rejections); an invalid input naming an erased customer too (its
+  // instant cannot be trusted).
+  if (holdsAny) await refuseErased(db, log)
+
   // 3. Checking: customer by customer, in time order, each against its stored stream.
   const total = (db.prepare('SELECT count(*) AS n FROM staged WHERE verdict = 0').get() as { n: number }).n
   const page = db.prepare(
@@ -303,11 +313,14 @@ const run = async (
   )
   db.exec('CREATE INDEX rejects_by_line ON rejects (line, seq)')
   for (let after = [-Infinity, -1]; ;) {
-    const rows = rejectPage.all(...after) as { line: number; seq: number; reason: string; input: Buffer }[]
+    const rows = rejectPage.all(...after) as { line: number; seq: number; reason: string; input: Buffer | null }[]
     if (rows.length === 0) break
     after = [rows[rows.length - 1]!.line, rows[rows.length - 1]!.seq]
     for (const r of rows) {
-      const rejection = { line: r.line, reason: r.reason, input: Staging.unpack(r.input) }
+      const rejection: Rejection =
+        r.input === null
+          ? { line: r.line, reason: r.reason }
+          : { line: r.line, reason: r.reason, input: Staging.unpack(r.input) }
       rejectedCount++
       if (options.onRejected !== undefined) await options.onRejected(rejection)
       else rejected.push(rejection)
@@ -375,6 +388,69 @@ const run = async (
     report({ phase: 'writing', done: written, total: toWrite })
   }
   return { read, appended, alreadyStored, repeated, rejected, rejectedCount, aborted: false }
+}
+
+/** The customer ids an invalid input may name: its `customerId`, `referredBy` and `referredCustomerId` strings. */
+const idsIn = (input: unknown): string[] => {
+  if (typeof input !== 'object' || input === null) return []
+  const record = input as Record<string, unknown>
+  return ['customerId', 'referredBy', 'referredCustomerId'].flatMap((k) =>
+    typeof record[k] === 'string' ? [record[k]] : [],
+  )
+}
+
+/**
+ * Asks the log, in batches, which of the customers the input names were erased, and refuses the
+ * inputs that name one: an event that occurred before that customer's erasure (`Erased`; a later
+ * one is a new relationship), and an invalid input naming it. Their rejections keep the rule
+ * only, never the input.
+ */
+const refuseErased = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
+  db.exec('CREATE TEMP TABLE named (id TEXT PRIMARY KEY) WITHOUT ROWID')
+  db.exec(`INSERT OR IGNORE INTO named SELECT customer FROM staged`)
+  db.exec(`INSERT OR IGNORE INTO named SELECT json_extract(event, '$.referredBy') FROM staged
+             WHERE json_extract(event, '$.referredBy') IS NOT NULL`)
+  db.exec(`INSERT OR IGNORE INTO named SELECT json_extract(event, '$.referredCustomerId') FROM staged
+             WHERE json_extract(event, '$.referredCustomerId') IS NOT NULL`)
+  const invalid = db.prepare('SELECT rowid AS r, input FROM rejects').all() as { r: number; input: Buffer }[]
+  const namedByInvalid = invalid.map((row) => ({ r: row.r, ids: idsIn(Staging.unpack(row.input)) }))
+  const addNamed = db.prepare('INSERT OR IGNORE INTO named (id) VALUES (?)')
+  for (const row of namedByInvalid) for (const id of row.ids) addNamed.run(id)
+
+  const erasedAt = new Map<string, number>()
+  const page = db.prepare('SELECT id FROM named WHERE id > ? ORDER BY id LIMIT 1000')
+  for (let after = ''; ;) {
+    const ids = (page.all(after) as { id: string }[]).map((r) => r.id)
+    if (ids.length === 0) break
+    after = ids[ids.length - 1]!
+    for (const [id, at] of await orThrow(log.erasedAt(ids as CustomerId[]))) erasedAt.set(id, at)
+  }
+  db.exec('DROP TABLE named')
+  if (erasedAt.size === 0) return
+
+  db.exec('CREATE TEMP TABLE erased (id TEXT PRIMARY KEY) WITHOUT ROWID')
+  const addErased = db.prepare('INSERT INTO erased (id) VALUES (?)')
+  for (const id of erasedAt.keys()) addErased.run(id)
+  const candidates = db
+    .prepare(
+      `SELECT seq, line, event FROM staged WHERE verdict = 0 AND (customer IN (SELECT id FROM erased)
+         OR json_extract(event, '$.referredBy') IN (SELECT id FROM erased)
+         OR json_extract(event, '$.referredCustomerId') IN (SELECT id FROM erased))`,
+    )
+    .all() as { seq: number; line: number; event: string }[]
+  const refuse = db.prepare(`UPDATE staged SET verdict = ${REJECTED} WHERE seq = ?`)
+  const reject = db.prepare('INSERT INTO rejects (line, seq, reason, input) VALUES (?, ?, ?, NULL)')
+  const forget = db.prepare('UPDATE rejects SET reason = ?, input = NULL WHERE rowid = ?')
+  db.transaction(() => {
+    for (const row of candidates) {
+      const event = JSON.parse(row.event) as Given
+      if (Erasure.firstErased([{ events: [event] }], erasedAt) === null) continue
+      refuse.run(row.seq)
+      reject.run(row.line, row.seq, Erasure.REFUSAL)
+    }
+    for (const row of namedByInvalid) if (row.ids.some((id) => erasedAt.has(id))) forget.run(Erasure.REFUSAL, row.r)
+  })()
+  db.exec('DROP TABLE erased')
 }
 
 /**

@@ -1,4 +1,4 @@
-import { InMemoryEventLog, type EventLog } from '@lifeline/core'
+import { Ids, InMemoryEventLog, type EventLog } from '@lifeline/core'
 import { describe, expect, it } from 'vitest'
 import * as CheckpointedReport from './CheckpointedReport.js'
 import * as Importer from './Importer.js'
@@ -84,6 +84,39 @@ describe('CheckpointedReport.report', () => {
     stored.set(name, { position: 3, state: Uint8Array.of(1, 2, 3) })
     const damaged = await CheckpointedReport.report(log)()
     expect(damaged._tag === 'Right' && damaged.right.leads.new).toBe(3)
+  })
+})
+
+describe('the importer and erased customers', () => {
+  const refusal = 'Erased: the event names a customer erased after it occurred; nothing of it is kept'
+  it('refuses the earlier events of an erased customer (and events naming it) by line only, keeps nothing of them, and accepts a later sign-up', async () => {
+    const log = InMemoryEventLog.make()
+    const ann = 'ann@example.org'
+    await Importer.importFrom(log, [optIn(ann, 1), optIn('ben', 2)])
+    const forgot = await log.forget(Ids.customerId(ann))()
+    if (forgot._tag === 'Left' || forgot.right._tag !== 'Forgotten') throw new Error('not forgotten')
+    const later = { ...optIn(ann, 1), occurredAt: new Date(forgot.right.erasedAt + 1).toISOString() }
+    const result = await Importer.importFrom(log, [
+      optIn(ann, 1),
+      { type: 'Referred', customerId: 'ben', occurredAt: '2025-01-03T09:00:00Z', referredCustomerId: ann },
+      { type: 'OptedIn', customerId: ann, occurredAt: 'soon', channel: 'seo' },
+      { type: 'OptedIn', customerId: 'cid', occurredAt: 'soon', channel: 'seo' },
+      later,
+    ])
+    expect(result.appended).toBe(1)
+    expect(result.rejected.map((r) => ({ ...r, reason: r.reason.slice(0, 40) }))).toEqual([
+      { line: 1, reason: refusal.slice(0, 40) },
+      { line: 2, reason: refusal.slice(0, 40) },
+      { line: 3, reason: refusal.slice(0, 40) },
+      {
+        line: 4,
+        reason: expect.stringContaining('occurredAt') as unknown as string,
+        input: expect.anything() as unknown,
+      },
+    ])
+    expect(JSON.stringify(result.rejected.slice(0, 3))).not.toContain('ann')
+    const strict = await Importer.importFrom(log, [optIn(ann, 1)], { strict: true })
+    expect(strict).toMatchObject({ appended: 0, aborted: true, rejected: [{ line: 1, reason: refusal }] })
   })
 })
 

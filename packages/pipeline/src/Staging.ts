@@ -42,7 +42,7 @@ export const open = (cacheMiB = 32): Database => {
       dup_of INTEGER,
       verdict INTEGER NOT NULL DEFAULT 0
     );
-    CREATE TABLE rejects (line INTEGER NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, input BLOB NOT NULL);
+    CREATE TABLE rejects (line INTEGER NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, input BLOB);
     CREATE TABLE stored (id TEXT NOT NULL, customer TEXT NOT NULL, version INTEGER NOT NULL, event TEXT);
   `)
   return db

@@ -12,6 +12,7 @@ export * as Fold from './Fold.js'
 export * as Leads from './Leads.js'
 export * as Ledger from './Ledger.js'
 export * as LedgerCheckpoint from './LedgerCheckpoint.js'
+export * as LedgerErasure from './LedgerErasure.js'
 export * as Money from './Money.js'
 export * as Month from './Month.js'
 /** The runner that keeps a fold current over a log; it lives in core, so adapters need only core. */

@@ -162,6 +162,104 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       END $$;
     `,
   },
+  {
+    // 4, not 3: issue 16 takes 3. The runner applies each version not recorded yet, so the gap is harmless.
+    version: 4,
+    name: 'erasure',
+    sql: `
+      -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes,
+      -- written by the first instance that opens the log; never changed or removed (that would
+      -- silently end the refusal of erased customers).
+      CREATE TABLE $S.lifeline_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BYTEA NOT NULL);
+      CREATE FUNCTION $S.lifeline_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'lifeline % is kept: % is not allowed', TG_TABLE_NAME, TG_OP; END $$;
+      CREATE TRIGGER lifeline_secret_kept BEFORE UPDATE OR DELETE ON $S.lifeline_secret
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_kept();
+      CREATE TRIGGER lifeline_secret_kept_truncate BEFORE TRUNCATE ON $S.lifeline_secret
+        FOR EACH STATEMENT EXECUTE FUNCTION $S.lifeline_kept();
+      -- One row per erased id: its keyed hash (hex) and the latest erasure instant, which only
+      -- moves forward; never removed.
+      CREATE TABLE $S.erasures (key TEXT PRIMARY KEY, erased_at BIGINT NOT NULL);
+      CREATE FUNCTION $S.lifeline_erasures_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW.key = OLD.key AND NEW.erased_at >= OLD.erased_at THEN RETURN NEW; END IF;
+          END IF;
+          RAISE EXCEPTION 'lifeline erasures are kept: % is not allowed (only a later erasure instant)', TG_OP;
+        END $$;
+      CREATE TRIGGER erasures_kept BEFORE UPDATE OR DELETE ON $S.erasures
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_erasures_kept();
+      CREATE TRIGGER erasures_kept_truncate BEFORE TRUNCATE ON $S.erasures
+        FOR EACH STATEMENT EXECUTE FUNCTION $S.lifeline_kept();
+      -- How many erasures the log has seen: a report checks it did not change while it folded.
+      CREATE TABLE $S.lifeline_erasure_generation (id INTEGER PRIMARY KEY CHECK (id = 1), n BIGINT NOT NULL);
+      INSERT INTO $S.lifeline_erasure_generation (id, n) VALUES (1, 0);
+      CREATE FUNCTION $S.lifeline_generation_up() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW.id = 1 AND NEW.n = OLD.n + 1 THEN RETURN NEW; END IF;
+          END IF;
+          RAISE EXCEPTION 'the lifeline erasure generation only counts up';
+        END $$;
+      CREATE TRIGGER lifeline_erasure_generation_up BEFORE UPDATE OR DELETE ON $S.lifeline_erasure_generation
+        FOR EACH ROW EXECUTE FUNCTION $S.lifeline_generation_up();
+      -- Append-only, but for the rewrite of forget, inside its transaction (it sets
+      -- lifeline.erasing), and then only the exact rewrite: the same row with the customer id
+      -- become a pseudonym (and the metadata gone), or a referrer / referred person become one,
+      -- and a new event id. Setting lifeline.erasing by hand admits nothing else.
+      CREATE OR REPLACE FUNCTION $S.lifeline_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' AND current_setting('lifeline.erasing', TRUE) = 'on' THEN
+            IF NEW.global_position = OLD.global_position AND NEW.stream_version = OLD.stream_version
+               AND NEW.type = OLD.type AND NEW.occurred_at = OLD.occurred_at AND NEW.recorded_at = OLD.recorded_at
+               AND ((NEW.stream_id = OLD.stream_id AND NEW.metadata IS NOT DISTINCT FROM OLD.metadata)
+                    OR (NEW.stream_id LIKE 'erased-%' AND NEW.metadata IS NULL))
+               AND (NEW.data - 'referredBy' - 'referredCustomerId') = (OLD.data - 'referredBy' - 'referredCustomerId')
+               AND (NEW.data->>'referredBy' IS NOT DISTINCT FROM OLD.data->>'referredBy'
+                    OR NEW.data->>'referredBy' LIKE 'erased-%')
+               AND (NEW.data->>'referredCustomerId' IS NOT DISTINCT FROM OLD.data->>'referredCustomerId'
+                    OR NEW.data->>'referredCustomerId' LIKE 'erased-%') THEN
+              RETURN NEW;
+            END IF;
+          END IF;
+          RAISE EXCEPTION 'lifeline events are append-only: % is not allowed', TG_OP;
+        END $$;
+      -- The events naming a customer as referrer or referred person, found without a scan.
+      CREATE INDEX events_referred_by ON $S.events ((data->>'referredBy')) WHERE type = 'OptedIn';
+      CREATE INDEX events_referred ON $S.events ((data->>'referredCustomerId')) WHERE type = 'Referred';
+      -- The whole append takes the order lock first, then refuses (LL003) an event naming a
+      -- customer erased after it occurred: each event carries the keyed hashes of the ids it
+      -- names ('keys'); the lock makes an erasure and an append of that customer never interleave.
+      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_batch JSONB;
+        v_index INTEGER := 0;
+        v_erased RECORD;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${7_316_245_001});
+        IF EXISTS (SELECT 1 FROM $S.erasures) THEN
+          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
+            FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
+                 jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
+           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x.ev->'keys') k(key)
+                         JOIN $S.erasures r ON r.key = k.key
+                         WHERE (x.ev->>'occurredAt')::BIGINT < r.erased_at)
+           ORDER BY b.ord, x.ord LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'LL003', MESSAGE = 'lifeline event names an erased customer',
+              DETAIL = json_build_object('batch', v_erased.bi, 'index', v_erased.ei)::TEXT;
+          END IF;
+        END IF;
+        FOR v_batch IN SELECT x FROM jsonb_array_elements(p_batches) x LOOP
+          RETURN QUERY SELECT v_index, r.* FROM $S.lifeline_append(v_batch->>'stream', v_batch->>'expected', v_batch->'events', p_recorded_at) r;
+          v_index := v_index + 1;
+        END LOOP;
+      END $$;
+    `,
+  },
 ]
 
 /** Creates the schema and applies the migrations not applied yet. */

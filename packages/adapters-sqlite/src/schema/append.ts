@@ -1,7 +1,7 @@
 /**
  * Appending: inside one write transaction, check ids and the expected version, then insert.
  */
-import { EventLog, ExpectedVersion, LifecycleEvent, type EventId, type RecordedEvent } from '@lifeline/core'
+import { Erasure, EventLog, ExpectedVersion, LifecycleEvent, type EventId, type RecordedEvent } from '@lifeline/core'
 import type { Database } from '../Driver.js'
 import { dataOf } from './rows.js'
 
@@ -34,7 +34,9 @@ export const statements = (db: Database) => ({
 
 /** Thrown inside the transaction to roll it back with a typed failure. */
 export class Abort extends Error {
-  constructor(readonly failure: EventLog.VersionConflict | EventLog.InvalidEvent | EventLog.IdReused) {
+  constructor(
+    readonly failure: EventLog.VersionConflict | EventLog.InvalidEvent | EventLog.IdReused | EventLog.Erased,
+  ) {
     super(failure._tag)
   }
 }
@@ -75,6 +77,7 @@ export const appendBatches = (
   s: ReturnType<typeof statements>,
   batches: readonly EventLog.StreamBatch[],
   recordedAt: number,
+  erasedAt: (ids: readonly string[]) => ReadonlyMap<string, number>,
 ): EventLog.AppendResult[] => {
   const results: EventLog.AppendResult[] = []
   // The streams' versions, read in bulk (a query per 500 streams, not per stream), then kept
@@ -90,6 +93,10 @@ export const appendBatches = (
     const invalid = EventLog.validateBatch(batch)
     if (invalid !== null) throw new Abort(invalid)
   }
+  // An event naming a customer erased after it occurred (read inside this transaction, so an
+  // erasure committed by another process is seen).
+  const erased = Erasure.firstErased(batches, erasedAt(Erasure.idsNamed(batches)))
+  if (erased !== null) throw new Abort({ _tag: 'Erased', ...erased })
   // An id carried by two different events of this append; stored ids are checked as they come.
   const reused = EventLog.reusedWithin(batches)
   if (reused !== null) throw new Abort(reused)

@@ -6,11 +6,12 @@
  * ```
  */
 import { describe, expect, it } from 'vitest'
+import type * as Erasure from '../Erasure.js'
 import * as EventLog from '../EventLog.js'
 import * as ExpectedVersion from '../ExpectedVersion.js'
 import * as Ids from '../Ids.js'
 import type { RecordedEvent } from '../RecordedEvent.js'
-import { cid, optedIn, purchased } from './fixtures.js'
+import { cid, optedIn, purchased, referred } from './fixtures.js'
 
 /** A fresh, empty log for one test, and how to release it. */
 export interface ContractSubject {
@@ -455,6 +456,164 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
         withLog(async (log) => {
           await seed(log)
           expect(await right(log.readStream(cid('nobody')))).toEqual([])
+        }),
+      )
+    })
+
+    describe('erasure', () => {
+      const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      const PSEUDONYM = /^erased-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+      // Alice (with metadata) is referred by bob and refers carol; dan never names her.
+      const aliceJoinsVia = {
+        ...optedIn('alice', '2025-01-01T09:00:00Z', { channel: 'referral', campaign: 'spring', referredBy: 'bob' }),
+        metadata: { email: 'alice@example.org', source: 'crm-7' },
+      }
+      const aliceBuysBooks = {
+        ...purchased('alice', '2025-01-05T10:00:00Z', 'A-1', 4_900),
+        metadata: { ip: '10.1.2.3' },
+      }
+      const bobJoinsFirst = optedIn('bob', '2024-12-01T09:00:00Z')
+      const bobRefersAlice = referred('bob', '2024-12-20T09:00:00Z', 'alice')
+      const carolJoins = optedIn('carol', '2025-01-10T09:00:00Z', { referredBy: 'alice' })
+      const danJoins = optedIn('dan', '2025-01-11T09:00:00Z', { channel: 'seo' })
+      const seedErasure = async (log: EventLog.EventLog): Promise<RecordedEvent[]> => {
+        await right(log.append({ streamId: B, events: [bobJoinsFirst, bobRefersAlice] }))
+        await right(log.append({ streamId: A, events: [aliceJoinsVia, aliceBuysBooks] }))
+        await right(log.append({ streamId: cid('carol'), events: [carolJoins] }))
+        await right(log.append({ streamId: cid('dan'), events: [danJoins] }))
+        return collect(EventLog.readAll(log))
+      }
+      const forgotten = (result: Erasure.ForgetResult): Erasure.Forgotten => {
+        if (result._tag !== 'Forgotten') throw new Error(`expected Forgotten, got ${JSON.stringify(result)}`)
+        return result
+      }
+
+      it(
+        'Given a customer with events and references, when forgotten, then a pseudonym replaces the id everywhere, metadata goes, ids are new, and everything else stays',
+        withLog(async (log) => {
+          const before = await seedErasure(log)
+          const result = forgotten(await right(log.forget(A)))
+          expect(result.pseudonym).toMatch(PSEUDONYM)
+          // Alice's own 2 events; bob's Referred and carol's OptedIn name her.
+          expect(result).toMatchObject({ eventsRewritten: 2, referencesRewritten: 2 })
+          const after = await collect(EventLog.readAll(log))
+          const p = result.pseudonym
+          // Positions, versions, types, instants and the business's fields stay; only the id,
+          // the metadata and the event ids of the 4 rewritten events change.
+          // Events 2 to 5 (bob's referral, alice's two, carol's opt-in) are rewritten: the id
+          // becomes the pseudonym, alice's metadata goes, and each gets a new random event id.
+          const withoutId = (e: RecordedEvent): Omit<RecordedEvent, 'eventId'> => {
+            const { eventId: _id, ...rest } = e
+            return rest
+          }
+          const [bobRefers, aliceJoined, aliceBought, carolJoined] = before.slice(1, 5).map(withoutId)
+          const { metadata: _m1, ...aliceJoinedBare } = aliceJoined!
+          const { metadata: _m2, ...aliceBoughtBare } = aliceBought!
+          expect(after.slice(1, 5).map(withoutId)).toEqual([
+            { ...bobRefers, referredCustomerId: p },
+            { ...aliceJoinedBare, customerId: p },
+            { ...aliceBoughtBare, customerId: p },
+            { ...carolJoined, referredBy: p },
+          ])
+          for (let i = 1; i < 5; i++) {
+            expect(after[i]!.eventId).toMatch(UUID_V4)
+            expect(after[i]!.eventId).not.toBe(before[i]!.eventId)
+          }
+          // Bob's opt-in and dan's are untouched, ids included.
+          expect(after[0]).toEqual(before[0])
+          expect(after[5]).toEqual(before[5])
+          expect(await right(log.readStream(A))).toEqual([])
+          expect((await right(log.readStream(p))).map((e) => [e.type, e.streamVersion])).toEqual([
+            ['OptedIn', 1],
+            ['Purchased', 2],
+          ])
+          const text = JSON.stringify(after)
+          for (const trace of ['"alice"', 'alice@example.org', 'crm-7', '10.1.2.3']) expect(text).not.toContain(trace)
+          expect(await right(log.readByIds([before[2]!.eventId, before[3]!.eventId]))).toEqual([])
+        }),
+      )
+
+      it(
+        'Given an erased customer, when forgotten again, then it is AlreadyErased; an unknown one is Unknown; nothing changes',
+        withLog(async (log) => {
+          await seedErasure(log)
+          const first = forgotten(await right(log.forget(A)))
+          const stored = await collect(EventLog.readAll(log))
+          expect(await right(log.forget(A))).toEqual({ _tag: 'AlreadyErased', erasedAt: first.erasedAt })
+          expect(await right(log.forget(cid('nobody')))).toEqual({ _tag: 'Unknown' })
+          expect(await collect(EventLog.readAll(log))).toEqual(stored)
+        }),
+      )
+
+      it(
+        'Given an erased customer, when its earlier events are appended again, then they are Erased and nothing is appended; a later event is a new relationship',
+        withLog(async (log) => {
+          await seedErasure(log)
+          const result = forgotten(await right(log.forget(A)))
+          const head = await right(log.headPosition())
+          expect(await left(log.append({ streamId: A, events: [aliceJoinsVia, aliceBuysBooks] }))).toEqual({
+            _tag: 'Erased',
+            batch: 0,
+            index: 0,
+          })
+          // An event of another customer naming her, from before the erasure, is refused too.
+          expect(
+            await left(
+              log.appendMany([
+                { streamId: cid('dan'), events: [purchased('dan', '2025-02-01T00:00:00Z', 'D-1', 100)] },
+                { streamId: cid('erin'), events: [optedIn('erin', '2025-01-12T00:00:00Z', { referredBy: 'alice' })] },
+              ]),
+            ),
+          ).toEqual({ _tag: 'Erased', batch: 1, index: 0 })
+          expect(await right(log.headPosition())).toBe(head)
+          expect(EventLog.formatError({ _tag: 'Erased', batch: 1, index: 0 })).not.toContain('alice')
+          const erasedAt = await right(log.erasedAt([A, B, cid('nobody')]))
+          expect([...erasedAt]).toEqual([[A, result.erasedAt]])
+          // After the erasure instant: a new relationship under the same id, accepted.
+          const later = optedIn('alice', new Date(result.erasedAt + 1).toISOString())
+          const appended = await right(log.append({ streamId: A, events: [later] }))
+          expect(appended.appended.map((e) => [e.customerId, e.streamVersion])).toEqual([['alice', 1]])
+        }),
+      )
+
+      it(
+        'Given several customers, when forgotten in one call, then each is erased (references between them too) and the unknown one is Unknown',
+        withLog(async (log) => {
+          await seedErasure(log)
+          const results = await right(log.forgetMany([A, cid('nobody'), B]))
+          expect(results.map((r) => r._tag)).toEqual(['Forgotten', 'Unknown', 'Forgotten'])
+          const alice = forgotten(results[0]!)
+          const bob = forgotten(results[2]!)
+          // Alice: her 2 events, bob's referral and carol's opt-in; then bob: his 2 events and
+          // alice's opt-in, which names him as her referrer.
+          expect([alice.eventsRewritten, alice.referencesRewritten]).toEqual([2, 2])
+          expect([bob.eventsRewritten, bob.referencesRewritten]).toEqual([2, 1])
+          const after = await collect(EventLog.readAll(log))
+          expect(after.map((e) => e.customerId)).toEqual([
+            bob.pseudonym,
+            bob.pseudonym,
+            alice.pseudonym,
+            alice.pseudonym,
+            'carol',
+            'dan',
+          ])
+          expect(after[1]).toMatchObject({ type: 'Referred', referredCustomerId: alice.pseudonym })
+          expect(after[2]).toMatchObject({ type: 'OptedIn', referredBy: bob.pseudonym })
+          expect(after[4]).toMatchObject({ type: 'OptedIn', referredBy: alice.pseudonym })
+        }),
+      )
+
+      it(
+        'Given a customer erased, then a new relationship, when forgotten again, then the new events are erased too',
+        withLog(async (log) => {
+          await seedErasure(log)
+          const first = forgotten(await right(log.forget(A)))
+          const later = optedIn('alice', new Date(first.erasedAt + 1).toISOString())
+          await right(log.append({ streamId: A, events: [later] }))
+          const second = forgotten(await right(log.forget(A)))
+          expect(second).toMatchObject({ eventsRewritten: 1, referencesRewritten: 0 })
+          expect(second.pseudonym).not.toBe(first.pseudonym)
+          expect(JSON.stringify(await collect(EventLog.readAll(log)))).not.toContain('"alice"')
         }),
       )
     })

@@ -2,6 +2,8 @@
  * fast-check arbitraries of well-formed lifecycle events, for property tests.
  */
 import * as fc from 'fast-check'
+import * as Customer from '../Customer.js'
+import * as Decider from '../Decider.js'
 import { customerId, type CustomerId } from '../Ids.js'
 import { SCORE_RANGE, SURVEYS, TOUCHES, type LifecycleEvent } from '../LifecycleEvent.js'
 import * as Timestamp from '../Timestamp.js'
@@ -119,4 +121,73 @@ export const event = (customers: fc.Arbitrary<CustomerId> = customer()): fc.Arbi
       .tuple(base, extras, optional('reason', fc.constantFrom('cancelled', 'inactive')))
       .map(([b, x, reason]): LifecycleEvent => ({ type: 'Churned', ...b, ...x, ...reason })),
   )
+}
+
+/** Keeps what the lifecycle rules accept of one customer's events, in time order. */
+const accepted = (events: readonly LifecycleEvent[]): LifecycleEvent[] => {
+  let state = Customer.initial
+  const out: LifecycleEvent[] = []
+  for (const e of [...events].sort((a, b) => a.occurredAt - b.occurredAt)) {
+    if (Decider.check(e, state) === null) {
+      out.push(e)
+      state = Customer.evolve(state, e)
+    }
+  }
+  return out
+}
+
+/** Options of `histories`. */
+export interface HistoryOptions {
+  /** The id of the `i`-th customer. */
+  readonly idOf: (i: number) => string
+  /** The metadata value of the `j`-th generated event of the `i`-th customer (when it has metadata). */
+  readonly metaOf: (i: number, j: number) => string
+  /** Default 6. */
+  readonly maxCustomers?: number
+  /** Events generated per customer before the rules keep the valid ones; default 20. */
+  readonly maxEvents?: number
+}
+
+/**
+ * Valid histories (every event type, accepted by the lifecycle rules), one time-ordered list per
+ * customer `idOf(i)`: referrals and `referredBy` name other customers of the history, and each
+ * metadata value is `metaOf(i, j)`, so that a test can look for it afterwards (erasure tests).
+ */
+export const histories = (options: HistoryOptions): fc.Arbitrary<LifecycleEvent[][]> =>
+  fc
+    .array(fc.array(event(fc.constant(customerId('x'))), { maxLength: options.maxEvents ?? 20 }), {
+      minLength: 1,
+      maxLength: options.maxCustomers ?? 6,
+    })
+    .map((perCustomer) =>
+      perCustomer.map((events, i) => {
+        const n = perCustomer.length
+        const id = customerId(options.idOf(i))
+        return accepted(
+          events.map((e, j): LifecycleEvent => {
+            const { eventId: _id, metadata, ...rest } = e
+            const base = {
+              ...rest,
+              customerId: id,
+              ...(metadata === undefined ? {} : { metadata: { note: options.metaOf(i, j) } }),
+            } as LifecycleEvent
+            if (base.type === 'Referred') return { ...base, referredCustomerId: customerId(options.idOf((i + 1) % n)) }
+            if (base.type === 'OptedIn' && base.referredBy !== undefined)
+              return { ...base, referredBy: customerId(options.idOf((i + 2) % n)) }
+            return base
+          }),
+        ).filter((e) => !(e.type === 'Referred' && e.referredCustomerId === id))
+      }),
+    )
+
+/** Merges per-customer lists into one, keeping each customer's order; `picks` decide the interleaving. */
+export const interleave = <A>(lists: readonly (readonly A[])[], picks: readonly number[]): A[] => {
+  const cursors = lists.map(() => 0)
+  const out: A[] = []
+  for (let p = 0; ; p++) {
+    const open = lists.map((_, i) => i).filter((i) => cursors[i]! < lists[i]!.length)
+    if (open.length === 0) return out
+    const i = open[(picks[p % Math.max(1, picks.length)] ?? 0) % open.length]!
+    out.push(lists[i]![cursors[i]!++]!)
+  }
 }
