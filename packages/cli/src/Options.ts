@@ -90,7 +90,7 @@ export const reportOptions = (values: {
   }
   const inactivity = values['inactivity-days']
   const window = values['conversion-window-days']
-  return {
+  return checked({
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
     ...(inactivity === undefined ? {} : { inactivityDays: days('inactivity-days', inactivity) }),
@@ -103,7 +103,7 @@ export const reportOptions = (values: {
       ? {}
       : { regularWindowDays: days('regular-window-days', values['regular-window-days']) }),
     ...(values.scoring === undefined ? {} : { scoring: scoringFile(values.scoring) }),
-  }
+  })
 }
 
 /** Checks options a library caller could also pass (a last guard: the flags are checked above). */

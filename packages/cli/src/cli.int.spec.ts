@@ -160,6 +160,9 @@ describe('lifeline report --events', () => {
     expect((await run(['report', '--events', 'x', '--regular-purchases', '0'])).stderr).toBe(
       'lifeline report: --regular-purchases: "0" is not a whole number >= 1\n',
     )
+    expect((await run(['report', '--events', 'x', '--regular-purchases', '101'])).stderr).toBe(
+      'lifeline report: report option regularPurchases: 101 is not a whole number from 1 to 100\n',
+    )
     expect((await run(['report', '--events', 'x', '--new-days=-3'])).stderr).toBe(
       'lifeline report: --new-days: "-3" is not a number of days >= 0\n',
     )

@@ -33,7 +33,8 @@ Options:
                                  earliest event)
   --tier T,...                   only these tiers: prospect, new, invested, regular, lapsed, none
   --stage S,...                  only these stages: lead, customer, repeat, advocate, churned
-  --sales-ready                  only the leads that became sales-ready (not after buying)
+  --sales-ready                  only the period's sales-ready leads (those leads.salesReady
+                                 counts: new leads since --from, ready before buying)
   --clv                          add P(alive), expected purchases (52 weeks) and CLV, from the
                                  BG/NBD and Gamma-Gamma fit of lifeline clv (its defaults)
   --at-risk P                    the invested and regular customers whose P(alive) is below P,

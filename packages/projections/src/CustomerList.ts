@@ -12,6 +12,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import * as Clv from './clv/Clv.js'
 import type * as PurchaseHistory from './clv/PurchaseHistory.js'
 import * as Rfm from './clv/Rfm.js'
+import * as Leads from './Leads.js'
 import * as Ledger from './Ledger.js'
 import { sorted, type PerCurrency } from './Money.js'
 import * as Tiers from './Tiers.js'
@@ -77,8 +78,9 @@ export interface Query {
   /** Only customers in one of these stages at `to`. */
   readonly stages?: readonly Stage[]
   /**
-   * Only the customers who were (true) or were not (false) sales-ready as leads: a `salesReadyAt`
-   * before `to`, and not after their first purchase (the rule of SR, for every customer).
+   * Only the customers who are (true) or are not (false) in SR, the sales-ready leads of the
+   * period that `leads.salesReady` counts (new leads of [from, to), sales-ready before `to`, not
+   * after converting; `conversionWindowDays` applies).
    */
   readonly salesReady?: boolean
   /** Any other condition on a row (a ledger row number). */
@@ -111,7 +113,7 @@ export interface Rows {
   readonly stage: (r: number) => Stage
   /** Its tier at `to`. */
   readonly tier: (r: number) => Tiers.Tier
-  /** Whether it was sales-ready as a lead (a `salesReadyAt`, not after its first purchase). */
+  /** Whether it is in SR, the sales-ready leads `leads.salesReady` counts (`Leads.salesReadyReader`). */
   readonly salesReady: (r: number) => boolean
   /** Its lead score at `to`, or null. */
   readonly score: (r: number) => number | null
@@ -146,10 +148,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
     }
     return 'lead'
   }
-  const salesReady = (r: number): boolean => {
-    const at = n.salesReadyAt[r]!
-    return !Number.isNaN(at) && !(n.firstPurchaseAt[r]! < at)
-  }
+  const salesReady = Leads.salesReadyReader(state)
   const score = (r: number): number | null => Ledger.scoreAt(state, r, to)
   const row = (r: number): Row => {
     const revenue = Ledger.revenueOf(c, r)

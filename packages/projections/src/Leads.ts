@@ -154,6 +154,23 @@ const median = (values: readonly number[]): number | null => {
 const isSalesReady = (salesReadyAt: number, converted: boolean, firstPurchase: number): boolean =>
   !Number.isNaN(salesReadyAt) && (!converted || salesReadyAt <= firstPurchase)
 
+/**
+ * Reads whether a row is in SR, the sales-ready leads of METRICS.md: a new lead of the period
+ * (in L), sales-ready before `to`, and, when it converted (with `conversionWindowDays`), not
+ * after its first purchase. The customer list's `salesReady` filter is this, so that it lists
+ * exactly the leads `leads.salesReady` counts.
+ */
+export const salesReadyReader = (state: Ledger.State): ((r: number) => boolean) => {
+  const { flags } = state.customers.integers
+  const { optInAt, firstPurchaseAt, salesReadyAt } = state.customers.numbers
+  const window = windowMs(state)
+  return (r) => {
+    if ((flags[r]! & Ledger.NEW_LEAD) === 0) return false
+    const first = firstPurchaseAt[r]!
+    return isSalesReady(salesReadyAt[r]!, converts(optInAt[r]!, first, window), first)
+  }
+}
+
 /** A group's counts while summing, by dictionary index; revenue by currency index. */
 interface Counts {
   leads: number

@@ -57,6 +57,12 @@ export interface TierSettings {
   readonly regularWindowDays: number
 }
 
+/**
+ * The largest `regularPurchases`: the ledger keeps that many purchase instants per customer (a
+ * column each), so it is bounded.
+ */
+export const MAX_REGULAR_PURCHASES = 100
+
 /** The tier defaults of METRICS.md. */
 export const TIER_DEFAULTS: TierSettings = { newDays: 90, regularPurchases: 3, regularWindowDays: 365 }
 
@@ -132,7 +138,7 @@ export const scoringSettings = (options: Options): Scoring.Settings => resolved(
 
 /**
  * Checks a report's options: instants and day counts finite (days >= 0), `to` after `from`,
- * `regularPurchases` a whole number >= 1, the scoring options as `Scoring.decode` checks them.
+ * `regularPurchases` a whole number from 1 to `MAX_REGULAR_PURCHASES`, the scoring options as `Scoring.decode` checks them.
  * The options back, or the first one that is wrong, named with its value.
  */
 export const validate = (options: Options): E.Either<Scoring.InvalidOption, Options> => {
@@ -152,8 +158,8 @@ export const validate = (options: Options): E.Either<Scoring.InvalidOption, Opti
     }
   }
   const k = options.regularPurchases
-  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) {
-    return E.left(Scoring.invalid('regularPurchases', k, 'not a whole number >= 1'))
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1 && k <= MAX_REGULAR_PURCHASES)) {
+    return E.left(Scoring.invalid('regularPurchases', k, `not a whole number from 1 to ${MAX_REGULAR_PURCHASES}`))
   }
   if (options.scoring !== undefined) {
     const scoring = Scoring.decode(options.scoring)

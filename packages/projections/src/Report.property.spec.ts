@@ -9,6 +9,7 @@ import * as LedgerCheckpoint from './LedgerCheckpoint.js'
 import * as Report from './Report.js'
 import * as Revenue from './Revenue.js'
 import * as Satisfaction from './Satisfaction.js'
+import * as Scoring from './Scoring.js'
 import * as Tiers from './Tiers.js'
 
 type Event = LifecycleEvent.LifecycleEvent
@@ -189,6 +190,40 @@ describe('report properties', () => {
             events[0]!.customerId,
             Customer.stageName(Customer.fromEvents(before)),
           ])
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it("scores and salesReadyAt are the contract's formula, summed term by term", () => {
+    fc.assert(
+      fc.property(histories, picks, options, (lists, p, opts) => {
+        const state = Fold.run(Ledger.fold(opts), interleave(lists, p))
+        const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
+        const s = Ledger.scoringSettings(state.options)
+        for (const events of lists) {
+          const before = events.filter((e) => e.occurredAt < to)
+          const optIn = before.find((e) => e.type === 'OptedIn')
+          if (optIn === undefined) continue
+          const r = Ledger.rowOf(state.customers, optIn.customerId)
+          if (optIn === undefined || optIn.type !== 'OptedIn' || r === undefined) continue
+          // score(c, t) = fit + sum of touchPoints * 0.5 ^ ((t - n) / halfLifeDays), n in [optIn, t].
+          const score = (t: number) =>
+            Scoring.fit(s, optIn.channel) +
+            before.reduce(
+              (sum, e) =>
+                e.type === 'Nurtured' && e.occurredAt >= optIn.occurredAt && e.occurredAt <= t
+                  ? sum + s.touchPoints[e.touch] * 0.5 ** ((t - e.occurredAt) / (s.halfLifeDays * 86_400_000))
+                  : sum,
+              0,
+            )
+          if (Number.isFinite(to)) expect(Ledger.scoreAt(state, r, to)).toBeCloseTo(score(to), 9)
+          const candidates = [optIn, ...before.filter((e) => e.type === 'Nurtured')].map((e) => e.occurredAt)
+          const first = candidates.find((t) => score(t) >= s.threshold - 1e-9)
+          // (A score within a rounding error of the threshold may fall either way.)
+          if (candidates.some((t) => Math.abs(score(t) - s.threshold) < 1e-6)) continue
+          expect(Ledger.orNull(state.customers.numbers.salesReadyAt[r]!)).toBe(first ?? null)
         }
       }),
       { numRuns: 300 },

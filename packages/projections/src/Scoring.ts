@@ -91,8 +91,8 @@ const finite = (option: string, value: unknown): E.Either<InvalidOption, number>
 
 /**
  * Checks scoring options read from JSON (a `--scoring` file, a request): an object with only
- * the options of METRICS.md, every points value a finite number, every touch a known one,
- * `halfLifeDays` a number above 0. The options back, typed, or the first thing wrong.
+ * the options of METRICS.md, every points value a finite number (a touch's at least 0; a
+ * channel's may be negative), every touch a known one, `halfLifeDays` a number above 0. The options back, typed, or the first thing wrong.
  */
 export const decode = (input: unknown, path = 'scoring'): E.Either<InvalidOption, Options> => {
   if (!isRecord(input)) return E.left(invalid(path, input, 'not an object'))
@@ -132,6 +132,9 @@ export const decode = (input: unknown, path = 'scoring'): E.Either<InvalidOption
       }
       const n = finite(`${path}.touchPoints.${touch}`, value)
       if (E.isLeft(n)) return n
+      // A touch adds points: with a negative one, the score at an instant would depend on the
+      // order of that instant's touches (METRICS.md scores an instant with all of them).
+      if (n.right < 0) return E.left(invalid(`${path}.touchPoints.${touch}`, n.right, 'not a number of points >= 0'))
       points[touch as Touch] = n.right
     }
     out.touchPoints = points

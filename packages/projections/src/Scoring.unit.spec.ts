@@ -106,6 +106,52 @@ describe('lead scoring (period [2025-01-01, 2025-05-31), half-life 30 days, thre
   })
 })
 
+describe('lead scoring over time (defaults: fit 10, threshold 40, half-life 30 days)', () => {
+  const to = at('2025-05-31T00:00:00Z')
+  const readyAt = (state: Ledger.State, id: string) =>
+    Ledger.orNull(state.customers.numbers.salesReadyAt[Ledger.rowOf(state.customers, cid(id))!]!)
+  const score = (state: Ledger.State, id: string) => Ledger.scoreAt(state, Ledger.rowOf(state.customers, cid(id))!, to)
+
+  it('a lead that reached the threshold stays sales-ready after its score decays below it', () => {
+    const state = Fold.run(Ledger.fold({ from: at('2025-01-01T00:00:00Z'), to }), [
+      optedIn('e', '2025-01-01T00:00:00Z', { channel: 'seo' }),
+      touch('e', '2025-01-01T00:00:00Z', 'event'),
+      touch('e', '2025-01-01T00:00:00Z', 'event'),
+    ])
+    expect(readyAt(state, 'e')).toBe(at('2025-01-01T00:00:00Z'))
+    // 150 days later, five half-lives: 10 + 30 / 32.
+    expect(score(state, 'e')).toBeCloseTo(10 + 30 / 32, 12)
+    expect(Report.fromLedger(state).leads.salesReady).toBe(1)
+  })
+
+  it("keeps the first opt-in's fit and every touch through a churn and a new opt-in", () => {
+    const state = Fold.run(Ledger.fold({ to, scoring: { channelPoints: { webinar: 17.5 } } }), [
+      // 17.5 + 15 = 32.5 on 1 January; churns; opts in again through seo (fit 10 if it restarted).
+      optedIn('f', '2025-01-01T00:00:00Z', { channel: 'webinar' }),
+      touch('f', '2025-01-01T00:00:00Z', 'call'),
+      { type: 'Churned', customerId: cid('f'), occurredAt: at('2025-01-10T00:00:00Z') },
+      optedIn('f', '2025-01-31T00:00:00Z', { channel: 'seo' }),
+      // 30 days after the first call: 17.5 + 7.5 + 15 = 40.
+      touch('f', '2025-01-31T00:00:00Z', 'call'),
+    ])
+    expect(readyAt(state, 'f')).toBe(at('2025-01-31T00:00:00Z'))
+    expect(score(state, 'f')).toBeCloseTo(17.5 + 22.5 / 16, 12)
+  })
+
+  it('scores an instant with all of its touches', () => {
+    // Threshold 33: email 5, sms 3 and call 15 at one instant: 10 + 23 = 33, at that instant.
+    const state = Fold.run(Ledger.fold({ to, scoring: { threshold: 33 } }), [
+      optedIn('g', '2025-01-01T00:00:00Z', { channel: 'seo' }),
+      touch('g', '2025-01-15T00:00:00Z', 'email'),
+      touch('g', '2025-01-15T00:00:00Z', 'sms'),
+      touch('g', '2025-01-15T00:00:00Z', 'call'),
+    ])
+    expect(readyAt(state, 'g')).toBe(at('2025-01-15T00:00:00Z'))
+    // 136 days later: 10 + 23 * 0.5 ^ (136 / 30).
+    expect(score(state, 'g')).toBeCloseTo(10 + 23 * 0.5 ** (136 / 30), 12)
+  })
+})
+
 describe('scoring options', () => {
   it('decodes a valid file and fills in the defaults', () => {
     const decoded = Scoring.decode({ threshold: 30, touchPoints: { sms: 1 } })
@@ -119,6 +165,7 @@ describe('scoring options', () => {
   it.each([
     [{ threshold: 'high' }, 'scoring.threshold: "high" is not a number'],
     [{ touchPoints: { tweet: 3 } }, 'scoring.touchPoints.tweet: 3 is not a touch'],
+    [{ touchPoints: { sms: -30 } }, 'scoring.touchPoints.sms: -30 is not a number of points >= 0'],
     [{ halfLifeDays: -5 }, 'scoring.halfLifeDays: -5 is not a number of days > 0'],
     [{ halfLifeDays: 0 }, 'scoring.halfLifeDays: 0 is not a number of days > 0'],
     [{ channelPoints: { seo: null } }, 'scoring.channelPoints.seo: null is not a number'],

@@ -153,7 +153,7 @@ describe('client tier options', () => {
   it('rejects options that are not valid, naming the option and its value', () => {
     expect(() => report(events, { newDays: -1 })).toThrow('report option newDays: -1 is not a number of days >= 0')
     expect(() => report(events, { regularPurchases: 2.5 })).toThrow(
-      'report option regularPurchases: 2.5 is not a whole number >= 1',
+      'report option regularPurchases: 2.5 is not a whole number from 1 to 100',
     )
     expect(() => report(events, { regularWindowDays: Number.NaN })).toThrow(
       'report option regularWindowDays: NaN is not a number of days >= 0',
