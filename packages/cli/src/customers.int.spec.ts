@@ -182,8 +182,13 @@ describe('lifeline customers --clv and --at-risk (a generated year of 300 custom
   const asOf = ['--to', '2026-01-01']
 
   it('lists the invested and regular customers whose P(alive) is below P, by CLV, as lifeline clv predicts', async () => {
-    const clv = JSON.parse((await run(['clv', '--events', generated, ...asOf, '--draws', '0', '--json'])).stdout) as {
-      customers: { customerId: string; pAlive: number; clvCents: number | null }[]
+    const clv = JSON.parse((await run(['clv', '--events', generated, ...asOf, '--json'])).stdout) as {
+      customers: {
+        customerId: string
+        pAlive: number
+        clvCents: number | null
+        intervals?: { pAlive: { lower: number; upper: number }; clvCents: { lower: number; upper: number } | null }
+      }[]
     }
     const all = jsonl((await run(['customers', '--events', generated, ...asOf, '--format', 'jsonl', '--clv'])).stdout)
     const risky = jsonl(
@@ -198,7 +203,15 @@ describe('lifeline customers --clv and --at-risk (a generated year of 300 custom
         p?.pAlive ?? null,
         p?.clvCents ?? null,
       ])
+      // And their 90% intervals: the same seeded draws as lifeline clv's defaults.
+      expect([row['pAliveLower'], row['pAliveUpper'], row['clvCentsLower'], row['clvCentsUpper']]).toEqual([
+        p?.intervals?.pAlive.lower ?? null,
+        p?.intervals?.pAlive.upper ?? null,
+        p?.intervals?.clvCents?.lower ?? null,
+        p?.intervals?.clvCents?.upper ?? null,
+      ])
     }
+    expect(all.some((r) => typeof r['pAliveLower'] === 'number')).toBe(true)
     // At risk: exactly the invested and regular ones below 0.5, most valuable first.
     const expected = all
       .filter((r) => (r['tier'] === 'invested' || r['tier'] === 'regular') && (r['pAlive'] as number) < 0.5)

@@ -36,7 +36,8 @@ Options:
   --sales-ready                  only the period's sales-ready leads (those leads.salesReady
                                  counts: new leads since --from, ready before buying)
   --clv                          add P(alive), expected purchases (52 weeks) and CLV, from the
-                                 BG/NBD and Gamma-Gamma fit of lifeline clv (its defaults)
+                                 BG/NBD and Gamma-Gamma fit of lifeline clv (its defaults), each
+                                 with its 90% interval (200 seeded draws of the parameters)
   --at-risk P                    the invested and regular customers whose P(alive) is below P,
                                  most valuable (CLV) first: the clients to check in with
   --sort FIELD[:asc|:desc]       order by a field of the row (names A to Z, numbers and instants
@@ -52,6 +53,19 @@ ${tierHelp.trimEnd()}
 
 const FORMATS = ['table', 'csv', 'jsonl'] as const
 const CLV_FIELDS = ['pAlive', 'expectedPurchases', 'clvCents'] as const
+/** The CSV's CLV columns: the values, the currency and the 90% intervals' bounds. */
+const CLV_COLUMNS = [
+  'pAlive',
+  'pAliveLower',
+  'pAliveUpper',
+  'expectedPurchases',
+  'expectedPurchasesLower',
+  'expectedPurchasesUpper',
+  'clvCents',
+  'clvCentsLower',
+  'clvCentsUpper',
+  'clvCurrency',
+] as const
 /** Fields sorted A to Z by default; every other one largest first. */
 const NAME_FIELDS = new Set(['customerId', 'stage', 'tier', 'channel', 'campaign'])
 
@@ -72,6 +86,12 @@ type Row = CustomerList.Row & {
   readonly expectedPurchases?: number | null
   readonly clvCents?: number | null
   readonly clvCurrency?: string | null
+  readonly pAliveLower?: number | null
+  readonly pAliveUpper?: number | null
+  readonly expectedPurchasesLower?: number | null
+  readonly expectedPurchasesUpper?: number | null
+  readonly clvCentsLower?: number | null
+  readonly clvCentsUpper?: number | null
 }
 
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x)
@@ -198,6 +218,16 @@ export const run = async (args: readonly string[], io: Io): Promise<number> => {
       expectedPurchases: orNull(clv.expectedPurchases[r]!),
       clvCents: orNull(clv.clvCents[r]!),
       clvCurrency: clv.currency[r] ?? null,
+      ...(clv.intervals === null
+        ? {}
+        : {
+            pAliveLower: orNull(clv.intervals.pAlive[0][r]!),
+            pAliveUpper: orNull(clv.intervals.pAlive[1][r]!),
+            expectedPurchasesLower: orNull(clv.intervals.expectedPurchases[0][r]!),
+            expectedPurchasesUpper: orNull(clv.intervals.expectedPurchases[1][r]!),
+            clvCentsLower: orNull(clv.intervals.clvCents[0][r]!),
+            clvCentsUpper: orNull(clv.intervals.clvCents[1][r]!),
+          }),
     }
   }
 
@@ -246,7 +276,7 @@ const renderer = (
       ...currencies.map((c) => `netRevenueCents.${c}`),
       'nps',
       'csat',
-      ...(withClv ? ['pAlive', 'expectedPurchases', 'clvCents', 'clvCurrency'] : []),
+      ...(withClv ? CLV_COLUMNS : []),
     ]
     const csv = (records: unknown[][]): string => stringify(records, { record_delimiter: 'windows' })
     return {
@@ -267,7 +297,7 @@ const renderer = (
             ...currencies.map((c) => row.netRevenueCents[c]),
             row.nps,
             row.csat,
-            ...(withClv ? [row.pAlive, row.expectedPurchases, row.clvCents, row.clvCurrency] : []),
+            ...(withClv ? CLV_COLUMNS.map((c) => row[c]) : []),
           ]),
         ),
     }
@@ -277,6 +307,9 @@ const renderer = (
   for (const id of state.customers.ids) if (id.length > idWidth) idWidth = Math.min(30, id.length)
   const date = (iso: string | null): string => (iso === null ? '—' : iso.slice(0, 10))
   const num = (x: number | null | undefined, digits: number): string => (x == null ? '—' : x.toFixed(digits))
+  const range = (lower: number | null | undefined, upper: number | null | undefined, f: (x: number) => string) =>
+    lower == null || upper == null ? '' : ` [${f(lower)}–${f(upper)}]`
+  const amount = (cents: number, currency: string): string => money(cents, currency).replace(` ${currency}`, '')
   const columns: [string, number, (row: Row) => string][] = [
     ['customer', idWidth, (r) => r.customerId],
     ['stage', 8, (r) => r.stage],
@@ -288,8 +321,14 @@ const renderer = (
     ['last purchase', 13, (r) => date(r.lastPurchaseAt)],
     ...(withClv
       ? ([
-          ['P(alive)', 8, (r) => num(r.pAlive, 3)],
-          ['CLV', 16, (r) => (r.clvCents == null || r.clvCurrency == null ? '—' : money(r.clvCents, r.clvCurrency))],
+          ['P(alive) [90%]', 19, (r) => num(r.pAlive, 3) + range(r.pAliveLower, r.pAliveUpper, (x) => x.toFixed(3))],
+          [
+            'CLV [90%]',
+            34,
+            (r) =>
+              (r.clvCents == null || r.clvCurrency == null ? '—' : money(r.clvCents, r.clvCurrency)) +
+              range(r.clvCentsLower, r.clvCentsUpper, (x) => amount(x, r.clvCurrency ?? '')),
+          ],
         ] as [string, number, (row: Row) => string][])
       : []),
     [

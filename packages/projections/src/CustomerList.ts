@@ -10,6 +10,7 @@
 import { Timestamp } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as Clv from './clv/Clv.js'
+import type * as Intervals from './clv/Intervals.js'
 import type * as PurchaseHistory from './clv/PurchaseHistory.js'
 import * as Rfm from './clv/Rfm.js'
 import * as Leads from './Leads.js'
@@ -103,6 +104,16 @@ export interface ClvColumns {
   readonly clvCents: Float64Array
   /** The currency of the CLV (the customer's first), by row; null when none. */
   readonly currency: (string | null)[]
+  /**
+   * The intervals of each value (`Clv.analyze`'s, from draws of the parameters) at `level`:
+   * lower and upper by row, NaN when unknown; null when the analysis made none.
+   */
+  readonly intervals: {
+    readonly level: number
+    readonly pAlive: readonly [Float64Array, Float64Array]
+    readonly expectedPurchases: readonly [Float64Array, Float64Array]
+    readonly clvCents: readonly [Float64Array, Float64Array]
+  } | null
 }
 
 /** Reads a state's customers by ledger row number (see `rowsOf`). */
@@ -287,6 +298,12 @@ export const clvColumns = (state: Ledger.State, analysis: Clv.Analysis): ClvColu
   const expectedPurchases = new Float64Array(c.size).fill(Number.NaN)
   const clvCents = new Float64Array(c.size).fill(Number.NaN)
   const currency = new Array<string | null>(c.size).fill(null)
+  const withIntervals = analysis.intervals !== null && analysis.intervals.unavailable === null
+  const pair = (): [Float64Array, Float64Array] => [
+    new Float64Array(withIntervals ? c.size : 0).fill(Number.NaN),
+    new Float64Array(withIntervals ? c.size : 0).fill(Number.NaN),
+  ]
+  const bounds = { pAlive: pair(), expectedPurchases: pair(), clvCents: pair() }
   for (const customer of analysis.customers) {
     const r = Ledger.rowOf(c, customer.customerId)
     if (r === undefined) continue
@@ -294,20 +311,45 @@ export const clvColumns = (state: Ledger.State, analysis: Clv.Analysis): ClvColu
     expectedPurchases[r] = customer.expectedPurchases
     clvCents[r] = customer.clvCents ?? Number.NaN
     currency[r] = customer.currency
+    const own = customer.intervals
+    if (withIntervals && own !== undefined) {
+      ;[bounds.pAlive[0][r], bounds.pAlive[1][r]] = [own.pAlive.lower, own.pAlive.upper]
+      ;[bounds.expectedPurchases[0][r], bounds.expectedPurchases[1][r]] = [
+        own.expectedPurchases.lower,
+        own.expectedPurchases.upper,
+      ]
+      if (own.clvCents !== null)
+        [bounds.clvCents[0][r], bounds.clvCents[1][r]] = [own.clvCents.lower, own.clvCents.upper]
+    }
   }
-  return { pAlive, expectedPurchases, clvCents, currency }
+  const intervals = withIntervals ? { level: analysis.intervals!.level, ...bounds } : null
+  return { pAlive, expectedPurchases, clvCents, currency, intervals }
 }
 
-/** The defaults of `lifeline clv`: weeks, BG/NBD, 52 weeks ahead, no discount. */
-export const CLV_DEFAULTS = { unit: 'week', model: 'bgnbd', horizonWeeks: 52, discountRate: 0 } as const
+/**
+ * The defaults of `lifeline clv`: weeks, BG/NBD, 52 weeks ahead, no discount, 90% intervals from
+ * 200 seeded draws of the parameters.
+ */
+export const CLV_DEFAULTS = {
+  unit: 'week',
+  model: 'bgnbd',
+  horizonWeeks: 52,
+  discountRate: 0,
+  intervals: { level: 0.9, draws: 200, seed: 1 },
+} as const
 
 /**
  * Each customer's P(alive), expected purchases and CLV as `lifeline clv` predicts them with its
  * defaults (BG/NBD and Gamma-Gamma by week, 52 weeks ahead, undiscounted), fitted on the
- * purchases of `history` before the state's `to`; an error when there are too few repeat buyers
- * to fit (fewer than 2).
+ * purchases of `history` before the state's `to`, with `intervals` (default: 90% from 200 draws,
+ * seed 1, as `lifeline clv`; null or 0 draws for none); an error when there are too few repeat
+ * buyers to fit (fewer than 2).
  */
-export const predictValue = (state: Ledger.State, history: PurchaseHistory.History): E.Either<string, ClvColumns> => {
+export const predictValue = (
+  state: Ledger.State,
+  history: PurchaseHistory.History,
+  intervals: Intervals.Options | null = CLV_DEFAULTS.intervals,
+): E.Either<string, ClvColumns> => {
   const to = Ledger.period(state).to
   const summary = Rfm.summarize(history, { unit: CLV_DEFAULTS.unit, ...(to === null ? {} : { to }) })
   const repeat = summary.customers.filter((c) => c.frequency > 0).length
@@ -320,6 +362,7 @@ export const predictValue = (state: Ledger.State, history: PurchaseHistory.Histo
     model: CLV_DEFAULTS.model,
     horizon: { n: CLV_DEFAULTS.horizonWeeks, unit: CLV_DEFAULTS.unit },
     discountRate: CLV_DEFAULTS.discountRate,
+    ...(intervals === null || intervals.draws === 0 ? {} : { intervals }),
   })
   return E.right(clvColumns(state, analysis))
 }
