@@ -58,7 +58,7 @@ describe('SQLite log', () => {
     expect(second.db.prepare('SELECT version, name FROM lifeline_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'events, append-only' },
       { version: 2, name: 'projection checkpoints' },
-      { version: 4, name: 'erasure' },
+      { version: 3, name: 'erasure' },
     ])
     second.close()
   })

@@ -163,8 +163,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
     `,
   },
   {
-    // 4, not 3: issue 16 takes 3. The runner applies each version not recorded yet, so the gap is harmless.
-    version: 4,
+    version: 3,
     name: 'erasure',
     sql: `
       -- The per-log secret of the keyed hashes (HMAC-SHA-256) of erased ids: 32 random bytes,
