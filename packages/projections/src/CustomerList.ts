@@ -322,7 +322,7 @@ export const clvColumns = (state: Ledger.State, analysis: Clv.Analysis): ClvColu
         [bounds.clvCents[0][r], bounds.clvCents[1][r]] = [own.clvCents.lower, own.clvCents.upper]
     }
   }
-  const intervals = withIntervals ? { level: analysis.intervals!.level, ...bounds } : null
+  const intervals = withIntervals ? { level: analysis.intervals.level, ...bounds } : null
   return { pAlive, expectedPurchases, clvCents, currency, intervals }
 }
 
