@@ -130,24 +130,7 @@ export const model: CountModel.CountModel = {
     withGradient: (values) => evaluate(patterns, fromValues(values), true),
     customers: patterns.customers,
     ...(options.penalizer === undefined ? {} : { penalizer: options.penalizer }),
-    pairs: [
-      {
-        kind: 'gamma',
-        members: [0, 1],
-        limit: 'lambda',
-        describe: (lambda) =>
-          `every customer buys at the same rate while alive: lambda = ${lambda.toFixed(4)} purchases per ${unit}`,
-      },
-      {
-        kind: 'beta',
-        members: [2, 3],
-        limit: 'p',
-        describe: (p) =>
-          p < 5e-4
-            ? 'no customer drops out: the dropout probability runs off to 0 for everyone'
-            : `dropout is the same for every customer: p = ${p.toFixed(3)} after each repeat purchase`,
-      },
-    ],
+    pairs: [CountModel.purchaseRatePair(unit), CountModel.dropoutPair('repeat purchase')],
     describeDivergence: (name, direction) =>
       name === 'a' && direction === 'zero'
         ? 'a runs off to 0: the data show no sign of customers dropping out'

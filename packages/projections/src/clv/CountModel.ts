@@ -82,6 +82,32 @@ export const fit = (model: CountModel, data: readonly Rfm[], unit: Unit, options
   }
 }
 
+/**
+ * The (r, alpha) gamma mixing of purchase rates shared by the NBD models (parameters 0 and 1):
+ * collapsed, every customer buys at the same rate.
+ */
+export const purchaseRatePair = (unit: Unit): Mle.Pair => ({
+  kind: 'gamma',
+  members: [0, 1],
+  limit: 'lambda',
+  describe: (lambda) =>
+    `every customer buys at the same rate while alive: lambda = ${lambda.toFixed(4)} purchases per ${unit}`,
+})
+
+/**
+ * The (a, b) beta mixing of the dropout probability of BG/NBD and MBG/NBD (parameters 2 and 3),
+ * a chance taken after each purchase `counted` (BG/NBD: each repeat purchase; MBG/NBD: each one).
+ */
+export const dropoutPair = (counted: 'purchase' | 'repeat purchase'): Mle.Pair => ({
+  kind: 'beta',
+  members: [2, 3],
+  limit: 'p',
+  describe: (p) =>
+    p < 5e-4
+      ? 'no customer drops out: the dropout probability runs off to 0 for everyone'
+      : `dropout is the same for every customer: p = ${p.toFixed(3)} after each ${counted}`,
+})
+
 /** The mean time from first purchase to the end of the period: the scale of the time parameters. */
 export const timeScale = (patterns: Patterns): number => {
   let sum = 0

@@ -297,13 +297,7 @@ export const model: CountModel.CountModel = {
       customers: patterns.customers,
       ...(options.penalizer === undefined ? {} : { penalizer: options.penalizer }),
       pairs: [
-        {
-          kind: 'gamma',
-          members: [0, 1],
-          limit: 'lambda',
-          describe: (lambda) =>
-            `every customer buys at the same rate while alive: lambda = ${lambda.toFixed(4)} purchases per ${unit}`,
-        },
+        CountModel.purchaseRatePair(unit),
         {
           kind: 'gamma',
           members: [2, 3],
