@@ -57,14 +57,15 @@ const COLORS = { actual: '#08519c', predicted: '#fd8d3c', oneTime: '#9ecae1', re
 
 /** Customers by P(alive) in `bins` equal-width bins of [0, 1], one-time and repeat buyers apart. */
 export const pAliveBins = (customers: Clv.Analysis['customers'], bins = 10): PAliveBin[] => {
-  const oneTime = new Array<number>(bins).fill(0)
-  const repeat = new Array<number>(bins).fill(0)
-  for (const c of customers) {
-    const i = Math.min(bins - 1, Math.max(0, Math.floor(c.pAlive * bins)))
-    if (c.frequency > 0) repeat[i]!++
-    else oneTime[i]!++
-  }
-  return oneTime.map((n, i) => ({ from: i / bins, to: (i + 1) / bins, oneTime: n, repeat: repeat[i]! }))
+  const oneTime = Clv.pAliveDistribution(
+    customers.filter((c) => c.frequency === 0),
+    bins,
+  )
+  const repeat = Clv.pAliveDistribution(
+    customers.filter((c) => c.frequency > 0),
+    bins,
+  )
+  return oneTime.map((b, i) => ({ from: b.from, to: b.to, oneTime: b.customers, repeat: repeat[i]!.customers }))
 }
 
 const periodWord = (unit: Holdout.Evaluation['unit']): string => (unit === 'day' || unit === 'week' ? 'week' : unit)
