@@ -395,16 +395,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
        ON CONFLICT (key) DO UPDATE SET erased_at = excluded.erased_at`,
       [key, erasedAt],
     )
-    const result: Erasure.Forgotten = {
-      _tag: 'Forgotten',
-      pseudonym: rename.pseudonym,
-      eventsRewritten,
-      referencesRewritten,
-      checkpointsRewritten: 0,
-      checkpointsDropped: 0,
-      erasedAt,
-      oldBytesPending: false,
-    }
+    const result = Erasure.forgotten(rename, eventsRewritten, referencesRewritten, erasedAt)
     return { result, rename }
   }
 

@@ -89,6 +89,26 @@ export const REFUSAL = 'Erased: the event names a customer erased after it occur
 // constructors
 // -------------------------------------------------------------------------------------
 
+/**
+ * One customer's erasure as a log reports it before its checkpoints are seen to: rewritten events
+ * and references, no checkpoint counted yet, old bytes gone.
+ */
+export const forgotten = (
+  rename: Rename,
+  eventsRewritten: number,
+  referencesRewritten: number,
+  erasedAt: Timestamp.Timestamp,
+): Forgotten => ({
+  _tag: 'Forgotten',
+  pseudonym: rename.pseudonym,
+  eventsRewritten,
+  referencesRewritten,
+  checkpointsRewritten: 0,
+  checkpointsDropped: 0,
+  erasedAt,
+  oldBytesPending: false,
+})
+
 /** A fresh pseudonym `erased-<random UUID v4>`. */
 export const pseudonym = (): CustomerId => `erased-${randomUUID()}` as CustomerId
 

@@ -81,16 +81,7 @@ export const make = (options: Options = {}): EventLog.EventLog => {
     }
     const at = clock()
     erasures.set(key, at)
-    return {
-      _tag: 'Forgotten',
-      pseudonym: rename.pseudonym,
-      eventsRewritten,
-      referencesRewritten,
-      checkpointsRewritten: 0,
-      checkpointsDropped: 0,
-      erasedAt: at,
-      oldBytesPending: false,
-    }
+    return Erasure.forgotten(rename, eventsRewritten, referencesRewritten, at)
   }
 
   // Validates and stages every batch first, then commits: all or nothing.

@@ -104,16 +104,7 @@ const forgetOne = (
     erasing.on = false
   }
   s.record.run(key, now)
-  const result: Erasure.Forgotten = {
-    _tag: 'Forgotten',
-    pseudonym: rename.pseudonym,
-    eventsRewritten,
-    referencesRewritten,
-    checkpointsRewritten: 0,
-    checkpointsDropped: 0,
-    erasedAt: now,
-    oldBytesPending: false,
-  }
+  const result = Erasure.forgotten(rename, eventsRewritten, referencesRewritten, now)
   return { result, rename }
 }
 
