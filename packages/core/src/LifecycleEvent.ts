@@ -219,7 +219,9 @@ const isEventType = (u: unknown): u is EventType => typeof u === 'string' && Obj
  */
 export const codec = new t.Type<LifecycleEvent, t.OutputOf<typeof members>, unknown>(
   'LifecycleEvent',
-  members.is,
+  // Only the codec of its own type can accept a value: that one alone is asked.
+  (u): u is LifecycleEvent =>
+    isPlainObject(u) && isEventType(u['type']) && (codecs[u['type']] as t.Type<LifecycleEvent, unknown, unknown>).is(u),
   (u, c) => {
     if (!isPlainObject(u)) return t.failure(u, c, 'is not a JSON object')
     const type = u['type']
