@@ -491,6 +491,14 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         )
         return rows.map(fromRow)
       }),
+    heldIds: (ids) =>
+      attempt(async () => {
+        const { rows } = await pool.query(
+          `SELECT event_id::text AS id FROM ${schema}.events WHERE event_id = ANY($1::uuid[])`,
+          [[...new Set(ids)]],
+        )
+        return new Set(rows.map((row) => row['id'] as EventId))
+      }),
     readPage: (after, limit) =>
       attempt(async () => {
         const { rows } = await pool.query(

@@ -3,7 +3,7 @@
  * by triggers, one write transaction per append (writers from several processes serialize on
  * SQLite's lock, waiting up to the busy timeout), pages read in global order.
  */
-import { EventLog, type CustomerId, type Erasure } from '@lifeline/core'
+import { EventLog, type CustomerId, type Erasure, type EventId } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { loadDriver } from './DriverLoader.js'
@@ -177,6 +177,16 @@ export const open = (db: Database, options: Options = {}): SqliteEventLog => {
           rows.push(...(read.byIds(chunk.length).all(...chunk) as EventRow[]))
         }
         return rows.sort((a, b) => a.global_position - b.global_position).map(fromRow)
+      }),
+    heldIds: (ids) =>
+      attempt(() => {
+        const unique = [...new Set(ids)]
+        const held = new Set<EventId>()
+        for (let i = 0; i < unique.length; i += Read.IDS_PER_QUERY) {
+          const chunk = unique.slice(i, i + Read.IDS_PER_QUERY)
+          for (const row of read.heldIds(chunk.length).all(...chunk) as { id: EventId }[]) held.add(row.id)
+        }
+        return held
       }),
     readPage: (after, limit) =>
       attempt(() => {

@@ -45,7 +45,8 @@ export const progress = (io: Io) => {
       if (p.total === 0) return
       if (io.isTty) return bar(p.phase, p.done, p.total, noun)
       if (p.phase === 'reading' || p.phase === 'ordering') {
-        if (p.done === p.total) io.stderr(`${p.phase}: ${fmt(p.done)} ${noun}, done\n`)
+        if (p.done === p.total)
+          io.stderr(`${p.phase}: ${fmt(p.done)} ${p.done === 1 ? noun.slice(0, -1) : noun}, done\n`)
         return
       }
       const tenth = Math.floor((p.done / p.total) * 10)

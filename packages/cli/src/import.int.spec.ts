@@ -54,11 +54,11 @@ describe('lifeline import', () => {
     expect(await run(['import', file, '--db', db])).toEqual({
       status: 0,
       stdout: '',
-      // Every phase: 3 lines read, ordered, 3 events checked, 3 written (one tenth line each: all
-      // in one page).
+      // Every phase: 3 lines read, ordered (one step: no line gives its own id), 3 events
+      // checked against the (empty) log, 3 through the rules and written (one page).
       stderr: [
         'reading: 3 lines, done',
-        'ordering: 4 steps, done',
+        'ordering: 1 step, done',
         'checking: 3/3 events (100%)',
         'writing: 3/3 events (100%)',
         'imported 3 event(s) from 3 line(s)',
@@ -69,12 +69,13 @@ describe('lifeline import', () => {
     expect(await run(['import', file, '--db', db])).toEqual({
       status: 0,
       stdout: '',
-      stderr: 'reading: 3 lines, done\nordering: 4 steps, done\nimported 0 event(s) from 3 line(s); 3 already stored\n',
+      stderr: 'reading: 3 lines, done\nordering: 1 step, done\nimported 0 event(s) from 3 line(s); 3 already stored\n',
     })
+    // Written customer by customer, each in time order.
     expect(rows(db, 'SELECT stream_id, stream_version, type FROM events ORDER BY global_position')).toEqual([
       { stream_id: 'ada', stream_version: 1, type: 'OptedIn' },
-      { stream_id: 'bob', stream_version: 1, type: 'OptedIn' },
       { stream_id: 'ada', stream_version: 2, type: 'Purchased' },
+      { stream_id: 'bob', stream_version: 1, type: 'OptedIn' },
     ])
     expect(existsSync(`${db}.rejects.jsonl`)).toBe(false)
   })
@@ -287,8 +288,9 @@ describe('lifeline import', () => {
       'line 6: IdReused: OptedIn for customer "bob" at 2025-01-08T09:00:00.000Z: eventId 0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5 already names another event (line 5)',
     ])
     expect(stderr).toContain('imported 2 event(s) from 6 line(s); 1 already stored')
+    // ada's two from the first import, then this one's customer by customer.
     expect(rows(db, 'SELECT stream_id FROM events ORDER BY global_position')).toEqual(
-      ['ada', 'ada', 'dee', 'bob'].map((stream_id) => ({ stream_id })),
+      ['ada', 'ada', 'bob', 'dee'].map((stream_id) => ({ stream_id })),
     )
   })
 
@@ -313,9 +315,10 @@ describe('lifeline import', () => {
     const { status, stderr } = await run(['import', jsonl, '--db', db])
     expect(status).toBe(1)
     expect(stderr).toContain('line 2: not valid UTF-8 (the line is rejected whole: fix the encoding of the file)')
+    // Customer by customer: ana before rené.
     expect(rows(db, 'SELECT stream_id FROM events ORDER BY global_position')).toEqual([
-      { stream_id: 'rené' },
       { stream_id: 'ana' },
+      { stream_id: 'rené' },
     ])
     const rejects = readFileSync(`${db}.rejects.jsonl`, 'utf8').trim().split('\n')
     expect(rejects).toHaveLength(1)

@@ -120,6 +120,11 @@ export interface EventLog {
    * tell, before appending, which incoming events repeat a stored one and which reuse its id.
    */
   readonly readByIds: (ids: readonly EventId[]) => TE.TaskEither<EventLogError, readonly RecordedEvent[]>
+  /**
+   * The ids among `ids` that the log holds (under any stream), without reading their events:
+   * to tell, in bulk and cheaply, which incoming events (an import run again) are stored already.
+   */
+  readonly heldIds: (ids: readonly EventId[]) => TE.TaskEither<EventLogError, ReadonlySet<EventId>>
   /** Up to `limit` events after position `after`, in global order. */
   readonly readPage: (after: GlobalPosition, limit: number) => TE.TaskEither<EventLogError, Page>
   /** The position of the last stored event; 0 for an empty log. */

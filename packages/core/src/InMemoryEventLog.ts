@@ -148,6 +148,7 @@ export const make = (options: Options = {}): EventLog.EventLog => {
       TE.fromIO(() =>
         [...new Set(wanted)].flatMap((id) => ids.get(id) ?? []).sort((a, b) => a.globalPosition - b.globalPosition),
       ),
+    heldIds: (wanted) => TE.fromIO(() => new Set(wanted.filter((id) => ids.has(id)))),
     readPage: (after: GlobalPosition, limit: number) =>
       TE.fromIO(() => {
         const events = all.slice(Math.max(0, after), Math.max(0, after) + limit)

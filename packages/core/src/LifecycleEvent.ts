@@ -219,7 +219,9 @@ const isEventType = (u: unknown): u is EventType => typeof u === 'string' && Obj
  */
 export const codec = new t.Type<LifecycleEvent, t.OutputOf<typeof members>, unknown>(
   'LifecycleEvent',
-  members.is,
+  // Only the codec of its own type can accept a value: that one alone is asked.
+  (u): u is LifecycleEvent =>
+    isPlainObject(u) && isEventType(u['type']) && (codecs[u['type']] as t.Type<LifecycleEvent, unknown, unknown>).is(u),
   (u, c) => {
     if (!isPlainObject(u)) return t.failure(u, c, 'is not a JSON object')
     const type = u['type']
@@ -287,12 +289,17 @@ export const check = (u: unknown): DecodeError.DecodeError | null => {
  */
 export const canonicalContent = (event: LifecycleEvent): string => {
   // A decoded event's fields are already in their wire form, but for the instant (kept in ms).
+  // Each key's `["key",` is written once per type (CANONICAL_PREFIXES), not per event.
   const record = event as unknown as Record<string, unknown>
+  const keys = CANONICAL_KEYS[event.type]
+  const prefixes = CANONICAL_PREFIXES[event.type]
   let out = '['
-  for (const k of CANONICAL_KEYS[event.type]) {
-    const v = record[k]
+  let first = true
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]!]
     if (v === undefined) continue
-    out += `${out.length > 1 ? ',' : ''}[${JSON.stringify(k)},${typeof v === 'number' ? String(v) : JSON.stringify(v)}]`
+    out += `${first ? '' : ','}${prefixes[i]!}${typeof v === 'number' ? String(v) : JSON.stringify(v)}]`
+    first = false
   }
   return `${out}]`
 }
@@ -304,6 +311,11 @@ const CANONICAL_KEYS: { readonly [K in EventType]: readonly string[] } = Object.
     type,
     [...Object.keys(c.required), ...Object.keys(c.optional)].filter((k) => k !== 'eventId' && k !== 'metadata').sort(),
   ]),
+) as unknown as { readonly [K in EventType]: readonly string[] }
+
+// `["key",` for each of CANONICAL_KEYS.
+const CANONICAL_PREFIXES: { readonly [K in EventType]: readonly string[] } = Object.fromEntries(
+  Object.entries(CANONICAL_KEYS).map(([type, keys]) => [type, keys.map((k) => `[${JSON.stringify(k)},`)]),
 ) as unknown as { readonly [K in EventType]: readonly string[] }
 
 /** The fields proper to each type (not type, customerId, occurredAt, eventId, metadata), in declaration order. */

@@ -5,10 +5,14 @@
  * nothing new; an import killed midway is completed exactly by running it again.
  *
  * Memory stays bounded whatever the input's size and order: the inputs are staged on disk (see
- * `Staging`) as they are read; SQLite orders them; the rules then run customer by customer and
- * the writes go in time order, each reading the staging area in pages. What the log already
- * holds is read in bulk: one ordered scan, or (for an input naming few of the log's customers)
- * batched reads of their streams and of the ids the input names.
+ * `Staging`) as they are read; SQLite orders them by customer and time; then one pass runs the
+ * rules customer by customer and appends the accepted events in that order (each customer's
+ * events in time order, customers one after the other: nothing asks for one time order across
+ * customers, and the log's stream index then grows at its end). With `strict`, a first pass runs
+ * the rules alone, so that nothing is written when any input is rejected. What the log already
+ * holds is asked in bulk: which of the input's ids it holds (`heldIds`, a page of ids at a time
+ * as they are read), then the stored streams of the customers still to check (one ordered scan,
+ * or, for few of the log's customers, a read of each one's stream).
  */
 import {
   Customer,
@@ -16,6 +20,7 @@ import {
   Erasure,
   EventLog,
   ExpectedVersion,
+  Ids,
   LifecycleError,
   LifecycleEvent,
   type CustomerId,
@@ -56,17 +61,22 @@ export interface Progress {
 export interface Options {
   /** Any rejection aborts the import: nothing is appended. */
   readonly strict?: boolean
-  /** Events per transaction; default 5,000. */
+  /** Events per transaction (one `appendMany`); default 50,000. */
   readonly batchSize?: number
   /**
-   * Called as the import goes, in every phase: every 10,000 inputs read, after each ordering
-   * step, every 10,000 events checked, after each batch written.
+   * Called as the import goes, in every phase: every 10,000 inputs read; after each ordering
+   * step; `checking` (what the log holds, and with `strict` the rules) when it starts, then
+   * every 5,000 inputs checked with `strict`, or once done; `writing` (the rules and the
+   * appends, customer by customer) every 5,000 inputs through the rules, the accepted ones among
+   * them appended in full batches (the last batch at the end).
    */
   readonly onProgress?: (progress: Progress) => void
   /**
-   * Called with every rejection, in line order, once all are known and before anything is
-   * written (so with `strict` too). When given, `Result.rejected` stays empty (the rejections
-   * are not kept in memory) and `Result.rejectedCount` counts them.
+   * Called with every rejection, in line order, once all are known: with `strict`, before
+   * anything is written (nothing is, then); otherwise after the writes, since the rules run as
+   * each customer's events are written (an import that fails midway reports none: running it
+   * again reports them all). When given, `Result.rejected` stays empty (the rejections are not
+   * kept in memory) and `Result.rejectedCount` counts them.
    */
   readonly onRejected?: (rejection: Rejection) => void | Promise<void>
 }
@@ -137,9 +147,12 @@ export const importLines = async (
 }
 
 const PAGE = 5_000
-const { accepted: ACCEPTED, repeated: REPEATED, stored: STORED, rejected: REJECTED } = Staging.VERDICT
+/** Events per transaction by default: fewer, larger commits write each page of the log's id index fewer times. */
+const BATCH = 50_000
+const { pending: PENDING, stored: STORED, rejected: REJECTED, held: HELD } = Staging.VERDICT
 
 type Given = LifecycleEvent.LifecycleEvent
+type Db = ReturnType<typeof Staging.open>
 interface StagedRow {
   readonly seq: number
   readonly line: number
@@ -151,161 +164,135 @@ interface StagedRow {
 }
 
 const run = async (
-  db: ReturnType<typeof Staging.open>,
+  db: Db,
   log: EventLog.EventLog,
   lines: AsyncIterable<Line> | Iterable<Line>,
   options: Options,
 ): Promise<Result> => {
   const report = options.onProgress ?? (() => undefined)
-
-  // 1. Reading: every input into the staging area, in transactions of PAGE rows.
-  const stage = db.prepare(
-    'INSERT INTO staged (seq, line, customer, at, id, derived, event) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  )
+  const holdsAny = (await orThrow(log.headPosition())) > 0
   const reject = db.prepare('INSERT INTO rejects (line, seq, reason, input) VALUES (?, ?, ?, ?)')
+
+  // 1. Reading: every input into the staging area, in transactions of PAGE rows. When the log
+  // holds events, it is asked which of each page's ids it holds: an input whose id is derived
+  // from its content (none given) and held is that very event, stored already; a given id that
+  // is held is compared with the stored event once all are read.
+  const stage = db.prepare(
+    'INSERT INTO staged (seq, line, customer, at, id, event, verdict) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
   let read = 0
-  let pendingRows: Line[] = []
-  report({ phase: 'reading', done: 0, total: undefined })
-  const flush = db.transaction((rows: Line[], first: number) => {
+  let alreadyStored = 0
+  let anyGiven = false
+  const noneHeld: ReadonlySet<EventId> = new Set()
+  const insert = db.transaction((rows: Line[], ids: (EventId | null)[], held: ReadonlySet<EventId>, first: number) => {
     rows.forEach((line, i) => {
       const seq = first + i
-      if (line._tag === 'Invalid') reject.run(line.line, seq, line.message, Staging.pack(line.input))
-      else {
-        const e = line.event
-        const derived = e.eventId === undefined ? 1 : 0
-        stage.run(seq, line.line, e.customerId, e.occurredAt, LifecycleEvent.idOf(e), derived, JSON.stringify(e))
+      if (line._tag === 'Invalid') {
+        reject.run(line.line, seq, line.message, Staging.pack(line.input))
+        return
       }
+      const e = line.event
+      const id = ids[i]!
+      const given = e.eventId !== undefined
+      if (given) anyGiven = true
+      const verdict = !held.has(id) ? PENDING : given ? HELD : STORED
+      // An input already stored is never read again: its content is not kept.
+      if (verdict === STORED) alreadyStored++
+      stage.run(seq, line.line, e.customerId, e.occurredAt, id, verdict === STORED ? '' : JSON.stringify(e), verdict)
     })
   })
+  const flush = async (rows: Line[], first: number): Promise<void> => {
+    const ids = rows.map((line) => (line._tag === 'Event' ? LifecycleEvent.idOf(line.event) : null))
+    const held = holdsAny ? await orThrow(log.heldIds(ids.filter((id) => id !== null))) : noneHeld
+    insert(rows, ids, held, first)
+  }
+  let pendingRows: Line[] = []
+  report({ phase: 'reading', done: 0, total: undefined })
   for await (const line of lines) {
     pendingRows.push(line)
     read++
     if (pendingRows.length === PAGE) {
-      flush(pendingRows, read - pendingRows.length + 1)
+      await flush(pendingRows, read - pendingRows.length + 1)
       pendingRows = []
     }
     if (read % 10_000 === 0) report({ phase: 'reading', done: read, total: undefined })
   }
-  flush(pendingRows, read - pendingRows.length + 1)
+  await flush(pendingRows, read - pendingRows.length + 1)
   pendingRows = []
   report({ phase: 'reading', done: read, total: read })
 
-  // 2. Ordering: SQLite sorts the inputs by customer and time, and by id; events repeated in the
-  // input (same id) point at the first of them in time order (ties in input order).
+  // 2. Ordering: SQLite sorts the inputs still to check by customer and time. When some input
+  // gives its own id, also by id: events repeated in the input (same id) point at the first of
+  // them in time order (ties in input order). Without given ids this is not needed: a derived id
+  // is a hash of the content, customer and instant included, so an input repeating another is
+  // next to it in customer and time order (see `pass`).
   const ordering = [
-    'CREATE INDEX by_customer ON staged (customer, at, seq)',
-    'CREATE INDEX by_id ON staged (id, at, seq)',
-    'CREATE INDEX by_time ON staged (at, seq)',
-    `UPDATE staged SET dup_of = (SELECT f.seq FROM staged f WHERE f.id = staged.id ORDER BY f.at, f.seq LIMIT 1)
-       WHERE id IN (SELECT id FROM staged GROUP BY id HAVING count(*) > 1)`,
+    ...(anyGiven
+      ? [
+          'CREATE INDEX by_id ON staged (id, at, seq)',
+          `UPDATE staged SET dup_of = (SELECT f.seq FROM staged f WHERE f.id = staged.id ORDER BY f.at, f.seq LIMIT 1)
+             WHERE id IN (SELECT id FROM staged GROUP BY id HAVING count(*) > 1);
+           UPDATE staged SET dup_of = NULL WHERE dup_of = seq`,
+        ]
+      : []),
+    // Covering: the pass reads the inputs in this order from the index alone, sequentially.
+    'CREATE INDEX by_customer ON staged (customer, at, seq, line, id, dup_of, event) WHERE verdict = 0',
   ]
   report({ phase: 'ordering', done: 0, total: ordering.length })
   ordering.forEach((sql, i) => {
     db.exec(sql)
     report({ phase: 'ordering', done: i + 1, total: ordering.length })
   })
-  db.exec('UPDATE staged SET dup_of = NULL WHERE dup_of = seq')
 
-  // What the log holds, in bulk, for the customers and ids of the input.
-  const holdsAny = (await orThrow(log.headPosition())) > 0
-  let alreadyStoredBefore = 0
+  // 3. Checking: the inputs against what the log holds (given ids it holds, erased customers,
+  // the stored streams of the customers still to check); with `strict`, the rules too, over
+  // every input, before anything is written.
   report({ phase: 'checking', done: 0, total: undefined })
   if (holdsAny) {
+    alreadyStored += await compareHeld(db, log)
+    await refuseErased(db, log)
     await loadStored(db, log)
-    // An id derived from an input's content (no id given) is a hash of that content: the event
-    // stored under it is that content, so those inputs are already stored, all at once.
-    alreadyStoredBefore = db
-      .prepare(`UPDATE staged SET verdict = ${STORED} WHERE derived = 1 AND id IN (SELECT id FROM stored)`)
-      .run().changes
-    await fillStored(db, log)
   }
+  const pending = (db.prepare('SELECT count(*) AS n FROM staged WHERE verdict = 0').get() as { n: number }).n
+  const rejectedSoFar = (): number => (db.prepare('SELECT count(*) AS n FROM rejects').get() as { n: number }).n
+  const batchSize = options.batchSize ?? BATCH
+  if (options.strict === true) {
+    report({ phase: 'checking', done: 0, total: pending })
+    const checked = await pass(db, log, { write: null, holdsAny, anyGiven, batchSize }, (done) =>
+      report({ phase: 'checking', done, total: pending }),
+    )
+    if (rejectedSoFar() > 0) {
+      const { rejected, rejectedCount } = await rejections(db, options)
+      return { read, appended: 0, alreadyStored, repeated: checked.repeated, rejected, rejectedCount, aborted: true }
+    }
+  } else report({ phase: 'checking', done: pending, total: pending })
 
-  // Events naming a customer erased after they occurred are refused, and nothing of them is
-  // kept (not even in the rejections); an invalid input naming an erased customer too (its
-  // instant cannot be trusted).
-  if (holdsAny) await refuseErased(db, log)
-
-  // 3. Checking: customer by customer, in time order, each against its stored stream.
-  const total = (db.prepare('SELECT count(*) AS n FROM staged WHERE verdict = 0').get() as { n: number }).n
-  const page = db.prepare(
-    `SELECT seq, line, customer, at, id, event, dup_of FROM staged
-       WHERE (customer, at, seq) > (?, ?, ?) AND verdict = 0 ORDER BY customer, at, seq LIMIT ${PAGE}`,
+  // 4. Writing: customer by customer, in time order, the rules against the customer's stored
+  // stream, and the accepted events appended in batches of `batchSize` (each one transaction),
+  // each stream at the exact version the rules found.
+  report({ phase: 'writing', done: 0, total: pending })
+  const written = await pass(db, log, { write: true, holdsAny, anyGiven, batchSize }, (done) =>
+    report({ phase: 'writing', done, total: pending }),
   )
-  const storedStream = db.prepare('SELECT event FROM stored WHERE customer = ? ORDER BY version')
-  const storedById = db.prepare('SELECT event FROM stored WHERE id = ?')
-  const stagedBySeq = db.prepare('SELECT line, event FROM staged WHERE seq = ?')
-  // Each input's verdict and stream version, by its place in the input: 5 bytes an input.
-  const verdicts = new Uint8Array(read + 1)
-  const versions = new Int32Array(read + 1)
-  const setVerdict = (verdict: number, version: number | null, seq: number): void => {
-    verdicts[seq] = verdict
-    if (version !== null) versions[seq] = version
-  }
-  let customer: string | null = null
-  let state = Customer.initial
-  let checked = 0
-  report({ phase: 'checking', done: 0, total })
-  let repeated = 0
-  for (let after: [string, number, number] = ['', -Infinity, -1]; ;) {
-    const rows = page.all(...after) as StagedRow[]
-    if (rows.length === 0) break
-    const last = rows[rows.length - 1]!
-    after = [last.customer, last.at, last.seq]
-    db.transaction(() => {
-      for (const row of rows) {
-        if (row.customer !== customer) {
-          customer = row.customer
-          state = holdsAny
-            ? Customer.fromEvents(
-                Staging.iterateAll<{ event: string }>(storedStream, customer).map(
-                  (r) => JSON.parse(r.event) as RecordedEvent.RecordedEvent,
-                ),
-              )
-            : Customer.initial
-        }
-        const given = JSON.parse(row.event) as Given
-        const event = { ...given, eventId: row.id as EventId }
-        // The id: stored already (the same event, or another: IdReused), or earlier in the input.
-        const storedRow = holdsAny ? (storedById.get(row.id) as { event: string } | undefined) : undefined
-        let first: LifecycleError.FirstWithId | null = null
-        let same = false
-        if (storedRow !== undefined) {
-          const stored = JSON.parse(storedRow.event) as RecordedEvent.RecordedEvent
-          same = LifecycleEvent.canonicalContent(stored) === LifecycleEvent.canonicalContent(event)
-          first = EventLog.storedId(stored).first
-          if (same) alreadyStoredBefore++
-        } else if (row.dup_of !== null) {
-          const earlier = stagedBySeq.get(row.dup_of) as { line: number; event: string }
-          same =
-            LifecycleEvent.canonicalContent(JSON.parse(earlier.event) as Given) ===
-            LifecycleEvent.canonicalContent(event)
-          first = { _tag: 'Input', source: earlier.line }
-          if (same) repeated++
-        }
-        if (first !== null) {
-          if (same) setVerdict(storedRow !== undefined ? STORED : REPEATED, null, row.seq)
-          else {
-            const error = EventLog.idReused(event, first)
-            reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(given)))
-            setVerdict(REJECTED, null, row.seq)
-          }
-          continue
-        }
-        const error = Decider.check(event, state)
-        if (error !== null) {
-          reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(given)))
-          setVerdict(REJECTED, null, row.seq)
-        } else {
-          state = Customer.evolve(state, event)
-          setVerdict(ACCEPTED, state.version, row.seq)
-        }
-      }
-    })()
-    checked += rows.length
-    report({ phase: 'checking', done: checked, total })
-  }
 
-  // The rejections, in line order, before anything is written.
+  // 5. The rejections, in line order, once all are known.
+  const { rejected, rejectedCount } = await rejections(db, options)
+  return {
+    read,
+    appended: written.appended,
+    alreadyStored: alreadyStored + written.alreadyStored,
+    repeated: written.repeated,
+    rejected,
+    rejectedCount,
+    aborted: false,
+  }
+}
+
+/** The rejections, from the staging area in line order: to `onRejected`, or kept. */
+const rejections = async (
+  db: Db,
+  options: Options,
+): Promise<{ readonly rejected: Rejection[]; readonly rejectedCount: number }> => {
   const rejected: Rejection[] = []
   let rejectedCount = 0
   const rejectPage = db.prepare(
@@ -326,48 +313,73 @@ const run = async (
       else rejected.push(rejection)
     }
   }
-  if (options.strict === true && rejectedCount > 0) {
-    return { read, appended: 0, alreadyStored: alreadyStoredBefore, repeated, rejected, rejectedCount, aborted: true }
+  return { rejected, rejectedCount }
+}
+
+/** How a pass goes: writing the accepted events or only checking, and what the inputs are like. */
+interface PassOptions {
+  /** True: the accepted events are appended; null: the rules only (strict's first pass). */
+  readonly write: true | null
+  readonly holdsAny: boolean
+  readonly anyGiven: boolean
+  readonly batchSize: number
+}
+
+/**
+ * Runs the inputs still to check through the lifecycle rules, customer by customer in time
+ * order, each against its stored stream, one page of the staging area at a time, recording the
+ * rejections; with `write`, appends the accepted events in batches of exactly `batchSize` (the
+ * last one smaller), each in one `appendMany` of one stream batch per run of a customer's events.
+ */
+const pass = async (
+  db: Db,
+  log: EventLog.EventLog,
+  how: PassOptions,
+  progress: (done: number) => void,
+): Promise<{ readonly appended: number; readonly alreadyStored: number; readonly repeated: number }> => {
+  const page = db.prepare(
+    `SELECT seq, line, customer, at, id, event, dup_of FROM staged
+       WHERE (customer, at, seq) > (?, ?, ?) AND verdict = 0 ORDER BY customer, at, seq LIMIT ${PAGE}`,
+  )
+  const storedStream = db.prepare('SELECT event FROM stored WHERE customer = ? ORDER BY version')
+  const stagedBySeq = db.prepare('SELECT line, event FROM staged WHERE seq = ?')
+  const reject = db.prepare('INSERT INTO rejects (line, seq, reason, input) VALUES (?, ?, ?, ?)')
+  const refuse = (row: StagedRow, error: LifecycleError.LifecycleError | EventLog.IdReused, given: Given): void => {
+    reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(given)))
   }
 
-  // 4. Writing: the accepted events in time order, one transaction per batch, each stream at the
-  // exact version the checks found.
-  let toWrite = 0
-  for (const verdict of verdicts) if (verdict === ACCEPTED) toWrite++
-  const batchSize = options.batchSize ?? 5_000
-  const writePage = db.prepare(
-    'SELECT seq, at, event, id FROM staged WHERE (at, seq) > (?, ?) ORDER BY at, seq LIMIT ?',
-  )
+  let customer: string | null = null
+  let state = Customer.initial
+  // The instant of the latest input, and the (derived) ids seen at it for this customer.
+  let at = Number.NaN
+  const seenAt = new Set<string>()
+  let repeated = 0
   let appended = 0
-  let alreadyStored = alreadyStoredBefore
-  let written = 0
-  report({ phase: 'writing', done: 0, total: toWrite })
-  for (let after = [-Infinity, -1]; toWrite > 0;) {
-    const page = writePage.all(...after, batchSize) as { seq: number; at: number; event: string; id: string }[]
-    if (page.length === 0) break
-    after = [page[page.length - 1]!.at, page[page.length - 1]!.seq]
-    const rows = page.filter((row) => verdicts[row.seq] === ACCEPTED)
-    if (rows.length === 0) continue
-    // One stream batch per run of consecutive events of a customer: the log keeps time order.
-    const batches: EventLog.StreamBatch[] = []
-    let run: LifecycleEvent.LifecycleEvent[] = []
-    let firstVersion = 0
-    const close = (): void => {
-      batches.push({
-        streamId: run[0]!.customerId,
-        events: run,
-        expectedVersion: ExpectedVersion.exactly(firstVersion - 1),
-      })
-      run = []
+  let alreadyStored = 0
+
+  // The accepted events: the current run of one customer's, the batch being filled, and the
+  // full batches to append once the page is through.
+  let run: LifecycleEvent.LifecycleEvent[] = []
+  let runFrom = 0
+  let batch: EventLog.StreamBatch[] = []
+  let inBatch = 0
+  let full: EventLog.StreamBatch[][] = []
+  const closeRun = (): void => {
+    if (run.length === 0) return
+    batch.push({ streamId: run[0]!.customerId, events: run, expectedVersion: ExpectedVersion.exactly(runFrom) })
+    run = []
+  }
+  const accept = (event: LifecycleEvent.LifecycleEvent, version: number): void => {
+    if (run.length === 0) runFrom = version
+    run.push(event)
+    if (++inBatch === how.batchSize) {
+      closeRun()
+      full.push(batch)
+      batch = []
+      inBatch = 0
     }
-    for (const row of rows) {
-      // With its id: the adapter need not derive it again.
-      const event = { ...(JSON.parse(row.event) as Given), eventId: row.id as EventId }
-      if (run.length > 0 && run[0]!.customerId !== event.customerId) close()
-      if (run.length === 0) firstVersion = versions[row.seq]!
-      run.push(event)
-    }
-    if (run.length > 0) close()
+  }
+  const append = async (batches: readonly EventLog.StreamBatch[]): Promise<void> => {
     const results = await log.appendMany(batches)()
     if (results._tag === 'Left') {
       const error = results.left
@@ -384,10 +396,115 @@ const run = async (
       appended += r.appended.length
       alreadyStored += r.alreadyStored.length
     }
-    written += rows.length
-    report({ phase: 'writing', done: written, total: toWrite })
   }
-  return { read, appended, alreadyStored, repeated, rejected, rejectedCount, aborted: false }
+
+  const check = db.transaction((rows: readonly StagedRow[]) => {
+    for (const row of rows) {
+      if (row.customer !== customer) {
+        closeRun()
+        customer = row.customer
+        state = how.holdsAny
+          ? Customer.fromEvents(
+              Staging.iterateAll<{ event: string }>(storedStream, customer).map(
+                (r) => JSON.parse(r.event) as RecordedEvent.RecordedEvent,
+              ),
+            )
+          : Customer.initial
+        at = Number.NaN
+      }
+      if (row.at !== at) {
+        at = row.at
+        seenAt.clear()
+      }
+      const given = JSON.parse(row.event) as Given
+      if (row.dup_of !== null) {
+        // The id is on an earlier input (given ids): the same event, or another one (IdReused).
+        const earlier = stagedBySeq.get(row.dup_of) as { line: number; event: string }
+        const event = { ...given, eventId: row.id as EventId }
+        const content = LifecycleEvent.canonicalContent(event)
+        // An earlier input found stored keeps no content (the log changed while the file was
+        // read): its id was derived from its content, so the same id derived here is the same event.
+        const same =
+          earlier.event === ''
+            ? Ids.deriveEventId(content) === row.id
+            : LifecycleEvent.canonicalContent(JSON.parse(earlier.event) as Given) === content
+        if (same) repeated++
+        else refuse(row, EventLog.idReused(event, { _tag: 'Input', source: earlier.line }), given)
+        continue
+      }
+      if (!how.anyGiven) {
+        // Every id is derived from its content: one seen already is the same event, repeated.
+        if (seenAt.has(row.id)) {
+          repeated++
+          continue
+        }
+        seenAt.add(row.id)
+      }
+      const error = Decider.check(given, state)
+      if (error !== null) {
+        refuse(row, error, given)
+        continue
+      }
+      state = Customer.evolve(state, given)
+      // With its id: the log need not derive it again.
+      if (how.write === true) accept(Object.assign(given, { eventId: row.id as EventId }), state.version - 1)
+    }
+  })
+
+  let done = 0
+  for (let after: [string, number, number] = ['', -Infinity, -1]; ;) {
+    const rows = page.all(...after) as StagedRow[]
+    if (rows.length === 0) break
+    const last = rows[rows.length - 1]!
+    after = [last.customer, last.at, last.seq]
+    check(rows)
+    const ready = full
+    full = []
+    for (const batches of ready) await append(batches)
+    done += rows.length
+    progress(done)
+  }
+  closeRun()
+  if (batch.length > 0) await append(batch)
+  return { appended, alreadyStored, repeated }
+}
+
+/**
+ * Compares each input whose given id the log holds with the event stored under it, asking the
+ * log for those events in batches: the same event is stored already (its count is returned),
+ * another one is `IdReused`.
+ */
+const compareHeld = async (db: Db, log: EventLog.EventLog): Promise<number> => {
+  const page = db.prepare(
+    `SELECT seq, line, id, event FROM staged WHERE seq > ? AND verdict = ${HELD} ORDER BY seq LIMIT 500`,
+  )
+  const settle = db.prepare('UPDATE staged SET verdict = ? WHERE seq = ?')
+  const reject = db.prepare('INSERT INTO rejects (line, seq, reason, input) VALUES (?, ?, ?, ?)')
+  let same = 0
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { seq: number; line: number; id: EventId; event: string }[]
+    if (rows.length === 0) break
+    after = rows[rows.length - 1]!.seq
+    const stored = new Map((await orThrow(log.readByIds(rows.map((r) => r.id)))).map((e) => [e.eventId, e]))
+    db.transaction(() => {
+      for (const row of rows) {
+        const event = JSON.parse(row.event) as Given & { readonly eventId: EventId }
+        const first = stored.get(row.id)
+        if (first === undefined) {
+          // Gone since it was asked (erased meanwhile, its id replaced): checked as any other.
+          settle.run(PENDING, row.seq)
+        } else if (LifecycleEvent.canonicalContent(first) === LifecycleEvent.canonicalContent(event)) {
+          settle.run(STORED, row.seq)
+          same++
+        } else {
+          const error = EventLog.idReused(event, EventLog.storedId(first).first)
+          reject.run(row.line, row.seq, LifecycleError.format(error), Staging.pack(LifecycleEvent.encode(event)))
+          settle.run(REJECTED, row.seq)
+        }
+      }
+    })()
+  }
+  return same
 }
 
 /** The customer ids an invalid input may name: its `customerId`, `referredBy` and `referredCustomerId` strings. */
@@ -405,13 +522,13 @@ const idsIn = (input: unknown): string[] => {
  * one is a new relationship), and an invalid input naming it. Their rejections keep the rule
  * only, never the input.
  */
-const refuseErased = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
+const refuseErased = async (db: Db, log: EventLog.EventLog): Promise<void> => {
   db.exec('CREATE TEMP TABLE named (id TEXT PRIMARY KEY) WITHOUT ROWID')
-  db.exec(`INSERT OR IGNORE INTO named SELECT customer FROM staged`)
+  db.exec(`INSERT OR IGNORE INTO named SELECT customer FROM staged WHERE verdict = 0`)
   db.exec(`INSERT OR IGNORE INTO named SELECT json_extract(event, '$.referredBy') FROM staged
-             WHERE json_extract(event, '$.referredBy') IS NOT NULL`)
+             WHERE verdict = 0 AND json_extract(event, '$.referredBy') IS NOT NULL`)
   db.exec(`INSERT OR IGNORE INTO named SELECT json_extract(event, '$.referredCustomerId') FROM staged
-             WHERE json_extract(event, '$.referredCustomerId') IS NOT NULL`)
+             WHERE verdict = 0 AND json_extract(event, '$.referredCustomerId') IS NOT NULL`)
   const invalid = db.prepare('SELECT rowid AS r, input FROM rejects').all() as { r: number; input: Buffer }[]
   const namedByInvalid = invalid.map((row) => ({ r: row.r, ids: idsIn(Staging.unpack(row.input)) }))
   const addNamed = db.prepare('INSERT OR IGNORE INTO named (id) VALUES (?)')
@@ -454,73 +571,43 @@ const refuseErased = async (db: ReturnType<typeof Staging.open>, log: EventLog.E
 }
 
 /**
- * Copies into the staging area what the log holds for the input: with one ordered scan of the
- * log when the input names many of its customers, or else with batched reads of the input's
- * customers' streams and of the events stored under the ids the input names.
+ * Copies into the staging area the stored streams of the customers with inputs still to check:
+ * with one ordered scan of the log when they are many for its size, or else with a read of each
+ * one's stream.
  */
-const loadStored = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
-  // The scan keeps only where each stored event is: the events themselves are read later, in
-  // batches, for the customers and ids the rules need (see fillStored). Indexed once all are in: SQLite builds an index from sorted keys far faster than it
-  // inserts keys in random order.
-  const insert = db.prepare('INSERT INTO stored (id, customer, version, event) VALUES (?, ?, ?, ?)')
-  const inInput = db.prepare('SELECT 1 AS one FROM staged WHERE customer = ? LIMIT 1')
-  const keep = db.transaction(
-    (events: readonly RecordedEvent.RecordedEvent[], skipInputCustomers: boolean, whole: boolean) => {
-      for (const e of events) {
-        if (skipInputCustomers && inInput.get(e.customerId) !== undefined) continue
-        insert.run(e.eventId, e.customerId, e.streamVersion, whole ? JSON.stringify(e) : null)
-      }
-    },
-  )
+const loadStored = async (db: Db, log: EventLog.EventLog): Promise<void> => {
+  const insert = db.prepare('INSERT INTO stored (customer, version, event) VALUES (?, ?, ?)')
+  const pendingCustomer = db.prepare('SELECT 1 AS one FROM staged WHERE customer = ? AND verdict = 0 LIMIT 1')
+  const keep = db.transaction((events: readonly RecordedEvent.RecordedEvent[], all: boolean) => {
+    for (const e of events) {
+      if (all || pendingCustomer.get(e.customerId) !== undefined)
+        insert.run(e.customerId, e.streamVersion, JSON.stringify(e))
+    }
+  })
   const head = await orThrow(log.headPosition())
-  const customers = (db.prepare('SELECT count(DISTINCT customer) AS n FROM staged').get() as { n: number }).n
+  const customers = (
+    db.prepare('SELECT count(DISTINCT customer) AS n FROM staged WHERE verdict = 0').get() as { n: number }
+  ).n
+  if (customers === 0) return
   if (head <= 50 * customers) {
     for (let after = 0; after < head;) {
       const page = await orThrow(log.readPage(after, 10_000))
-      keep(page.events, false, false)
+      keep(page.events, false)
       if (page.events.length === 0) break
       after = page.lastPosition
     }
   } else {
     const customerPage = db.prepare(
-      `SELECT DISTINCT customer FROM staged WHERE customer > ? ORDER BY customer LIMIT 500`,
+      `SELECT DISTINCT customer FROM staged WHERE customer > ? AND verdict = 0 ORDER BY customer LIMIT 500`,
     )
     for (let after = ''; ;) {
       const ids = (customerPage.all(after) as { customer: string }[]).map((r) => r.customer)
       if (ids.length === 0) break
       after = ids[ids.length - 1]!
-      for (const id of ids)
-        keep(await orThrow(log.readStream(id as RecordedEvent.RecordedEvent['customerId'])), false, true)
-    }
-    const idPage = db.prepare(`SELECT DISTINCT id FROM staged WHERE id > ? ORDER BY id LIMIT 500`)
-    for (let after = ''; ;) {
-      const ids = (idPage.all(after) as { id: string }[]).map((r) => r.id as EventId)
-      if (ids.length === 0) break
-      after = ids[ids.length - 1]!
-      // The input's customers' events are in already: only those of other customers are added.
-      keep(await orThrow(log.readByIds(ids)), true, true)
+      for (const id of ids) keep(await orThrow(log.readStream(id as CustomerId)), true)
     }
   }
+  // Indexed once all are in: SQLite builds an index from sorted keys far faster than it inserts
+  // keys in random order.
   db.exec('CREATE INDEX stored_by_customer ON stored (customer, version)')
-  db.exec('CREATE INDEX stored_by_id ON stored (id)')
-}
-
-/**
- * Reads, in batches of ids, the stored events the rules need and the scan did not keep: those of
- * the customers with inputs still to check, and those under the ids such inputs name.
- */
-const fillStored = async (db: ReturnType<typeof Staging.open>, log: EventLog.EventLog): Promise<void> => {
-  db.exec(`CREATE TABLE needed AS SELECT id FROM stored WHERE event IS NULL AND (
-      customer IN (SELECT customer FROM staged WHERE verdict = 0) OR id IN (SELECT id FROM staged WHERE verdict = 0))`)
-  const page = db.prepare('SELECT rowid AS r, id FROM needed WHERE rowid > ? ORDER BY rowid LIMIT 500')
-  const fill = db.prepare('UPDATE stored SET event = ? WHERE id = ?')
-  const keep = db.transaction((events: readonly RecordedEvent.RecordedEvent[]) => {
-    for (const e of events) fill.run(JSON.stringify(e), e.eventId)
-  })
-  for (let after = 0; ;) {
-    const rows = page.all(after) as { r: number; id: EventId }[]
-    if (rows.length === 0) break
-    after = rows[rows.length - 1]!.r
-    keep(await orThrow(log.readByIds(rows.map((row) => row.id))))
-  }
 }

@@ -1,4 +1,5 @@
-import { Ids, InMemoryEventLog, type EventLog } from '@lifeline/core'
+import { EventLog, Ids, InMemoryEventLog, LifecycleEvent } from '@lifeline/core'
+import { Fold, Report } from '@lifeline/projections'
 import { describe, expect, it } from 'vitest'
 import * as CheckpointedReport from './CheckpointedReport.js'
 import * as Importer from './Importer.js'
@@ -39,25 +40,132 @@ describe('Importer.importFrom', () => {
     expect(result.read).toBe(4)
     expect(result.appended).toBe(2)
     expect(result.rejected.map((r) => r.line)).toEqual([4, 5])
-    // Every phase, from 0: 4 inputs read (the blank line is none); 4 ordering steps; the 2 valid events
-    // checked in one page; written in batches of one: 1/2 then 2/2.
+    // Every phase, from 0: 4 inputs read (the blank line is none); 1 ordering step (no input
+    // gives its own id: no order by id); nothing to compare in an empty log, so the 2 valid
+    // events are checked at once; then the rules and the writes, one page of 2 inputs.
     expect(seen).toEqual([
       { phase: 'reading', done: 0, total: undefined },
       { phase: 'reading', done: 4, total: 4 },
-      { phase: 'ordering', done: 0, total: 4 },
-      { phase: 'ordering', done: 1, total: 4 },
-      { phase: 'ordering', done: 2, total: 4 },
-      { phase: 'ordering', done: 3, total: 4 },
-      { phase: 'ordering', done: 4, total: 4 },
+      { phase: 'ordering', done: 0, total: 1 },
+      { phase: 'ordering', done: 1, total: 1 },
       { phase: 'checking', done: 0, total: undefined },
-      { phase: 'checking', done: 0, total: 2 },
       { phase: 'checking', done: 2, total: 2 },
       { phase: 'writing', done: 0, total: 2 },
-      { phase: 'writing', done: 1, total: 2 },
       { phase: 'writing', done: 2, total: 2 },
     ])
     const again = await Importer.importFrom(log, inputs)
     expect([again.appended, again.alreadyStored]).toEqual([0, 2])
+  })
+
+  it("writes the log customer by customer, each in time order, in batches of exactly batchSize, and its report is the time-ordered history's", async () => {
+    const day = (d: number) => `2025-01-${String(d).padStart(2, '0')}T09:00:00Z`
+    const buy = (customerId: string, d: number, orderId: string, amountCents: number, currency = 'USD') => ({
+      type: 'Purchased',
+      customerId,
+      occurredAt: day(d),
+      orderId,
+      amountCents,
+      currency,
+    })
+    const history = [
+      optIn('ada', 1),
+      buy('cy', 1, 'C1', 300),
+      optIn('bob', 2),
+      buy('ada', 3, 'A1', 1_000),
+      { type: 'Nurtured', customerId: 'bob', occurredAt: day(4), touch: 'email' },
+      buy('ada', 5, 'A2', 500),
+      { type: 'Refunded', customerId: 'ada', occurredAt: day(6), orderId: 'A1', amountCents: 200, currency: 'USD' },
+      buy('bob', 7, 'B1', 700, 'EUR'),
+      { type: 'Churned', customerId: 'cy', occurredAt: day(8) },
+    ]
+    // The lines in another order: customers mixed, each one's events out of time order.
+    const shuffled = [7, 2, 0, 8, 5, 1, 3, 6, 4].map((i) => history[i]!)
+    const log = InMemoryEventLog.make()
+    const appends: [string, unknown, number][][] = []
+    const spied: EventLog.EventLog = {
+      ...log,
+      appendMany: (batches) => {
+        appends.push(batches.map((b) => [b.streamId, b.expectedVersion, b.events.length]))
+        return log.appendMany(batches)
+      },
+    }
+    const result = await Importer.importFrom(spied, shuffled, { batchSize: 4 })
+    expect(result).toMatchObject({ read: 9, appended: 9, rejectedCount: 0 })
+    // 9 events in batches of 4, 4 and 1: ada's 4; bob's 3 and cy's first; cy's second, at version 1.
+    const exactly = (version: number) => ({ _tag: 'Exactly', version })
+    expect(appends).toEqual([
+      [['ada', exactly(0), 4]],
+      [
+        ['bob', exactly(0), 3],
+        ['cy', exactly(0), 1],
+      ],
+      [['cy', exactly(1), 1]],
+    ])
+    const stored = []
+    for await (const e of EventLog.readAll(log)) stored.push(e)
+    expect(stored.map((e) => [e.customerId, e.streamVersion, e.occurredAt])).toEqual([
+      ['ada', 1, Date.parse(day(1))],
+      ['ada', 2, Date.parse(day(3))],
+      ['ada', 3, Date.parse(day(5))],
+      ['ada', 4, Date.parse(day(6))],
+      ['bob', 1, Date.parse(day(2))],
+      ['bob', 2, Date.parse(day(4))],
+      ['bob', 3, Date.parse(day(7))],
+      ['cy', 1, Date.parse(day(1))],
+      ['cy', 2, Date.parse(day(8))],
+    ])
+    // The projections take any interleaving of customers: the same report as the history in time order.
+    const period = { from: Date.parse('2025-01-01T00:00:00Z'), to: Date.parse('2025-02-01T00:00:00Z') }
+    const inTimeOrder = history.map((e) => (LifecycleEvent.decode(e) as { right: LifecycleEvent.LifecycleEvent }).right)
+    const fromLog = await Fold.runAsync(Report.fold(period), EventLog.readAll(log))
+    expect(fromLog).toEqual(Fold.run(Report.fold(period), inTimeOrder))
+    expect(fromLog.revenue.totalCents).toEqual({ USD: 1_800, EUR: 700 })
+  })
+
+  it('skips an input repeated on any line, with or without its own id, and rejects another event under a given id', async () => {
+    const log = InMemoryEventLog.make()
+    const id = '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5'
+    const derived = await Importer.importFrom(log, [
+      optIn('ada', 6),
+      optIn('bob', 6),
+      // Ada again at the same instant, another event between: the same content, the same derived id.
+      { type: 'Nurtured', customerId: 'ada', occurredAt: '2025-01-06T09:00:00Z', touch: 'sms' },
+      optIn('ada', 6),
+      { ...optIn('ada', 6), metadata: { source: 'retry' } },
+    ])
+    expect(derived).toMatchObject({ read: 5, appended: 3, repeated: 2, rejectedCount: 0 })
+    const given = await Importer.importFrom(log, [
+      { ...optIn('cy', 7), eventId: id },
+      { ...optIn('cy', 7), eventId: id },
+      { ...optIn('dee', 7), eventId: id },
+    ])
+    expect(given).toMatchObject({ read: 3, appended: 1, repeated: 1, rejectedCount: 1 })
+    expect(given.rejected[0]!.line).toBe(3)
+    expect(given.rejected[0]!.reason).toContain('already names another event (line 1)')
+  })
+
+  it('tells what a log already holds by asking for the ids, without reading the log through', async () => {
+    const log = InMemoryEventLog.make()
+    const inputs = [
+      optIn('ada', 6),
+      optIn('bob', 7),
+      { ...optIn('cy', 8), eventId: '0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5' },
+    ]
+    await Importer.importFrom(log, inputs)
+    const calls: string[] = []
+    const counted: EventLog.EventLog = {
+      ...log,
+      readPage: (after, limit) => (calls.push('readPage'), log.readPage(after, limit)),
+      readStream: (id) => (calls.push('readStream'), log.readStream(id)),
+      heldIds: (ids) => (calls.push(`heldIds ${ids.length}`), log.heldIds(ids)),
+      readByIds: (ids) => (calls.push(`readByIds ${ids.length}`), log.readByIds(ids)),
+    }
+    const again = await Importer.importFrom(counted, [...inputs, optIn('ada', 9)])
+    expect(again).toMatchObject({ appended: 0, alreadyStored: 3, rejectedCount: 1 })
+    expect(again.rejected[0]!.reason).toContain('AlreadyOptedIn')
+    // One question for the 4 ids; cy's given id is compared with its stored event; ada's stream
+    // is read to check her new line (a small input beside the log: a read of her stream).
+    expect(calls).toEqual(['heldIds 4', 'readByIds 1', 'readPage'])
   })
 
   it('appends nothing with strict when any input is rejected', async () => {

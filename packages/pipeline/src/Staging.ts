@@ -1,8 +1,8 @@
 /**
  * The import's staging area: an anonymous SQLite database on disk (deleted by SQLite when it is
  * closed, and unlinked as soon as it is opened, so a killed import leaves nothing behind), with a
- * bounded page cache. The inputs go in as they are read; SQLite then orders them (by customer and
- * time for the rules, by time for the writes) with its external sort, so the import's memory
+ * bounded page cache. The inputs go in as they are read; SQLite then orders them by customer and
+ * time (for the rules and the writes, in one pass) with its external sort, so the import's memory
  * does not grow with the input.
  */
 import v8 from 'node:v8'
@@ -11,15 +11,17 @@ import { loadDriver, type Database, type Statement } from '@lifeline/adapters-sq
 /** A statement that can also be iterated row by row. */
 type Iterable = Statement & { iterate(...params: unknown[]): IterableIterator<unknown> }
 
-/** What a staged input became. */
+/**
+ * Where a staged input is, before the rules: still to check (`pending`: the rules decide, in
+ * one pass that keeps its verdict in memory), or settled against the log or its erasures.
+ */
 export const VERDICT = {
   pending: 0,
-  accepted: 1,
-  /** The same event earlier in the input. */
-  repeated: 2,
   /** The same event already in the log. */
-  stored: 3,
-  rejected: 4,
+  stored: 1,
+  rejected: 2,
+  /** Its id, given in the input, is held by the log: the same event (stored) or another (rejected), once compared. */
+  held: 3,
 } as const
 
 /** Opens an empty staging area. */
@@ -37,13 +39,12 @@ export const open = (cacheMiB = 32): Database => {
       customer TEXT NOT NULL,
       at INTEGER NOT NULL,
       id TEXT NOT NULL,
-      derived INTEGER NOT NULL,
       event TEXT NOT NULL,
       dup_of INTEGER,
       verdict INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE rejects (line INTEGER NOT NULL, seq INTEGER NOT NULL, reason TEXT NOT NULL, input BLOB);
-    CREATE TABLE stored (id TEXT NOT NULL, customer TEXT NOT NULL, version INTEGER NOT NULL, event TEXT);
+    CREATE TABLE stored (customer TEXT NOT NULL, version INTEGER NOT NULL, event TEXT NOT NULL);
   `)
   return db
 }

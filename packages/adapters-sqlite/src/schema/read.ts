@@ -22,6 +22,18 @@ export const statements = (db: Database) => ({
       return statement
     }
   })(),
+  /** Which of up to `n` given ids are stored: read from the event id index alone (statements cached by size). */
+  heldIds: (() => {
+    const cache = new Map<number, ReturnType<Database['prepare']>>()
+    return (n: number) => {
+      let statement = cache.get(n)
+      if (statement === undefined) {
+        statement = db.prepare(`SELECT event_id AS id FROM events WHERE event_id IN (${Array(n).fill('?').join(',')})`)
+        cache.set(n, statement)
+      }
+      return statement
+    }
+  })(),
 })
 
 /** How many ids one `byIds` query takes: SQLite's default limit of variables is 32,766. */

@@ -322,6 +322,29 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
       )
 
       it(
+        'Given stored events, when asked which ids it holds, then exactly the stored ones among them come back, whatever their stream',
+        withLog(async (log) => {
+          const stored = await right(
+            log.appendMany([
+              { streamId: A, events: [aliceJoins, order] },
+              { streamId: B, events: [bobJoins] },
+            ]),
+          )
+          const [join, buy] = stored[0]!.appended
+          const bob = stored[1]!.appended[0]!
+          const unknown = '00000000-0000-4000-8000-000000000000' as never
+          const held = await right(log.heldIds([bob.eventId, unknown, buy!.eventId, bob.eventId]))
+          expect([...held].sort()).toEqual([bob.eventId, buy!.eventId].sort())
+          expect(held.has(join!.eventId)).toBe(false)
+          expect((await right(log.heldIds([]))).size).toBe(0)
+          // More ids than one query of a SQL log takes: 1,200 unknown ones and the three stored.
+          const many = Array.from({ length: 1_200 }, (_, i) => Ids.deriveEventId(`unknown ${i}`))
+          const all = await right(log.heldIds([...many, join!.eventId, buy!.eventId, bob.eventId]))
+          expect([...all].sort()).toEqual([join!.eventId, buy!.eventId, bob.eventId].sort())
+        }),
+      )
+
+      it(
         'Given a stored event, when it comes again with other metadata, then it is the same event: already stored',
         withLog(async (log) => {
           const first = await right(
@@ -530,6 +553,8 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
           const text = JSON.stringify(after)
           for (const trace of ['"alice"', 'alice@example.org', 'crm-7', '10.1.2.3']) expect(text).not.toContain(trace)
           expect(await right(log.readByIds([before[2]!.eventId, before[3]!.eventId]))).toEqual([])
+          expect((await right(log.heldIds([before[2]!.eventId, before[3]!.eventId]))).size).toBe(0)
+          expect(await right(log.heldIds([after[2]!.eventId]))).toEqual(new Set([after[2]!.eventId]))
         }),
       )
 
