@@ -5,6 +5,7 @@ import { Timestamp } from '@lifeline/core'
 import * as Fold from './Fold.js'
 import * as Ledger from './Ledger.js'
 import { sorted } from './Money.js'
+import { select } from './Select.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -137,37 +138,6 @@ export function* leadsOf(state: Ledger.State): Generator<Lead> {
       referred: converted && !Number.isNaN(numbers.firstReferralAt[r]!),
       revenue: Ledger.revenueOf(c, r),
     }
-  }
-}
-
-/**
- * Moves the `k`-th smallest of `xs` (from 0) to index `k`, the smaller ones before it and the
- * larger after (Hoare's selection with median-of-three pivots): linear time on average, where a
- * sort would be `n log n` (the report takes two medians over up to every lead).
- */
-const select = (xs: Float64Array, k: number): void => {
-  let lo = 0
-  let hi = xs.length - 1
-  while (hi > lo) {
-    const a = xs[lo]!
-    const b = xs[(lo + hi) >> 1]!
-    const c = xs[hi]!
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while (xs[i]! < pivot) i++
-      while (xs[j]! > pivot) j--
-      if (i <= j) {
-        const x = xs[i]!
-        xs[i++] = xs[j]!
-        xs[j--] = x
-      }
-    }
-    // Now xs[lo..j] <= pivot <= xs[i..hi], and every index between j and i holds the pivot.
-    if (k <= j) hi = j
-    else if (k >= i) lo = i
-    else return
   }
 }
 

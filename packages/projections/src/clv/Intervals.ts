@@ -21,6 +21,7 @@ import { group } from './Patterns.js'
 import type * as GammaGamma from './GammaGamma.js'
 import { multivariateNormal, seeded } from './Random.js'
 import type { CustomerRfm } from './Rfm.js'
+import { select } from '../Select.js'
 
 // -------------------------------------------------------------------------------------
 // model
@@ -66,31 +67,6 @@ export interface Point extends CustomerRfm {
 // -------------------------------------------------------------------------------------
 // utils
 // -------------------------------------------------------------------------------------
-
-/** Rearranges `a[from..to]` so that `a[k]` holds the value it would hold sorted (quickselect). */
-const select = (a: Float64Array, k: number, from: number, to: number): void => {
-  let lo = from
-  let hi = to
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1]!
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while (a[i]! < pivot) i++
-      while (a[j]! > pivot) j--
-      if (i <= j) {
-        const t = a[i]!
-        a[i] = a[j]!
-        a[j] = t
-        i++
-        j--
-      }
-    }
-    if (k <= j) hi = j
-    else if (k >= i) lo = i
-    else return
-  }
-}
 
 /**
  * The p-quantile of values (interpolating between the neighbouring order statistics, as numpy's
