@@ -302,20 +302,29 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
         }),
       )
 
+      /** Alice's opt-in and order and Bob's opt-in, stored in one append; and an id nobody holds. */
+      const storeAliceAndBob = async (log: EventLog.EventLog) => {
+        const stored = await right(
+          log.appendMany([
+            { streamId: A, events: [aliceJoins, order] },
+            { streamId: B, events: [bobJoins] },
+          ]),
+        )
+        const [join, buy] = stored[0]!.appended
+        return {
+          join: join!,
+          buy: buy!,
+          bob: stored[1]!.appended[0]!,
+          unknown: '00000000-0000-4000-8000-000000000000' as never,
+        }
+      }
+
       it(
         'Given stored events, when read by ids, then the stored ones come back in global order and unknown ids are left out',
         withLog(async (log) => {
-          const stored = await right(
-            log.appendMany([
-              { streamId: A, events: [aliceJoins, order] },
-              { streamId: B, events: [bobJoins] },
-            ]),
-          )
-          const [join, buy] = stored[0]!.appended
-          const bob = stored[1]!.appended[0]!
-          const unknown = '00000000-0000-4000-8000-000000000000' as never
-          const found = await right(log.readByIds([bob.eventId, unknown, join!.eventId, buy!.eventId, bob.eventId]))
-          expect(found.map((e) => e.eventId)).toEqual([join!.eventId, buy!.eventId, bob.eventId])
+          const { join, buy, bob, unknown } = await storeAliceAndBob(log)
+          const found = await right(log.readByIds([bob.eventId, unknown, join.eventId, buy.eventId, bob.eventId]))
+          expect(found.map((e) => e.eventId)).toEqual([join.eventId, buy.eventId, bob.eventId])
           expect(found[1]).toMatchObject({ ...order, streamVersion: 2 })
           expect(await right(log.readByIds([]))).toEqual([])
         }),
@@ -324,23 +333,15 @@ export const describeEventLogContract = (name: string, setup: () => Promise<Cont
       it(
         'Given stored events, when asked which ids it holds, then exactly the stored ones among them come back, whatever their stream',
         withLog(async (log) => {
-          const stored = await right(
-            log.appendMany([
-              { streamId: A, events: [aliceJoins, order] },
-              { streamId: B, events: [bobJoins] },
-            ]),
-          )
-          const [join, buy] = stored[0]!.appended
-          const bob = stored[1]!.appended[0]!
-          const unknown = '00000000-0000-4000-8000-000000000000' as never
-          const held = await right(log.heldIds([bob.eventId, unknown, buy!.eventId, bob.eventId]))
-          expect([...held].sort()).toEqual([bob.eventId, buy!.eventId].sort())
-          expect(held.has(join!.eventId)).toBe(false)
+          const { join, buy, bob, unknown } = await storeAliceAndBob(log)
+          const held = await right(log.heldIds([bob.eventId, unknown, buy.eventId, bob.eventId]))
+          expect([...held].sort()).toEqual([bob.eventId, buy.eventId].sort())
+          expect(held.has(join.eventId)).toBe(false)
           expect((await right(log.heldIds([]))).size).toBe(0)
           // More ids than one query of a SQL log takes: 1,200 unknown ones and the three stored.
           const many = Array.from({ length: 1_200 }, (_, i) => Ids.deriveEventId(`unknown ${i}`))
-          const all = await right(log.heldIds([...many, join!.eventId, buy!.eventId, bob.eventId]))
-          expect([...all].sort()).toEqual([join!.eventId, buy!.eventId, bob.eventId].sort())
+          const all = await right(log.heldIds([...many, join.eventId, buy.eventId, bob.eventId]))
+          expect([...all].sort()).toEqual([join.eventId, buy.eventId, bob.eventId].sort())
         }),
       )
 
