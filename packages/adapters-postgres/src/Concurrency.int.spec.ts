@@ -16,7 +16,8 @@ const ok = await available()
 const pools: pg.Pool[] = []
 const schemas: string[] = []
 const fresh = async () => {
-  const pool = new pg.Pool({ connectionString: URL, max: 12 })
+  // Idle connections close soon: the file opens a pool per test and ends them all at the end.
+  const pool = new pg.Pool({ connectionString: URL, max: 12, idleTimeoutMillis: 200 })
   pools.push(pool)
   const schema = freshSchema()
   schemas.push(schema)

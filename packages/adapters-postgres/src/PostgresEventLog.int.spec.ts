@@ -11,7 +11,8 @@ const run = await available()
 const pools: pg.Pool[] = []
 const schemas: string[] = []
 const fresh = async (options: PostgresEventLog.Options = {}) => {
-  const pool = new pg.Pool({ connectionString: URL, max: 12 })
+  // Idle connections close soon: the file opens a pool per test and ends them all at the end.
+  const pool = new pg.Pool({ connectionString: URL, max: 12, idleTimeoutMillis: 200 })
   pools.push(pool)
   const schema = freshSchema()
   schemas.push(schema)
@@ -350,9 +351,7 @@ describe.skipIf(!run)('PostgreSQL erasure', () => {
     const erased = await forgetting
     if (erased._tag === 'Left' || erased.right._tag !== 'Forgotten') throw new Error(JSON.stringify(erased))
     const accepted = results.filter((r) => r._tag === 'Right').length
-    expect(results.filter((r) => r._tag === 'Left').every((r) => r._tag === 'Left' && r.left._tag === 'Erased')).toBe(
-      true,
-    )
+    expect(results.filter((r) => r._tag === 'Left' && r.left._tag !== 'Erased')).toEqual([])
     // The opt-in and every accepted purchase were rewritten; nothing of the id was left behind.
     expect(erased.right.eventsRewritten).toBe(1 + accepted)
     expect(await first.log.readStream(cid(id))()).toEqual({ _tag: 'Right', right: [] })

@@ -37,6 +37,11 @@ export interface Options {
    * `StorageFailed`, and nothing of it is stored.
    */
   readonly reconnectMs?: number
+  /**
+   * The least time between two NOTIFYs this instance sends to wake other instances' waiting
+   * readers, ms; default 5. Appends in between are covered by the next one.
+   */
+  readonly notifyIntervalMs?: number
 }
 
 /** A stored projection checkpoint. */
@@ -87,11 +92,20 @@ const dataOf = (event: LifecycleEvent.LifecycleEvent): Record<string, unknown> =
   return data
 }
 
-/** The events as `lifeline_append` takes them, each with the keyed hashes of the ids it names. */
-const payload = (events: readonly LifecycleEvent.LifecycleEvent[], keyOf: (id: string) => string): string =>
+/**
+ * A batch's events as `lifeline_append_many` takes them, each with the keyed hashes of the ids it
+ * names; `repeat` marks an event an earlier batch of the append carries too (same content: it is
+ * checked by `EventLog.reusedWithin`), which the function skips as stored.
+ */
+const payload = (
+  events: readonly (LifecycleEvent.LifecycleEvent & { readonly eventId: EventId })[],
+  keyOf: (id: string) => string,
+  seen: Set<string>,
+): string =>
   JSON.stringify(
-    events.map((original) => {
-      const event = LifecycleEvent.withId(original)
+    events.map((event) => {
+      const repeat = seen.has(event.eventId)
+      seen.add(event.eventId)
       return {
         eventId: event.eventId,
         type: event.type,
@@ -99,9 +113,16 @@ const payload = (events: readonly LifecycleEvent.LifecycleEvent[], keyOf: (id: s
         metadata: event.metadata ?? null,
         occurredAt: event.occurredAt,
         keys: Erasure.namedIds(event).map(keyOf),
+        ...(repeat ? { repeat: true } : {}),
       }
     }),
   )
+
+/**
+ * Only events whose transaction is older than every transaction still running: positions are
+ * drawn in the order of transaction ids (migration 4), so these are a prefix of the positions.
+ */
+const SETTLED = 'xid < pg_snapshot_xmin(pg_current_snapshot())'
 
 const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
   ({
@@ -143,6 +164,12 @@ const isIdReused = (error: unknown): error is { code: string; detail: string } =
 
 /** The event naming an erased customer, raised by `lifeline_append_many`. */
 const isErased = (error: unknown): error is { code: string; detail: string } => hasCode(error, 'LL003')
+
+/**
+ * Two appends that met on one id or one stream version (a unique index) or in a deadlock: the
+ * append is undone whole and tried again, and then sees what the other stored.
+ */
+const isClash = (error: unknown): boolean => hasCode(error, '23505') || hasCode(error, '40P01')
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -257,13 +284,53 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
     TE.tryCatch(() => retrying(f), EventLog.storageFailed)
 
+  // Other instances' waiting readers are woken by a NOTIFY sent after the append commits (a
+  // NOTIFY inside the append would make commits wait for one another: PostgreSQL serializes the
+  // commits of notifying transactions). One is in flight at a time per instance, at most one
+  // per `notifyIntervalMs`, covering every append committed before it is sent; it commits
+  // without waiting for its flush (`synchronous_commit` off for that transaction alone: it
+  // writes nothing a crash could lose).
+  const notifyIntervalMs = options.notifyIntervalMs ?? 5
+  let notifyWanted = false
+  let notifying: Promise<void> | null = null
+  let lastNotify = 0
+  /** Cuts the wait before the next NOTIFY short (on close). */
+  let hurry: (() => void) | null = null
+  const notify = (): void => {
+    notifyWanted = true
+    if (notifying !== null || closed) return
+    notifying = (async () => {
+      while (notifyWanted && !closed) {
+        const wait = lastNotify + notifyIntervalMs - Date.now()
+        if (wait > 0)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, wait)
+            hurry = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+        hurry = null
+        notifyWanted = false
+        lastNotify = Date.now()
+        await pool
+          .query("SELECT set_config('synchronous_commit', 'off', TRUE), pg_notify('lifeline_events', '')")
+          .catch(() => undefined) // a lost notification leaves followers to their poll
+      }
+      notifying = null
+    })()
+  }
+
   /**
    * Appends the batches with one autocommitted statement (one round trip): the function call
-   * and its commit happen on the server, so the order lock is never held across a round trip.
+   * and its commit happen on the server, and no lock is held through the commit. Two appends
+   * that meet on a unique index are undone whole; this one is tried again (then it sees the
+   * other's events: stored, or a version conflict).
    */
   const appendOn = async (
     client: Queryable,
     batches: readonly EventLog.StreamBatch[],
+    events: readonly (readonly (LifecycleEvent.LifecycleEvent & { readonly eventId: EventId })[])[],
   ): Promise<EventLog.AppendResult[]> => {
     const recordedAt = clock()
     const keys = new Map<string, string>()
@@ -272,14 +339,23 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       if (key === undefined) keys.set(id, (key = Erasure.key(secret, id)))
       return key
     }
+    const seen = new Set<string>()
     const json = batches.map(
-      (b) =>
-        `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(b.events, keyOf)}}`,
+      (b, i) =>
+        `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(events[i]!, keyOf, seen)}}`,
     )
-    const { rows } = await client.query(`SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`, [
-      `[${json.join(',')}]`,
-      recordedAt,
-    ])
+    const query = `SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`
+    const values = [`[${json.join(',')}]`, recordedAt]
+    let rows: Record<string, unknown>[]
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = (await client.query(query, values)).rows
+        break
+      } catch (error) {
+        if (!isClash(error) || attempt === 20) throw error
+        await sleep(Math.random() * 2 * attempt)
+      }
+    }
     const byBatch = batches.map(() => [] as Record<string, unknown>[])
     for (const row of rows) byBatch[Number(row['batch'])]!.push(row)
     const results: EventLog.AppendResult[] = []
@@ -292,9 +368,8 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         if (row['already_stored'] === true) alreadyStored.push(row['event_id'] as EventId)
         else {
           version = Number(row['stream_version'])
-          const event = LifecycleEvent.withId(batch.events[i]!)
           appended.push({
-            ...event,
+            ...events[index]![i]!,
             streamVersion: version,
             globalPosition: Number(row['global_position']),
             recordedAt,
@@ -319,12 +394,21 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const invalid = EventLog.validateBatch(batch)
         if (invalid !== null) return E.left(invalid)
       }
-      // An id on two different events of this append; stored ids are checked by the database.
-      const reused = EventLog.reusedWithin(batches)
+      // Each event's id, derived once for the whole append.
+      const events = batches.map((b) => b.events.map((e) => LifecycleEvent.withId(e)))
+      // An id on two events of this append: the same event twice is fine, two different ones are
+      // IdReused (stored ids are checked by the database).
+      const ids = new Set<string>()
+      let repeated = false
+      for (const e of events.flat()) if (ids.size === ids.add(e.eventId).size) repeated = true
+      const reused = repeated ? EventLog.reusedWithin(batches) : null
       if (reused !== null) return E.left(reused)
       try {
-        const results = await appendOn(pool, batches)
-        if (results.some((r) => r.appended.length > 0)) for (const wake of waiters) wake()
+        const results = await appendOn(pool, batches, events)
+        if (results.some((r) => r.appended.length > 0)) {
+          for (const wake of waiters) wake()
+          notify()
+        }
         return E.right(results)
       } catch (error) {
         if (isErased(error)) {
@@ -333,9 +417,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         }
         if (isIdReused(error)) {
           const { eventId, position } = JSON.parse(error.detail) as { eventId: string; position: number }
-          const event = batches
-            .flatMap((b) => b.events.map((e) => LifecycleEvent.withId(e)))
-            .find((e) => e.eventId === eventId)!
+          const event = events.flat().find((e) => e.eventId === eventId)!
           return E.left(EventLog.idReused(event, { _tag: 'Stored', globalPosition: Number(position) }))
         }
         if (isConflict(error)) {
@@ -469,6 +551,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         return out
       }),
     close: async () => {
+      // The last appends' notification goes out (now) before the pool ends.
+      hurry?.()
+      await notifying
       closed = true
       for (const wake of waiters) wake()
       const letGo = await listener
@@ -502,7 +587,7 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
     readPage: (after, limit) =>
       attempt(async () => {
         const { rows } = await pool.query(
-          `SELECT * FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+          `SELECT * FROM ${schema}.events WHERE global_position > $1 AND ${SETTLED} ORDER BY global_position LIMIT $2`,
           [after, limit],
         )
         const events = rows.map(fromRow)
@@ -510,7 +595,10 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       }),
     headPosition: () =>
       attempt(async () =>
-        Number((await pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`)).rows[0]!['p']),
+        Number(
+          (await pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events WHERE ${SETTLED}`))
+            .rows[0]!['p'],
+        ),
       ),
     waitForEvents: (after, signal) =>
       new Promise<void>((resolve) => {
@@ -527,7 +615,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const poll = (): void => {
           if (done) return
           if (signal?.aborted === true) return finish()
-          retrying(() => pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events`))
+          retrying(() =>
+            pool.query(`SELECT COALESCE(MAX(global_position), 0) AS p FROM ${schema}.events WHERE ${SETTLED}`),
+          )
             .then(({ rows }) => {
               if (Number(rows[0]!['p']) > after) finish()
               else if (!done) timer = setTimeout(poll, options.pollIntervalMs ?? 100)
@@ -555,11 +645,12 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         const values = [name, checkpoint.position, state, clock()]
         const generation = checkpoint.erasureGeneration
         if (generation === undefined) return void (await pool.query(upsert, values))
-        // Under the order lock that forget takes: no erasure can commit between the check and the save.
+        // Under the order lock (shared) that forget takes exclusively: no erasure can commit
+        // between the check and the save.
         const client = await pool.connect()
         try {
           await client.query('BEGIN')
-          await client.query('SELECT pg_advisory_xact_lock($1)', [ORDER_LOCK])
+          await client.query('SELECT pg_advisory_xact_lock_shared($1)', [ORDER_LOCK])
           const { rows } = await client.query(`SELECT n FROM ${schema}.lifeline_erasure_generation WHERE id = 1`)
           if (Number(rows[0]!['n']) === generation) await client.query(upsert, values)
           await client.query('COMMIT')
