@@ -13,6 +13,8 @@ export interface Result {
 export interface Queryable {
   /** Runs a query with `$1`-style parameters. */
   query(text: string, values?: unknown[]): Promise<Result>
+  /** Runs a named query: prepared once per connection, then only its parameters are sent. */
+  query(config: { readonly name: string; readonly text: string; readonly values?: unknown[] }): Promise<Result>
 }
 
 /** A client checked out of a pool. */

@@ -3,7 +3,6 @@ import { describeEventLogContract, Fixtures } from '@lifeline/core/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventLog from './PostgresEventLog.js'
-import { ORDER_LOCK } from './schema/migrations.js'
 import { available, freshSchema, URL } from './testing/server.js'
 
 const { cid, optedIn, purchased, referred } = Fixtures
@@ -86,9 +85,10 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b))
   })
 
-  it('without the order lock a reader following positions can skip an event: the lock is what prevents it', async () => {
+  it('without the ordering of positions by transaction a reader following positions can skip an event: it is what prevents it', async () => {
     const { pool, log } = await fresh()
-    // Two raw inserts that bypass the function: the first draws a position and stays open.
+    // Two raw inserts that bypass the function (their xid column reads 0, as if committed long
+    // ago): the first draws a position and stays open.
     const first = await pool.connect()
     await first.query('BEGIN')
     await first.query(
@@ -106,7 +106,6 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     const after = await log.readPage(checkpoint, 10)()
     // The reader passed position 1 before it committed and never sees it.
     expect(after).toEqual({ _tag: 'Right', right: { events: [], lastPosition: checkpoint } })
-    expect(ORDER_LOCK).toBeGreaterThan(0)
   })
 
   it('with 16 writers appending at once (each append one autocommitted statement), a reader following positions sees every event once, in one order', async () => {
@@ -193,6 +192,102 @@ describe.skipIf(!run)('PostgreSQL log', () => {
       left: { _tag: 'VersionConflict', streamId: 'a', expected: ExpectedVersion.noStream, actual: 1 },
     })
     expect(await log.readStream(cid('b'))()).toEqual({ _tag: 'Right', right: [] })
+  })
+
+  it('Given two appends to one stream at once, both expecting its version 1, then one appends (version 2) and the other is a VersionConflict naming version 2', async () => {
+    const { log } = await fresh()
+    await log.append({ streamId: cid('s'), events: [optedIn('s', '2025-01-01T00:00:00Z')] })()
+    const both = await Promise.all(
+      ['o1', 'o2'].map((order) =>
+        log.append({
+          streamId: cid('s'),
+          events: [purchased('s', '2025-01-02T00:00:00Z', order, 100)],
+          expectedVersion: ExpectedVersion.exactly(1),
+        })(),
+      ),
+    )
+    const rights = both.filter((r) => r._tag === 'Right')
+    expect(rights.map((r) => r._tag === 'Right' && r.right.streamVersion)).toEqual([2])
+    expect(both.filter((r) => r._tag === 'Left')).toEqual([
+      {
+        _tag: 'Left',
+        left: { _tag: 'VersionConflict', streamId: 's', expected: ExpectedVersion.exactly(1), actual: 2 },
+      },
+    ])
+    const stream = await log.readStream(cid('s'))()
+    expect(stream._tag === 'Right' && stream.right.map((e) => e.streamVersion)).toEqual([1, 2])
+  })
+
+  it('Given an append of 100 streams (no stream locks above 64) held open, when another append of 100 streams sharing 20 of them runs, then it waits, meets the first on (stream, version), is tried again once the first commits, and completes after it', async () => {
+    const { pool, log } = await fresh()
+    const events = (side: string, from: number) =>
+      Array.from({ length: 100 }, (_, i) => {
+        const id = `c${from + i}`
+        return { streamId: cid(id), events: [purchased(id, '2025-01-02T00:00:00Z', `${side}-${from + i}`, 100)] }
+      })
+    // The first append, through the function in a transaction left open: streams c0..c99.
+    const held = await pool.connect()
+    await held.query('BEGIN')
+    await held.query(`SELECT * FROM ${log.schema}.lifeline_append_many($1::jsonb, 0)`, [
+      JSON.stringify(
+        events('a', 0).map((b, i) => ({
+          stream: b.streamId,
+          expected: 'any',
+          events: [
+            {
+              eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+              type: 'Purchased',
+              data: { orderId: `a-${i}`, amountCents: 100, currency: 'USD' },
+              metadata: null,
+              occurredAt: Date.parse('2025-01-02T00:00:00Z'),
+            },
+          ],
+        })),
+      ),
+    ])
+    // The second: streams c80..c179; it blocks on c80's version 1 until the first commits.
+    const second = log.appendMany(events('b', 80))()
+    await new Promise((r) => setTimeout(r, 300))
+    await held.query('COMMIT')
+    held.release()
+    const result = await second
+    expect(result._tag).toBe('Right')
+    for (let i = 80; i < 100; i++) {
+      const stream = await log.readStream(cid(`c${i}`))()
+      expect(
+        stream._tag === 'Right' && stream.right.map((e) => [e.streamVersion, e.type === 'Purchased' && e.orderId]),
+      ).toEqual([
+        [1, `a-${i}`],
+        [2, `b-${i}`],
+      ])
+    }
+    let count = 0
+    for await (const _ of EventLog.readAll(log)) count++
+    expect(count).toBe(200)
+  })
+
+  it('refuses an append made after another write of its transaction (its transaction id would not order its positions)', async () => {
+    const { pool, log } = await fresh()
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query(`INSERT INTO ${log.schema}.erasures (key, erased_at) VALUES ('k', 1)`)
+      await expect(
+        client.query(`SELECT * FROM ${log.schema}.lifeline_append('x', 'any', $1::jsonb, 0)`, [
+          JSON.stringify([
+            {
+              eventId: '00000000-0000-4000-8000-0000000000c1',
+              type: 'OptedIn',
+              data: { channel: 'seo' },
+              occurredAt: 0,
+            },
+          ]),
+        ]),
+      ).rejects.toThrow(/must be the first write of its transaction/)
+    } finally {
+      await client.query('ROLLBACK')
+      client.release()
+    }
   })
 
   it('Given checkpoints saved as text and as bytes, when loaded, then both come back as bytes (Uint8Array), as on SQLite', async () => {

@@ -226,6 +226,9 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   let listener: Promise<(() => void) | null> | null = null
   let closed = false
   let listenRetry = 50
+  /** The backend pid of this instance's listening connection, once it listens. */
+  let listenerPid: number | null = null
+  let listeningSince = Number.NEGATIVE_INFINITY
   const listen = (): void => {
     if (listener !== null || closed) return
     listener = (async () => {
@@ -254,6 +257,15 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         })
         client.on?.('error', again)
         await client.query('LISTEN lifeline_events')
+        // Registered, so that other instances' appends notify it (see `notify`).
+        const { rows } = await client.query(
+          `WITH gone AS (DELETE FROM ${schema}.lifeline_listeners WHERE pid NOT IN (SELECT pid FROM pg_stat_activity))
+           INSERT INTO ${schema}.lifeline_listeners (pid, since) VALUES (pg_backend_pid(), $1)
+           ON CONFLICT (pid) DO UPDATE SET since = excluded.since RETURNING pid`,
+          [clock()],
+        )
+        listenerPid = Number(rows[0]!['pid'])
+        listeningSince = Date.now()
         listenRetry = 50
         // The pool cannot end while the listener is checked out: when someone ends it without
         // closing the log (a crash drill, a forgotten close), the listener lets go.
@@ -313,12 +325,32 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
         hurry = null
         notifyWanted = false
         lastNotify = Date.now()
-        await pool
-          .query("SELECT set_config('synchronous_commit', 'off', TRUE), pg_notify('lifeline_events', '')")
-          .catch(() => undefined) // a lost notification leaves followers to their poll
+        if (await othersListen())
+          await pool
+            .query("SELECT set_config('synchronous_commit', 'off', TRUE), pg_notify('lifeline_events', '')")
+            .catch(() => undefined) // a lost notification leaves followers to their poll
       }
       notifying = null
     })()
+  }
+  // Whether another instance listens, asked at most once a second: an instance that starts
+  // listening is notified within a second, and its readers poll (`pollIntervalMs`) until then.
+  let listenersAskedAt = Number.NEGATIVE_INFINITY
+  let othersListening = true
+  const othersListen = async (): Promise<boolean> => {
+    if (Date.now() - listenersAskedAt < 1_000) return othersListening
+    listenersAskedAt = Date.now()
+    try {
+      const { rows } = await pool.query(
+        `SELECT EXISTS (SELECT 1 FROM ${schema}.lifeline_listeners l JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE l.pid <> $1) AS any`,
+        [listenerPid ?? 0],
+      )
+      othersListening = rows[0]!['any'] === true
+    } catch {
+      othersListening = true // unknown: notify
+    }
+    return othersListening
   }
 
   /**
@@ -344,12 +376,16 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       (b, i) =>
         `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(events[i]!, keyOf, seen)}}`,
     )
-    const query = `SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`
-    const values = [`[${json.join(',')}]`, recordedAt]
+    // Prepared once per connection (a name per schema: one pool may serve logs of several).
+    const query = {
+      name: `lifeline_append_many_${schema}`,
+      text: `SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`,
+      values: [`[${json.join(',')}]`, recordedAt],
+    }
     let rows: Record<string, unknown>[]
     for (let attempt = 1; ; attempt++) {
       try {
-        rows = (await client.query(query, values)).rows
+        rows = (await client.query(query)).rows
         break
       } catch (error) {
         if (!isClash(error) || attempt === 20) throw error
@@ -620,7 +656,12 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
           )
             .then(({ rows }) => {
               if (Number(rows[0]!['p']) > after) finish()
-              else if (!done) timer = setTimeout(poll, options.pollIntervalMs ?? 100)
+              else if (!done) {
+                // Other instances learn within a second that this one listens: poll often until then.
+                const learning = Date.now() - listeningSince < 1_100
+                const every = options.pollIntervalMs ?? 100
+                timer = setTimeout(poll, learning ? Math.min(every, 100) : every)
+              }
             })
             .catch(finish)
         }
