@@ -266,6 +266,25 @@ describe.skipIf(!run)('PostgreSQL log', () => {
     expect(count).toBe(200)
   })
 
+  it('Given an older open transaction that wrote anything (here a temporary table), then readers wait for it to end before they see later appends, and then see them', async () => {
+    const { pool, log } = await fresh()
+    const other = await pool.connect()
+    try {
+      await other.query('BEGIN')
+      await other.query('CREATE TEMPORARY TABLE lifeline_test_other (x INTEGER)')
+      const appended = await log.append({ streamId: cid('w'), events: [optedIn('w', '2025-01-01T00:00:00Z')] })()
+      expect(appended._tag).toBe('Right')
+      expect(await log.headPosition()()).toEqual({ _tag: 'Right', right: 0 })
+      expect(await log.readPage(0, 10)()).toEqual({ _tag: 'Right', right: { events: [], lastPosition: 0 } })
+    } finally {
+      await other.query('ROLLBACK')
+      other.release()
+    }
+    expect(await log.headPosition()()).toEqual({ _tag: 'Right', right: 1 })
+    const page = await log.readPage(0, 10)()
+    expect(page._tag === 'Right' && page.right.events.map((e) => e.customerId)).toEqual(['w'])
+  })
+
   it('refuses an append made after another write of its transaction (its transaction id would not order its positions)', async () => {
     const { pool, log } = await fresh()
     const client = await pool.connect()
