@@ -94,12 +94,12 @@ const dataOf = (event: LifecycleEvent.LifecycleEvent): Record<string, unknown> =
 
 /**
  * A batch's events as `lifeline_append_many` takes them, each with the keyed hashes of the ids it
- * names; `repeat` marks an event an earlier batch of the append carries too (same content: it is
+ * names (unless `keyOf` is null: the log has no erasures as far as this instance knows); `repeat` marks an event an earlier batch of the append carries too (same content: it is
  * checked by `EventLog.reusedWithin`), which the function skips as stored.
  */
 const payload = (
   events: readonly (LifecycleEvent.LifecycleEvent & { readonly eventId: EventId })[],
-  keyOf: (id: string) => string,
+  keyOf: ((id: string) => string) | null,
   seen: Set<string>,
 ): string =>
   JSON.stringify(
@@ -112,7 +112,7 @@ const payload = (
         data: dataOf(event),
         metadata: event.metadata ?? null,
         occurredAt: event.occurredAt,
-        keys: Erasure.namedIds(event).map(keyOf),
+        ...(keyOf === null ? {} : { keys: Erasure.namedIds(event).map(keyOf) }),
         ...(repeat ? { repeat: true } : {}),
       }
     }),
@@ -170,6 +170,9 @@ const isErased = (error: unknown): error is { code: string; detail: string } => 
  * append is undone whole and tried again, and then sees what the other stored.
  */
 const isClash = (error: unknown): boolean => hasCode(error, '23505') || hasCode(error, '40P01')
+
+/** The log has erasures: the append must carry the keyed hashes of the ids its events name. */
+const needsKeys = (error: unknown): boolean => hasCode(error, 'LL004')
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -296,6 +299,8 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   const attempt = <A>(f: () => Promise<A>): TE.TaskEither<EventLog.StorageFailed, A> =>
     TE.tryCatch(() => retrying(f), EventLog.storageFailed)
 
+  /** Whether this instance knows the log has erasures (then appends carry the ids' keyed hashes). */
+  let erasures = false
   // Other instances' waiting readers are woken by a NOTIFY sent after the append commits (a
   // NOTIFY inside the append would make commits wait for one another: PostgreSQL serializes the
   // commits of notifying transactions). One is in flight at a time per instance, at most one
@@ -371,23 +376,30 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
       if (key === undefined) keys.set(id, (key = Erasure.key(secret, id)))
       return key
     }
-    const seen = new Set<string>()
-    const json = batches.map(
-      (b, i) =>
-        `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(events[i]!, keyOf, seen)}}`,
-    )
-    // Prepared once per connection (a name per schema: one pool may serve logs of several).
-    const query = {
-      name: `lifeline_append_many_${schema}`,
-      text: `SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`,
-      values: [`[${json.join(',')}]`, recordedAt],
+    const query = () => {
+      const seen = new Set<string>()
+      const json = batches.map(
+        (b, i) =>
+          `{"stream":${JSON.stringify(b.streamId)},"expected":"${expectedText(b)}","events":${payload(events[i]!, erasures ? keyOf : null, seen)}}`,
+      )
+      // Prepared once per connection (a name per schema: one pool may serve logs of several).
+      return {
+        name: `lifeline_append_many_${schema}`,
+        text: `SELECT * FROM ${schema}.lifeline_append_many($1::jsonb, $2)`,
+        values: [`[${json.join(',')}]`, recordedAt],
+      }
     }
     let rows: Record<string, unknown>[]
     for (let attempt = 1; ; attempt++) {
+      const withKeys = erasures
       try {
-        rows = (await client.query(query)).rows
+        rows = (await client.query(query())).rows
         break
       } catch (error) {
+        if (needsKeys(error) && !withKeys) {
+          erasures = true // erasures are never undone: from now on every append carries the keys
+          continue
+        }
         if (!isClash(error) || attempt === 20) throw error
         await sleep(Math.random() * 2 * attempt)
       }

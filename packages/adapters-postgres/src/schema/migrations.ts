@@ -297,9 +297,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       -- 'repeat' marks an event that an earlier batch of the same append already carries.
       CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
       RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
-      -- The planner cannot know how many events a call brings (it guesses 10,000): without this it
-      -- would compile the statements to machine code on every call, for much longer than they run.
-      LANGUAGE plpgsql SET jit = off AS $$
+      LANGUAGE plpgsql AS $$
       #variable_conflict use_column
       DECLARE
         v_erased RECORD;
@@ -338,6 +336,12 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
             FROM (SELECT DISTINCT hashtext(b->>'stream') AS k FROM jsonb_array_elements(p_batches) b ORDER BY 1) l;
         END IF;
         IF v_any_erased IS NOT FALSE AND EXISTS (SELECT 1 FROM $S.erasures) THEN
+          -- The client sends the keyed hashes of the ids its events name only once it knows the log
+          -- has erasures: told so (LL004), it sends them from then on.
+          IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batches) b, jsonb_array_elements(b->'events') x
+                      WHERE NOT x ? 'keys') THEN
+            RAISE EXCEPTION USING ERRCODE = 'LL004', MESSAGE = 'lifeline erasures exist: send the keys of the ids';
+          END IF;
           SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
             FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
                  jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
@@ -362,6 +366,9 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
             v_conflict := json_build_object('stream', v_stream, 'actual', v_actual)::TEXT;
           END IF;
         ELSE
+          -- The planner cannot know how many events a call brings (it guesses 10,000): it would
+          -- compile the next query to machine code on every call, for much longer than it runs.
+          PERFORM set_config('jit', 'off', TRUE);
           -- Every event of the append, in order: stored or not (a stored id is checked against its
           -- content: IdReused, LL002), and the version it gets; each batch's actual version (its
           -- stream's, after the append's earlier batches); the first batch that expected another
