@@ -2,7 +2,7 @@
 //   node scripts/bench-pg-writers.mjs [URL] [--latency-only]
 // 1. 1, 4 and 16 writer processes appending one-event batches and 50-event batches through the
 //    log, against the same number of raw `pg` processes inserting the same rows (the same
-//    content-derived event ids) into a table with the same indexes with plain autocommitted
+//    content-derived event ids) into a table with the same five indexes with plain autocommitted
 //    INSERTs and no lock. Every process connects
 //    before the clock starts. Three rounds, raw and log alternating; prints the median ratio
 //    (log / raw) and each round's.
@@ -25,7 +25,10 @@ const rawTable = (schema) => `
     global_position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id UUID NOT NULL UNIQUE, stream_id TEXT NOT NULL, stream_version INTEGER NOT NULL,
     type TEXT NOT NULL, data JSONB NOT NULL, metadata JSONB, occurred_at BIGINT NOT NULL,
-    recorded_at BIGINT NOT NULL, UNIQUE (stream_id, stream_version))`
+    recorded_at BIGINT NOT NULL, UNIQUE (stream_id, stream_version));
+  -- The log's other two indexes (migration 3: the events naming a customer, for erasure).
+  CREATE INDEX ON ${schema}.events ((data->>'referredBy')) WHERE type = 'OptedIn';
+  CREATE INDEX ON ${schema}.events ((data->>'referredCustomerId')) WHERE type = 'Referred'`
 
 if (mode === 'worker') {
   // A writer: connects, says so, waits for "go", appends, says how many events.
