@@ -2,9 +2,10 @@
  * The EventLog on PostgreSQL, for services that outgrow one machine: many instances append to
  * and read one ordered history. An append (one stream batch, or a whole `appendMany`) is one
  * autocommitted statement: a call of a database function that checks the expected versions and
- * inserts. It takes a transaction-scoped advisory lock, so positions are drawn and committed in
- * the same order and readers following positions never skip an event; as the statement commits
- * on the server, no client round trip happens while the lock is held. Append-only is enforced by
+ * inserts. Writers append concurrently: no lock is held while an append commits. Positions are
+ * drawn in the order of the appending transactions' ids, and readers take only events of
+ * transactions older than every transaction still running, so a reader following positions
+ * never passes an event that commits later (see docs/postgres.md). Append-only is enforced by
  * triggers.
  */
 import { Erasure, EventLog, LifecycleEvent, type CustomerId, type EventId, type RecordedEvent } from '@lifeline/core'
