@@ -425,7 +425,14 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
         IF v_n > 0 THEN
           -- The one step taken one writer at a time: this transaction's id, then its positions. The
           -- lock is a session's (released at once, not at commit), so it is released on any error.
-          v_ok := pg_advisory_lock(${POSITION_LOCK}) IS NULL;
+          -- It is tried, not waited for: a writer that finds it taken sleeps a millisecond and
+          -- tries again. Waiting in the lock's queue, each writer would be handed the lock in turn,
+          -- whether it runs or not; with more writers than cores, the lock then waits for a writer
+          -- to be scheduled (pgbench, 32 connections on 2 cores: 4,400 appends a second waiting in
+          -- the queue, 6,500 trying).
+          WHILE NOT pg_try_advisory_lock(${POSITION_LOCK}) LOOP
+            PERFORM pg_sleep(0.001);
+          END LOOP;
           BEGIN
             v_xid := pg_current_xact_id();
             IF v_n = 1 THEN
