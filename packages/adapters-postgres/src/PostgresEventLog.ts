@@ -123,7 +123,7 @@ const payload = (
  * Only events whose transaction is older than every transaction still running: positions are
  * drawn in the order of transaction ids (migration 4), so these are a prefix of the positions.
  */
-const SETTLED = 'xid < pg_snapshot_xmin(pg_current_snapshot())'
+const SETTLED = 'xid < (SELECT pg_snapshot_xmin(pg_current_snapshot()))' // a subquery: computed once, not per row
 
 const fromRow = (row: Record<string, unknown>): RecordedEvent.RecordedEvent =>
   ({
