@@ -1,0 +1,1 @@
+SELECT * FROM pgb.lifeline_append_many(('[{"stream": "s' || gen_random_uuid() || '","expected": "any","events": [{"eventId": "' || gen_random_uuid() || '","type": "OptedIn","data": {"channel": "seo"},"metadata": null,"occurredAt": 0,"keys": []}]}]')::jsonb, 0);
