@@ -160,6 +160,10 @@ export const rowsOf = (state: Ledger.State): Rows => {
     return 'lead'
   }
   const salesReady = Leads.salesReadyReader(state)
+  /** A row's latest answer to a survey, or null. */
+  const some = (x: number): number | null => (x === Ledger.NONE ? null : x)
+  const nps = (r: number): number | null => some(Ledger.npsOf(c, r))
+  const csat = (r: number): number | null => some(Ledger.csatOf(c, r))
   const score = (r: number): number | null => Ledger.scoreAt(state, r, to)
   const row = (r: number): Row => {
     const revenue = Ledger.revenueOf(c, r)
@@ -175,8 +179,8 @@ export const rowsOf = (state: Ledger.State): Rows => {
       lastPurchaseAt: iso(n.lastPurchaseAt[r]!),
       purchases: n.purchases[r]!,
       netRevenueCents: revenue === null ? {} : sorted(Object.entries(revenue)),
-      nps: i.nps[r] === Ledger.NONE ? null : i.nps[r]!,
-      csat: i.csat[r] === Ledger.NONE ? null : i.csat[r]!,
+      nps: nps(r),
+      csat: csat(r),
     }
   }
   const key = (field: SortField): Key => {
@@ -202,9 +206,9 @@ export const rowsOf = (state: Ledger.State): Rows => {
       case 'purchases':
         return (r) => n.purchases[r]!
       case 'nps':
-        return (r) => (i.nps[r] === Ledger.NONE ? null : i.nps[r]!)
+        return nps
       case 'csat':
-        return (r) => (i.csat[r] === Ledger.NONE ? null : i.csat[r]!)
+        return csat
     }
   }
   return { listed, stage, tier: (r: number) => Tiers.nameOf(tiers.atTo(r)), salesReady, score, row, key }

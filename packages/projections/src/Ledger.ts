@@ -189,8 +189,6 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
-  /** Lead scoring: the fit of the first opt-in's channel. */
-  'fit',
   /** Lead scoring: the touches' points decayed to `engagementAt` (the latest touch, or the first opt-in). */
   'engagement',
   'engagementAt',
@@ -200,9 +198,6 @@ export const NUMBER_FACTS = [
 
 /** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
 export const INTEGER_FACTS = [
-  /** Month of the first purchase. */
-  'cohort',
-  'lastPurchaseMonth',
   /** Channel and campaign of the first opt-in, and the first currency paid in. */
   'channel',
   'campaign',
@@ -211,12 +206,16 @@ export const INTEGER_FACTS = [
   'category',
   /** The reason of the first churn in [from, to): its `reason`, `unspecified` or `inactive`. */
   'churnReason',
-  /** The latest `nps` and `csat` scores answered in [from, to); -1 for none. */
-  'nps',
-  'csat',
-  /** Purchases in [from - regularWindowDays, from): the tier at `from`. */
-  'fromWindowPurchases',
-  /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`. */
+  /**
+   * The latest `nps` and `csat` scores answered in [from, to), one byte each: `nps + 1` in the
+   * low byte, `csat + 1` in the next, 0 for none (read them with `npsOf` and `csatOf`).
+   */
+  'surveys',
+  /**
+   * `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`,
+   * and from bit `FROM_WINDOW_SHIFT` the purchases in [from - regularWindowDays, from) (the tier
+   * at `from`; read them with `fromWindowPurchasesOf`).
+   */
   'flags',
 ] as const
 
@@ -242,6 +241,14 @@ export const OPTED_IN = 256
 export const OPTED_IN_AT_FROM = 512
 /** Latest OptedIn/Purchased/Churned is a Churned (explicit or implicit, folded): the stage `churned`. */
 export const LAST_CHURNED = 1024
+/**
+ * The purchases in [from - regularWindowDays, from) are counted in the 7 bits of `flags` from
+ * this one, up to `FROM_WINDOW_MAX`: the tier at `from` asks only whether there are
+ * `regularPurchases` of them, at most `MAX_REGULAR_PURCHASES`, below that bound.
+ */
+export const FROM_WINDOW_SHIFT = 11
+/** The largest count of purchases in the window before `from` that `flags` holds (see `FROM_WINDOW_SHIFT`). */
+export const FROM_WINDOW_MAX = 127
 
 /** No month, channel, campaign or currency. */
 export const NONE = -1
@@ -258,9 +265,11 @@ export interface Customers {
   /** Rows changed since the last full checkpoint: 1 when changed (see `LedgerCheckpoint`). */
   touched: Uint8Array
   /**
-   * The instants of the latest `regularPurchases` (K) purchases, as K columns used as a ring: the
-   * j-th purchase (from 0) is in column `j % K`. The K-th latest purchase tells whether there are
-   * K in the window before `to`, whatever `to` turns out to be (it may be unknown while folding).
+   * The instants of the K - 1 purchases before the latest one (K is `regularPurchases`; the latest
+   * is `lastPurchaseAt`), as K - 1 columns used as a ring: the j-th purchase (from 0) is in column
+   * `j % (K - 1)` once a later one is made. The K-th latest purchase (`kthLatestPurchaseAt`) tells
+   * whether there are K in the window before `to`, whatever `to` turns out to be (it may be
+   * unknown while folding).
    */
   recent: Float64Array[]
   /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
@@ -382,7 +391,7 @@ export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS
   numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
-  recent: Array.from({ length: regularPurchases }, () => new Float64Array(capacity)),
+  recent: Array.from({ length: regularPurchases - 1 }, () => new Float64Array(capacity)),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -472,10 +481,10 @@ const rowFor = (c: Customers, customerId: string): number => {
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
     n.engagementAt[r] = n.salesReadyAt[r] = Number.NaN
-    // purchases, activeSince, revenueCents and flags start at 0, as the new rows of a column do.
+    // purchases, activeSince and revenueCents start at 0, as the new rows of a column do.
     const i = c.integers
-    i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
-    i.category[r] = i.churnReason[r] = i.nps[r] = i.csat[r] = NONE
+    i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
+    // surveys and flags (with its count of purchases before `from`) start at 0 too.
   }
   c.touched[r] = 1
   return r
@@ -503,6 +512,39 @@ export const revenueOf = (c: Customers, r: number): Record<string, number> | nul
   const first = c.integers.currency[r]!
   if (first === NONE) return null
   return { [c.strings[first]!]: c.numbers.revenueCents[r]!, ...c.moreRevenue.get(r) }
+}
+
+/** A row's latest `nps` score in [from, to), or `NONE`. */
+export const npsOf = (c: Customers, r: number): number => (c.integers.surveys[r]! & 0xff) - 1
+
+/** A row's latest `csat` score in [from, to), or `NONE`. */
+export const csatOf = (c: Customers, r: number): number => (c.integers.surveys[r]! >> 8) - 1
+
+/** A row's cohort: the month of its first purchase, or null when it never bought. */
+export const cohortOf = (c: Customers, r: number): Month.Month | null => {
+  const first = c.numbers.firstPurchaseAt[r]!
+  return Number.isNaN(first) ? null : Month.of(first)
+}
+
+/** A row's purchases in [from - regularWindowDays, from), up to `FROM_WINDOW_MAX`. */
+export const fromWindowPurchasesOf = (c: Customers, r: number): number =>
+  (c.integers.flags[r]! >>> FROM_WINDOW_SHIFT) & FROM_WINDOW_MAX
+
+/**
+ * The instant of a row's K-th latest purchase (K from 1 to `regularPurchases`, the ledger's
+ * number of ring columns plus one); NaN when it made fewer than K.
+ */
+export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number => {
+  const n = c.numbers.purchases[r]!
+  if (n < k) return Number.NaN
+  return k === 1 ? c.numbers.lastPurchaseAt[r]! : c.recent[(n - k) % c.recent.length]![r]!
+}
+
+/** A row's fit: the points of its first opt-in's channel (scoring options of the state); NaN when it never opted in. */
+export const fitOf = (state: State, r: number): number => {
+  const c = state.customers
+  const channel = c.integers.channel[r]!
+  return channel === NONE ? Number.NaN : Scoring.fit(resolved(state.options).scoring, c.strings[channel]!)
 }
 
 /** What the ledger knows of one customer, or undefined for an unknown id. */
@@ -535,15 +577,15 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     crossSold: has(CROSS_SOLD),
     upsold: has(UPSOLD),
     churnReason: stringAt(c, i.churnReason[r]!),
-    nps: some(i.nps[r]!),
-    csat: some(i.csat[r]!),
+    nps: some(npsOf(c, r)),
+    csat: some(csatOf(c, r)),
     active: (flags & ACTIVE) !== 0,
     activeSince: n.activeSince[r]!,
     beforeFrom: (flags & BEFORE_FROM_PURCHASE) !== 0 ? 'P' : (flags & BEFORE_FROM_CHURN) !== 0 ? 'C' : null,
     churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0,
     pendingChurnAt: orNull(n.pendingChurnAt[r]!),
-    cohort: some(i.cohort[r]!),
-    lastPurchaseMonth: some(i.lastPurchaseMonth[r]!),
+    cohort: cohortOf(c, r),
+    lastPurchaseMonth: Number.isNaN(n.lastPurchaseAt[r]!) ? null : Month.of(n.lastPurchaseAt[r]!),
   }
 }
 
@@ -624,12 +666,13 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number, r
 
 /**
  * Adds (or, for a refund, takes off) cents of a row in a currency (`code` is its dictionary
- * index): to its revenue, its month's and its cohort's.
+ * index): to its revenue, its month's and its cohort's (the month of its first purchase).
  */
 const addRevenue = (
   state: State,
   r: number,
   month: Month.Month,
+  cohort: Month.Month,
   currency: string,
   code: number,
   cents: number,
@@ -642,7 +685,6 @@ const addRevenue = (
     more[currency] = (more[currency] ?? 0) + cents
   }
   addIn(state.monthRevenue, month, currency, cents)
-  const cohort = c.integers.cohort[r]!
   let byCurrency = state.cohortRevenue.get(cohort)
   if (byCurrency === undefined) state.cohortRevenue.set(cohort, (byCurrency = new Map<string, number[]>()))
   let list = byCurrency.get(currency)
@@ -677,11 +719,15 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
   const code = intern(c, currency)
   const before = n.purchases[r]!
   const first = before === 0
-  // The ring of the latest K purchase instants (tiers at `to`), and the window before `from`.
+  const last = n.lastPurchaseAt[r]!
+  // The ring of the K - 1 purchase instants before the latest (tiers at `to`): the one that was
+  // the latest joins it. And the count of purchases in the window before `from`.
   const recent = c.recent
-  recent[before % recent.length]![r] = t
+  if (!first && recent.length > 0) recent[(before - 1) % recent.length]![r] = last
   if (t < from && t >= resolved(state.options).fromWindowStart) {
-    i.fromWindowPurchases[r]!++
+    const flags = i.flags[r]!
+    if (((flags >>> FROM_WINDOW_SHIFT) & FROM_WINDOW_MAX) < FROM_WINDOW_MAX)
+      i.flags[r] = flags + (1 << FROM_WINDOW_SHIFT)
   }
   setFlag(c, r, LAST_CHURNED, false)
   n.purchases[r]!++
@@ -708,26 +754,42 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     sales.count++
     sales.cents += amountCents
   }
-  const cohort = i.cohort[r]!
-  if (cohort === NONE) {
-    i.cohort[r] = month
-    i.lastPurchaseMonth[r] = month
+  // The cohort is the month of the first purchase; the month of the one before this is the
+  // month of `last` (events of a customer come in time order: `last` is not after `t`).
+  let cohort = month
+  if (first) {
     add(state.buyers, month, 1)
     add(state.newBuyers, month, 1)
     addCell(state.cohortCells, month, 0, 1)
-  } else if (i.lastPurchaseMonth[r] !== month) {
-    add(state.buyers, month, 1)
-    if (i.lastPurchaseMonth[r] === month - 1) add(state.returning, month, 1)
-    addCell(state.cohortCells, cohort, month - cohort, 1)
-    i.lastPurchaseMonth[r] = month
+  } else {
+    cohort = cohortMonth(n.firstPurchaseAt[r]!, month)
+    const monthStart = Month.start(month)
+    if (last < monthStart) {
+      add(state.buyers, month, 1)
+      if (last >= Month.start(month - 1)) add(state.returning, month, 1)
+      addCell(state.cohortCells, cohort, month - cohort, 1)
+    }
   }
-  addRevenue(state, r, month, currency, code, amountCents)
+  addRevenue(state, r, month, cohort, currency, code, amountCents)
 }
+
+/** The month of a first purchase at `first`, knowing that a later instant is in `month`. */
+const cohortMonth = (first: number, month: Month.Month): Month.Month =>
+  first >= Month.start(month) ? month : Month.of(first)
 
 const refundAt = (state: State, r: number, t: number, event: Events.Refunded, from: number): void => {
   const c = state.customers
   const { amountCents, currency, orderId } = event
-  addRevenue(state, r, Month.of(t), currency, intern(c, currency), -amountCents)
+  const month = Month.of(t)
+  addRevenue(
+    state,
+    r,
+    month,
+    cohortMonth(c.numbers.firstPurchaseAt[r]!, month),
+    currency,
+    intern(c, currency),
+    -amountCents,
+  )
   add(state.refundedBefore, currency, amountCents)
   // A refund before `from` is of an order bought before `from`: not one of the period's.
   if (t < from) return
@@ -763,10 +825,8 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
   setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
   // The score starts at the fit of the first opt-in's channel (and never resets).
   const s = resolved(state.options)
-  const fit = Scoring.fit(s.scoring, event.channel)
-  n.fit[r] = fit
   n.engagementAt[r] = t
-  if (fit >= s.readyAt) n.salesReadyAt[r] = t
+  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) n.salesReadyAt[r] = t
 }
 
 /**
@@ -787,7 +847,7 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
   n.engagement[r] = engagement
   n.engagementAt[r] = t
-  if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
+  if (Number.isNaN(n.salesReadyAt[r]!) && fitOf(state, r) + engagement >= s.readyAt) n.salesReadyAt[r] = t
 }
 
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
@@ -838,7 +898,13 @@ export const step = (state: State, event: LifecycleEvent): State => {
     }
     case 'SurveyAnswered':
       // The latest answer of each kind in the period counts (at one instant, the last in the log).
-      if (t >= from) c.integers[event.survey][r] = event.score
+      if (t >= from) {
+        const surveys = c.integers.surveys
+        surveys[r] =
+          event.survey === 'nps'
+            ? (surveys[r]! & ~0xff) | (event.score + 1)
+            : (surveys[r]! & 0xff) | ((event.score + 1) << 8)
+      }
       break
     case 'Churned':
       churnAt(state, r, t, from, to, event.reason ?? UNSPECIFIED)
@@ -855,7 +921,7 @@ export const scoreAt = (state: State, r: number, t: number): number | null => {
   const c = state.customers
   const n = c.numbers
   if (Number.isNaN(n.optInAt[r]!)) return null
-  return n.fit[r]! + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
+  return fitOf(state, r) + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
 }
 
 /** The ledger as a fold (its result is the state itself, read by the metric modules). */

@@ -49,6 +49,8 @@ export const of = (ms: number): Month => {
 
 /** The first instant of a month, UTC milliseconds (from `days_from_civil`). */
 export const start = (month: Month): number => {
+  // The month of the last instant asked of `of` (consecutive events of one month ask both).
+  if (month === cacheMonth) return cacheStart
   const year = Math.floor(month / 12)
   const index = month - year * 12 // 0..11, January is 0
   // Years start in March here: January and February belong to the year before.
