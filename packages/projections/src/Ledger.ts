@@ -775,7 +775,7 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
 
 /** The month of a first purchase at `first`, knowing that a later instant is in `month`. */
 const cohortMonth = (first: number, month: Month.Month): Month.Month =>
-  first >= Month.start(month) ? month : Month.of(first)
+  first >= Month.start(month) ? month : Month.ofUncached(first)
 
 const refundAt = (state: State, r: number, t: number, event: Events.Refunded, from: number): void => {
   const c = state.customers
