@@ -148,14 +148,14 @@ export const rowsOf = (state: Ledger.State): Rows => {
   const status = Ledger.statusBitsReader(state)
   const iso = (ms: number): string | null => (Number.isNaN(ms) ? null : Timestamp.format(ms))
   /** A customer with events of its own (a row made only by being referred has none). */
-  const listed = (r: number): boolean => !Number.isNaN(n.optInAt[r]!) || n.purchases[r]! > 0
+  const listed = (r: number): boolean => !Number.isNaN(n.optInAt[r]!) || i.purchases[r]! > 0
   const stage = (r: number): Stage => {
     const flags = i.flags[r]!
     // A pending implicit churn due before `to` has happened (nothing of the customer came after it).
     if ((flags & Ledger.LAST_CHURNED) !== 0 || n.pendingChurnAt[r]! < to) return 'churned'
     if ((status(r) & Ledger.AT_TO) !== 0) {
       if (!Number.isNaN(n.firstReferralAt[r]!)) return 'advocate'
-      return n.purchases[r]! >= 2 ? 'repeat' : 'customer'
+      return i.purchases[r]! >= 2 ? 'repeat' : 'customer'
     }
     return 'lead'
   }
@@ -177,7 +177,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
       campaign: Ledger.stringAt(c, i.campaign[r]!),
       firstPurchaseAt: iso(n.firstPurchaseAt[r]!),
       lastPurchaseAt: iso(n.lastPurchaseAt[r]!),
-      purchases: n.purchases[r]!,
+      purchases: i.purchases[r]!,
       netRevenueCents: revenue === null ? {} : sorted(Object.entries(revenue)),
       nps: nps(r),
       csat: csat(r),
@@ -204,7 +204,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
       case 'lastPurchaseAt':
         return (r) => n.lastPurchaseAt[r]!
       case 'purchases':
-        return (r) => n.purchases[r]!
+        return (r) => i.purchases[r]!
       case 'nps':
         return nps
       case 'csat':

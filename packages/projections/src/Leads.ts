@@ -134,7 +134,7 @@ export function* leadsOf(state: Ledger.State): Generator<Lead> {
       nurtured: nurtured(numbers.firstNurturedAt[r]!, first),
       converted,
       daysToConvert: converted ? (first - optIn) / Timestamp.MS_PER_DAY : null,
-      repeat: converted && numbers.purchases[r]! >= 2,
+      repeat: converted && integers.purchases[r]! >= 2,
       referred: converted && !Number.isNaN(numbers.firstReferralAt[r]!),
       revenue: Ledger.revenueOf(c, r),
     }
@@ -203,12 +203,11 @@ export const summarize = (state: Ledger.State): Summary => {
     firstPurchaseAt,
     firstNurturedAt,
     acquisitionCostCents,
-    purchases,
     firstReferralAt,
     revenueCents,
     salesReadyAt,
   } = numbers
-  const { flags, channel, campaign, currency } = integers
+  const { flags, channel, campaign, currency, purchases } = integers
   const window = windowMs(state)
   // Groups by dictionary index (no string hashing and no allocation per lead), named at the end.
   const channels: (Counts | undefined)[] = []

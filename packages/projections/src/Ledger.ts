@@ -77,6 +77,8 @@ interface Resolved {
   readonly decayRate: number
   /** The score at which a lead is sales-ready: the threshold less its tolerance. */
   readonly readyAt: number
+  /** The largest fit of any channel: below `readyAt` with it, a score is below with any. */
+  readonly maxFit: number
   /** The points of each touch by `touchIndex`. */
   readonly touchPoints: Float64Array
 }
@@ -122,6 +124,7 @@ const resolved = (options: Options): Resolved => {
       fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
       decayRate: Scoring.decayRate(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
+      maxFit: Math.max(scoring.otherChannelPoints, ...Object.values(scoring.channelPoints)),
       touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
     }
     resolvedCache.set(options, r)
@@ -177,7 +180,6 @@ export const NUMBER_FACTS = [
   'firstNurturedAt',
   'firstPurchaseAt',
   'lastPurchaseAt',
-  'purchases',
   'firstReferralAt',
   /** Earliest `Referred` in [from, to) naming this customer as the referred person. */
   'referredInPeriodAt',
@@ -196,8 +198,10 @@ export const NUMBER_FACTS = [
   'salesReadyAt',
 ] as const
 
-/** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
+/** The per-customer facts held as integers: counts, dictionary indexes (-1 is "none"), flags. */
 export const INTEGER_FACTS = [
+  /** Purchases before `to`. */
+  'purchases',
   /** Channel and campaign of the first opt-in, and the first currency paid in. */
   'channel',
   'campaign',
@@ -481,10 +485,10 @@ const rowFor = (c: Customers, customerId: string): number => {
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
     n.engagementAt[r] = n.salesReadyAt[r] = Number.NaN
-    // purchases, activeSince and revenueCents start at 0, as the new rows of a column do.
+    // activeSince and revenueCents start at 0, as the new rows of a column do.
     const i = c.integers
     i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
-    // surveys and flags (with its count of purchases before `from`) start at 0 too.
+    // purchases, surveys and flags (with its count of purchases before `from`) start at 0 too.
   }
   c.touched[r] = 1
   return r
@@ -535,7 +539,7 @@ export const fromWindowPurchasesOf = (c: Customers, r: number): number =>
  * number of ring columns plus one); NaN when it made fewer than K.
  */
 export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number => {
-  const n = c.numbers.purchases[r]!
+  const n = c.integers.purchases[r]!
   if (n < k) return Number.NaN
   return k === 1 ? c.numbers.lastPurchaseAt[r]! : c.recent[(n - k) % c.recent.length]![r]!
 }
@@ -567,7 +571,7 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     firstNurturedAt: orNull(n.firstNurturedAt[r]!),
     firstPurchaseAt: orNull(n.firstPurchaseAt[r]!),
     lastPurchaseAt: orNull(n.lastPurchaseAt[r]!),
-    purchases: n.purchases[r]!,
+    purchases: i.purchases[r]!,
     firstReferralAt: orNull(n.firstReferralAt[r]!),
     referredInPeriodAt: orNull(n.referredInPeriodAt[r]!),
     revenue: revenueOf(c, r),
@@ -717,7 +721,7 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     add(state.activeDelta, month + 1, 1)
   }
   const code = intern(c, currency)
-  const before = n.purchases[r]!
+  const before = i.purchases[r]!
   const first = before === 0
   const last = n.lastPurchaseAt[r]!
   // The ring of the K - 1 purchase instants before the latest (tiers at `to`): the one that was
@@ -730,7 +734,7 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
       i.flags[r] = flags + (1 << FROM_WINDOW_SHIFT)
   }
   setFlag(c, r, LAST_CHURNED, false)
-  n.purchases[r]!++
+  i.purchases[r]!++
   if (first) {
     n.firstPurchaseAt[r] = t
     n.firstAmountCents[r] = amountCents
@@ -847,7 +851,15 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
   n.engagement[r] = engagement
   n.engagementAt[r] = t
-  if (Number.isNaN(n.salesReadyAt[r]!) && fitOf(state, r) + engagement >= s.readyAt) n.salesReadyAt[r] = t
+  // The fit is looked up only when the largest fit would make the lead ready (a sum rounds the
+  // same way or lower with a smaller term, so this skips no lead that is ready).
+  if (
+    Number.isNaN(n.salesReadyAt[r]!) &&
+    s.maxFit + engagement >= s.readyAt &&
+    fitOf(state, r) + engagement >= s.readyAt
+  ) {
+    n.salesReadyAt[r] = t
+  }
 }
 
 /** Folds one event into the ledger. Events at or after `to` are ignored. */

@@ -34,7 +34,7 @@ export type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
  * The format version of snapshots and deltas. 6: smaller rows (the fit derived from the channel,
  * the cohort and the month of the latest purchase from their instants, a ring of K - 1 purchases
  * beside `lastPurchaseAt`, the purchases before `from` in `flags`, the nps and csat scores in one
- * column `surveys`); 5: client tiers and lead scoring (the ring of the
+ * column `surveys`, the count of purchases an integer column); 5: client tiers and lead scoring (the ring of the
  * latest purchases, the decayed touches, `salesReadyAt`, the purchases before `from`); 4: the period's sales and refunds by month and the
  * churns of the month holding `from` (trends); 3: refunds, surveys and categories (issue 10);
  * 2: the columnar ledger.

@@ -95,6 +95,14 @@ const options: fc.Arbitrary<Ledger.Options> = fc
           threshold: fc.integer({ min: 0, max: 40 }),
           halfLifeDays: fc.integer({ min: 1, max: 60 }),
           otherChannelPoints: fc.integer({ min: 0, max: 20 }),
+          // Channels worth more and less than the others (negative too): the fit differs by lead.
+          channelPoints: fc.dictionary(
+            fc.constantFrom('seo', 'webinar', 'referral'),
+            fc.integer({ min: -10, max: 45 }),
+            {
+              maxKeys: 3,
+            },
+          ),
         },
         { requiredKeys: [] },
       ),

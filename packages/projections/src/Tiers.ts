@@ -76,8 +76,8 @@ export const reader = (state: Ledger.State): Reader => {
   const { newDays, regularPurchases, regularWindowDays } = Ledger.tierSettings(state.options)
   const newMs = newDays * Timestamp.MS_PER_DAY
   const windowMs = regularWindowDays * Timestamp.MS_PER_DAY
-  const { optInAt, firstPurchaseAt, purchases } = c.numbers
-  const { flags } = c.integers
+  const { optInAt, firstPurchaseAt } = c.numbers
+  const { flags, purchases } = c.integers
   const status = Ledger.statusBitsReader(state)
   // Without an explicit `from`, the period starts at the earliest event: nothing is before it.
   const from = state.options.from
