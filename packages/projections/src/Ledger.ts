@@ -851,11 +851,11 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
   n.engagement[r] = engagement
   n.engagementAt[r] = t
-  // The fit is looked up only when the largest fit would make the lead ready (a sum rounds the
-  // same way or lower with a smaller term, so this skips no lead that is ready).
+  // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
+  // term, so this skips no lead that is ready) are its `salesReadyAt` and its own fit read.
   if (
-    Number.isNaN(n.salesReadyAt[r]!) &&
     s.maxFit + engagement >= s.readyAt &&
+    Number.isNaN(n.salesReadyAt[r]!) &&
     fitOf(state, r) + engagement >= s.readyAt
   ) {
     n.salesReadyAt[r] = t
