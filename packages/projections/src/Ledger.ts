@@ -124,7 +124,7 @@ const resolved = (options: Options): Resolved => {
       fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
       decayRate: Scoring.decayRate(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
-      maxFit: Math.max(scoring.otherChannelPoints, ...Object.values(scoring.channelPoints)),
+      maxFit: Object.values(scoring.channelPoints).reduce((a, b) => Math.max(a, b), scoring.otherChannelPoints),
       touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
     }
     resolvedCache.set(options, r)
@@ -247,8 +247,8 @@ export const OPTED_IN_AT_FROM = 512
 export const LAST_CHURNED = 1024
 /**
  * The purchases in [from - regularWindowDays, from) are counted in the 7 bits of `flags` from
- * this one, up to `FROM_WINDOW_MAX`: the tier at `from` asks only whether there are
- * `regularPurchases` of them, at most `MAX_REGULAR_PURCHASES`, below that bound.
+ * this one (the flags above take bits 0 to 10), up to `FROM_WINDOW_MAX`: the tier at `from` asks
+ * only whether there are `regularPurchases` of them, at most `MAX_REGULAR_PURCHASES`, below that bound.
  */
 export const FROM_WINDOW_SHIFT = 11
 /** The largest count of purchases in the window before `from` that `flags` holds (see `FROM_WINDOW_SHIFT`). */
