@@ -191,9 +191,6 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
-  /** Lead scoring: the touches' points decayed to `engagementAt` (the latest touch, or the first opt-in). */
-  'engagement',
-  'engagementAt',
   /** The first instant the lead's score reached the threshold (METRICS.md's `salesReadyAt`). */
   'salesReadyAt',
 ] as const
@@ -276,6 +273,12 @@ export interface Customers {
    * unknown while folding).
    */
   recent: Float64Array[]
+  /**
+   * Lead scoring, two numbers a row side by side (row `r` at `2r` and `2r + 1`, so that a touch
+   * reads and writes one place in memory): the touches' points decayed to an instant, and that
+   * instant (the latest touch, or the first opt-in; NaN before it). Read them with `engagementOf`.
+   */
+  engagement: Float64Array
   /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
   readonly moreRevenue: Map<number, Record<string, number>>
   /**
@@ -396,6 +399,7 @@ export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
   recent: Array.from({ length: regularPurchases - 1 }, () => new Float64Array(capacity)),
+  engagement: new Float64Array(2 * capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -460,6 +464,7 @@ export const reserve = (c: Customers, rows: number): void => {
   for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
   for (let k = 0; k < c.recent.length; k++) c.recent[k] = grow(c.recent[k]!, next)
+  c.engagement = grow(c.engagement, 2 * next)
 }
 
 /** The row of a customer id, or undefined. */
@@ -484,7 +489,8 @@ const rowFor = (c: Customers, customerId: string): number => {
     n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
-    n.engagementAt[r] = n.salesReadyAt[r] = Number.NaN
+    n.salesReadyAt[r] = Number.NaN
+    c.engagement[2 * r + 1] = Number.NaN
     // activeSince and revenueCents start at 0, as the new rows of a column do.
     const i = c.integers
     i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
@@ -543,6 +549,12 @@ export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number 
   if (n < k) return Number.NaN
   return k === 1 ? c.numbers.lastPurchaseAt[r]! : c.recent[(n - k) % c.recent.length]![r]!
 }
+
+/** A row's engagement: its touches' points decayed to an instant, and that instant (NaN before its first opt-in). */
+export const engagementOf = (c: Customers, r: number): readonly [points: number, at: number] => [
+  c.engagement[2 * r]!,
+  c.engagement[2 * r + 1]!,
+]
 
 /** A row's fit: the points of its first opt-in's channel (scoring options of the state); NaN when it never opted in. */
 export const fitOf = (state: State, r: number): number => {
@@ -829,28 +841,29 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
   setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
   // The score starts at the fit of the first opt-in's channel (and never resets).
   const s = resolved(state.options)
-  n.engagementAt[r] = t
+  c.engagement[2 * r + 1] = t
   if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) n.salesReadyAt[r] = t
 }
 
 /**
  * A `Nurtured` touch of a row: its points join the decayed sum of the earlier ones, and the
  * first instant the score reaches the threshold is `salesReadyAt`. Touches from the first opt-in
- * on count (the lifecycle rules admit none before it); `engagementAt` is set at the first opt-in.
+ * on count (the lifecycle rules admit none before it); the engagement's instant is set at the first opt-in.
  * The decay is `Scoring.decay` written out, with the same operations: this is the most frequent
  * event.
  */
 const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
   const n = state.customers.numbers
   if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
-  const since = n.engagementAt[r]!
+  const pair = state.customers.engagement
+  const since = pair[2 * r + 1]!
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
-  const before = n.engagement[r]!
+  const before = pair[2 * r]!
   const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
-  n.engagement[r] = engagement
-  n.engagementAt[r] = t
+  pair[2 * r] = engagement
+  pair[2 * r + 1] = t
   // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
   // term, so this skips no lead that is ready) are its `salesReadyAt` and its own fit read.
   if (
@@ -933,7 +946,8 @@ export const scoreAt = (state: State, r: number, t: number): number | null => {
   const c = state.customers
   const n = c.numbers
   if (Number.isNaN(n.optInAt[r]!)) return null
-  return fitOf(state, r) + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
+  const [engagement, since] = engagementOf(c, r)
+  return fitOf(state, r) + Scoring.decay(scoringSettings(state.options), engagement, since, t)
 }
 
 /** The ledger as a fold (its result is the state itself, read by the metric modules). */
