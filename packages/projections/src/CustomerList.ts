@@ -172,7 +172,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
       stage: stage(r),
       tier: Tiers.nameOf(tiers.atTo(r)),
       score: score(r),
-      salesReadyAt: iso(n.salesReadyAt[r]!),
+      salesReadyAt: iso(Ledger.salesReadyAtOf(c, r)),
       channel: Ledger.stringAt(c, i.channel[r]!),
       campaign: Ledger.stringAt(c, i.campaign[r]!),
       firstPurchaseAt: iso(n.firstPurchaseAt[r]!),
@@ -194,7 +194,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
       case 'score':
         return score
       case 'salesReadyAt':
-        return (r) => n.salesReadyAt[r]!
+        return (r) => Ledger.salesReadyAtOf(c, r)
       case 'channel':
         return (r) => Ledger.stringAt(c, i.channel[r]!)
       case 'campaign':

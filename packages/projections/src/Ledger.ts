@@ -177,7 +177,6 @@ export const NUMBER_FACTS = [
   'optInAt',
   /** On the first opt-in. */
   'acquisitionCostCents',
-  'firstNurturedAt',
   'firstPurchaseAt',
   'lastPurchaseAt',
   'firstReferralAt',
@@ -191,8 +190,6 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
-  /** The first instant the lead's score reached the threshold (METRICS.md's `salesReadyAt`). */
-  'salesReadyAt',
 ] as const
 
 /** The per-customer facts held as integers: counts, dictionary indexes (-1 is "none"), flags. */
@@ -254,6 +251,17 @@ export const FROM_WINDOW_MAX = 127
 /** No month, channel, campaign or currency. */
 export const NONE = -1
 
+/** The numbers a row of `Customers.nurture`, and the place of each from the row's first. */
+export const NURTURE = 4
+/** The place of the first `Nurtured` in a row of `Customers.nurture`. */
+export const FIRST_NURTURED = 0
+/** The place of the decayed points of the touches in a row of `Customers.nurture`. */
+export const ENGAGEMENT = 1
+/** The place of the instant the points are decayed to in a row of `Customers.nurture`. */
+export const ENGAGEMENT_AT = 2
+/** The place of `salesReadyAt` in a row of `Customers.nurture`. */
+export const SALES_READY = 3
+
 /**
  * The customers as columns: row `r` is the customer `ids[r]`. Arrays may be longer than `size`
  * (room to grow); rows from `size` on mean nothing.
@@ -274,11 +282,13 @@ export interface Customers {
    */
   recent: Float64Array[]
   /**
-   * Lead scoring, two numbers a row side by side (row `r` at `2r` and `2r + 1`, so that a touch
-   * reads and writes one place in memory): the touches' points decayed to an instant, and that
-   * instant (the latest touch, or the first opt-in; NaN before it). Read them with `engagementOf`.
+   * A lead's nurturing, four numbers a row side by side (row `r` from `4r`, so that a touch reads
+   * and writes one place in memory): its first `Nurtured`, its touches' points decayed to an
+   * instant, that instant (the latest touch, or the first opt-in; NaN before it), and the first
+   * instant its score reached the threshold (METRICS.md's `salesReadyAt`); NaN is "never". Read
+   * them with `firstNurturedAtOf`, `engagementOf` and `salesReadyAtOf`.
    */
-  engagement: Float64Array
+  nurture: Float64Array
   /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
   readonly moreRevenue: Map<number, Record<string, number>>
   /**
@@ -399,7 +409,7 @@ export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
   recent: Array.from({ length: regularPurchases - 1 }, () => new Float64Array(capacity)),
-  engagement: new Float64Array(2 * capacity),
+  nurture: new Float64Array(NURTURE * capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -464,7 +474,7 @@ export const reserve = (c: Customers, rows: number): void => {
   for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
   for (let k = 0; k < c.recent.length; k++) c.recent[k] = grow(c.recent[k]!, next)
-  c.engagement = grow(c.engagement, 2 * next)
+  c.nurture = grow(c.nurture, NURTURE * next)
 }
 
 /** The row of a customer id, or undefined. */
@@ -486,11 +496,11 @@ const rowFor = (c: Customers, customerId: string): number => {
     c.ids.push(customerId)
     c.index!.set(customerId, r)
     const n = c.numbers
-    n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
+    n.optInAt[r] = n.acquisitionCostCents[r] = Number.NaN
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
-    n.salesReadyAt[r] = Number.NaN
-    c.engagement[2 * r + 1] = Number.NaN
+    const at = NURTURE * r
+    c.nurture[at + FIRST_NURTURED] = c.nurture[at + ENGAGEMENT_AT] = c.nurture[at + SALES_READY] = Number.NaN
     // activeSince and revenueCents start at 0, as the new rows of a column do.
     const i = c.integers
     i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
@@ -552,9 +562,15 @@ export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number 
 
 /** A row's engagement: its touches' points decayed to an instant, and that instant (NaN before its first opt-in). */
 export const engagementOf = (c: Customers, r: number): readonly [points: number, at: number] => [
-  c.engagement[2 * r]!,
-  c.engagement[2 * r + 1]!,
+  c.nurture[NURTURE * r + ENGAGEMENT]!,
+  c.nurture[NURTURE * r + ENGAGEMENT_AT]!,
 ]
+
+/** A row's first `Nurtured` (NaN: never). */
+export const firstNurturedAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + FIRST_NURTURED]!
+
+/** The first instant a row's lead score reached the threshold, METRICS.md's `salesReadyAt` (NaN: never). */
+export const salesReadyAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + SALES_READY]!
 
 /** A row's fit: the points of its first opt-in's channel (scoring options of the state); NaN when it never opted in. */
 export const fitOf = (state: State, r: number): number => {
@@ -580,7 +596,7 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     campaign: stringAt(c, i.campaign[r]!),
     acquisitionCostCents: orNull(n.acquisitionCostCents[r]!),
     newLead: (flags & NEW_LEAD) !== 0,
-    firstNurturedAt: orNull(n.firstNurturedAt[r]!),
+    firstNurturedAt: orNull(firstNurturedAtOf(c, r)),
     firstPurchaseAt: orNull(n.firstPurchaseAt[r]!),
     lastPurchaseAt: orNull(n.lastPurchaseAt[r]!),
     purchases: i.purchases[r]!,
@@ -841,8 +857,8 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
   setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
   // The score starts at the fit of the first opt-in's channel (and never resets).
   const s = resolved(state.options)
-  c.engagement[2 * r + 1] = t
-  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) n.salesReadyAt[r] = t
+  c.nurture[NURTURE * r + ENGAGEMENT_AT] = t
+  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) c.nurture[NURTURE * r + SALES_READY] = t
 }
 
 /**
@@ -853,25 +869,25 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
  * event.
  */
 const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
-  const n = state.customers.numbers
-  if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
-  const pair = state.customers.engagement
-  const since = pair[2 * r + 1]!
+  const nurture = state.customers.nurture
+  const at = NURTURE * r
+  if (Number.isNaN(nurture[at + FIRST_NURTURED]!)) nurture[at + FIRST_NURTURED] = t
+  const since = nurture[at + ENGAGEMENT_AT]!
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
-  const before = pair[2 * r]!
+  const before = nurture[at + ENGAGEMENT]!
   const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
-  pair[2 * r] = engagement
-  pair[2 * r + 1] = t
+  nurture[at + ENGAGEMENT] = engagement
+  nurture[at + ENGAGEMENT_AT] = t
   // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
   // term, so this skips no lead that is ready) are its `salesReadyAt` and its own fit read.
   if (
     s.maxFit + engagement >= s.readyAt &&
-    Number.isNaN(n.salesReadyAt[r]!) &&
+    Number.isNaN(nurture[at + SALES_READY]!) &&
     fitOf(state, r) + engagement >= s.readyAt
   ) {
-    n.salesReadyAt[r] = t
+    nurture[at + SALES_READY] = t
   }
 }
 

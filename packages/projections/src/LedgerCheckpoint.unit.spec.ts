@@ -56,20 +56,23 @@ describe('ledger checkpoints of refunds', () => {
 
   it('restores no checkpoint of format 5, whose columns format 6 no longer has, nor a delta of it', () => {
     // Given a snapshot as format 5 wrote it: a fit, cohort, month of the latest purchase, purchases
-    // before from and survey scores column each, the engagement and its instant in two columns,
+    // before from and survey scores column each, the first touch, engagement, its instant and
+    // salesReadyAt in four columns,
     // and a ring of K (not K - 1) purchase instants.
     const state = Fold.feed(fold, fold.initial(), before)
     const current = LedgerCheckpoint.snapshot(state)
     const size = current.ids.length
-    const { engagement: _pairs, ...rest } = current
+    const { nurture: _nurture, ...rest } = current
     const format5 = {
       ...rest,
       version: 5,
       numbers: {
         ...current.numbers,
         fit: new Float64Array(size),
+        firstNurturedAt: new Float64Array(size),
         engagement: new Float64Array(size),
         engagementAt: new Float64Array(size),
+        salesReadyAt: new Float64Array(size),
       },
       integers: Object.fromEntries(
         [

@@ -231,7 +231,7 @@ describe('report properties', () => {
           const first = candidates.find((t) => score(t) >= s.threshold - 1e-9)
           // (A score within a rounding error of the threshold may fall either way.)
           if (candidates.some((t) => Math.abs(score(t) - s.threshold) < 1e-6)) continue
-          expect(Ledger.orNull(state.customers.numbers.salesReadyAt[r]!)).toBe(first ?? null)
+          expect(Ledger.orNull(Ledger.salesReadyAtOf(state.customers, r))).toBe(first ?? null)
         }
       }),
       { numRuns: 300 },

@@ -51,7 +51,7 @@ describe('lead scoring (period [2025-01-01, 2025-05-31), half-life 30 days, thre
   const row = (id: string): number => Ledger.rowOf(state.customers, cid(id))!
 
   it('records salesReadyAt at the first instant the score reaches the threshold', () => {
-    const readyAt = (id: string) => Ledger.orNull(state.customers.numbers.salesReadyAt[row(id)]!)
+    const readyAt = (id: string) => Ledger.orNull(Ledger.salesReadyAtOf(state.customers, row(id)))
     expect(readyAt('a')).toBe(at('2025-01-31T00:00:00Z'))
     expect(readyAt('b')).toBeNull()
     expect(readyAt('c')).toBe(at('2025-01-20T00:00:00Z'))
@@ -101,7 +101,7 @@ describe('lead scoring (period [2025-01-01, 2025-05-31), half-life 30 days, thre
   it('a touchPoints option changes only the touches it names', () => {
     // call 25: a reaches 17.5 + 25 = 42.5 at its opt-in.
     const s = Fold.run(Ledger.fold({ ...options, scoring: { ...options.scoring, touchPoints: { call: 25 } } }), events)
-    expect(s.customers.numbers.salesReadyAt[Ledger.rowOf(s.customers, cid('a'))!]).toBe(at('2025-01-01T00:00:00Z'))
+    expect(Ledger.salesReadyAtOf(s.customers, Ledger.rowOf(s.customers, cid('a'))!)).toBe(at('2025-01-01T00:00:00Z'))
     expect(Ledger.scoringSettings(s.options).touchPoints.email).toBe(5)
   })
 })
@@ -109,7 +109,7 @@ describe('lead scoring (period [2025-01-01, 2025-05-31), half-life 30 days, thre
 describe('lead scoring over time (defaults: fit 10, threshold 40, half-life 30 days)', () => {
   const to = at('2025-05-31T00:00:00Z')
   const readyAt = (state: Ledger.State, id: string) =>
-    Ledger.orNull(state.customers.numbers.salesReadyAt[Ledger.rowOf(state.customers, cid(id))!]!)
+    Ledger.orNull(Ledger.salesReadyAtOf(state.customers, Ledger.rowOf(state.customers, cid(id))!))
   const score = (state: Ledger.State, id: string) => Ledger.scoreAt(state, Ledger.rowOf(state.customers, cid(id))!, to)
 
   it('a lead that reached the threshold stays sales-ready after its score decays below it', () => {
