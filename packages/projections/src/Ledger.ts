@@ -73,8 +73,8 @@ interface Resolved {
   readonly scoring: Scoring.Settings
   /** `from - regularWindowDays`: purchases from here to `from` count for the tier at `from`. */
   readonly fromWindowStart: number
-  /** ln 2 / the half-life in ms: a touch's points decay as `exp(-rate × Δt)` (`Scoring.decay`). */
-  readonly decayRate: number
+  /** The half-life in ms: a touch's points decay as `0.5 ^ (Δt / halfLifeMs)` (`Scoring.decay`). */
+  readonly halfLifeMs: number
   /** The score at which a lead is sales-ready: the threshold less its tolerance. */
   readonly readyAt: number
   /** The largest fit of any channel: below `readyAt` with it, a score is below with any. */
@@ -122,7 +122,7 @@ const resolved = (options: Options): Resolved => {
       tiers,
       scoring,
       fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
-      decayRate: Scoring.decayRate(scoring),
+      halfLifeMs: Scoring.halfLifeMs(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
       maxFit: Object.values(scoring.channelPoints).reduce((a, b) => Math.max(a, b), scoring.otherChannelPoints),
       touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
@@ -876,7 +876,7 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
   const before = nurture[at + ENGAGEMENT]!
-  const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
+  const decayed = before === 0 ? 0 : since === t ? before : before * Scoring.halfPow((t - since) / s.halfLifeMs)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
   nurture[at + ENGAGEMENT] = engagement
   nurture[at + ENGAGEMENT_AT] = t

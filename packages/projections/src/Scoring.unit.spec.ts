@@ -182,3 +182,26 @@ describe('scoring options', () => {
     )
   })
 })
+
+describe('halfPow, the decay of a number of half-lives', () => {
+  it('is 0.5 ** x within two units in the last place, from a fraction of a half-life to 1074', () => {
+    // A fixed linear congruential sequence: the same numbers of half-lives on every run.
+    let seed = 1
+    let worst = 0
+    for (let i = 0; i < 200_000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+      const x = (seed / 2_147_483_648) * (i % 2 === 0 ? 20 : 1000)
+      const exact = 0.5 ** x
+      if (exact > 1e-300) worst = Math.max(worst, Math.abs(Scoring.halfPow(x) - exact) / exact)
+    }
+    expect(worst).toBeLessThanOrEqual(2 * Number.EPSILON)
+  })
+
+  it('is exact at whole numbers, 0 from 1075 half-lives on, and 0.5 ** x outside its tables', () => {
+    expect([0, 1, 2, 10, 1074].map(Scoring.halfPow)).toEqual([1, 0.5, 0.25, 2 ** -10, 2 ** -1074])
+    expect(Scoring.halfPow(1075)).toBe(0)
+    expect(Scoring.halfPow(Number.POSITIVE_INFINITY)).toBe(0)
+    expect(Scoring.halfPow(Number.NaN)).toBeNaN()
+    expect(Scoring.halfPow(-1)).toBe(2)
+  })
+})
