@@ -29,8 +29,7 @@ export interface CrossSell {
 /** `crossSell` and `upsell` from the ledger. */
 export const crossSell = (state: Ledger.State): CrossSell => {
   const c = state.customers
-  const { purchases } = c.numbers
-  const { flags } = c.integers
+  const { purchases, flags } = c.integers
   let categorized = 0
   let crossSold = 0
   let repeat = 0

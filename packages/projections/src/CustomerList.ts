@@ -148,18 +148,22 @@ export const rowsOf = (state: Ledger.State): Rows => {
   const status = Ledger.statusBitsReader(state)
   const iso = (ms: number): string | null => (Number.isNaN(ms) ? null : Timestamp.format(ms))
   /** A customer with events of its own (a row made only by being referred has none). */
-  const listed = (r: number): boolean => !Number.isNaN(n.optInAt[r]!) || n.purchases[r]! > 0
+  const listed = (r: number): boolean => !Number.isNaN(n.optInAt[r]!) || i.purchases[r]! > 0
   const stage = (r: number): Stage => {
     const flags = i.flags[r]!
     // A pending implicit churn due before `to` has happened (nothing of the customer came after it).
     if ((flags & Ledger.LAST_CHURNED) !== 0 || n.pendingChurnAt[r]! < to) return 'churned'
     if ((status(r) & Ledger.AT_TO) !== 0) {
       if (!Number.isNaN(n.firstReferralAt[r]!)) return 'advocate'
-      return n.purchases[r]! >= 2 ? 'repeat' : 'customer'
+      return i.purchases[r]! >= 2 ? 'repeat' : 'customer'
     }
     return 'lead'
   }
   const salesReady = Leads.salesReadyReader(state)
+  /** A row's latest answer to a survey, or null. */
+  const some = (x: number): number | null => (x === Ledger.NONE ? null : x)
+  const nps = (r: number): number | null => some(Ledger.npsOf(c, r))
+  const csat = (r: number): number | null => some(Ledger.csatOf(c, r))
   const score = (r: number): number | null => Ledger.scoreAt(state, r, to)
   const row = (r: number): Row => {
     const revenue = Ledger.revenueOf(c, r)
@@ -168,15 +172,15 @@ export const rowsOf = (state: Ledger.State): Rows => {
       stage: stage(r),
       tier: Tiers.nameOf(tiers.atTo(r)),
       score: score(r),
-      salesReadyAt: iso(n.salesReadyAt[r]!),
+      salesReadyAt: iso(Ledger.salesReadyAtOf(c, r)),
       channel: Ledger.stringAt(c, i.channel[r]!),
       campaign: Ledger.stringAt(c, i.campaign[r]!),
       firstPurchaseAt: iso(n.firstPurchaseAt[r]!),
       lastPurchaseAt: iso(n.lastPurchaseAt[r]!),
-      purchases: n.purchases[r]!,
+      purchases: i.purchases[r]!,
       netRevenueCents: revenue === null ? {} : sorted(Object.entries(revenue)),
-      nps: i.nps[r] === Ledger.NONE ? null : i.nps[r]!,
-      csat: i.csat[r] === Ledger.NONE ? null : i.csat[r]!,
+      nps: nps(r),
+      csat: csat(r),
     }
   }
   const key = (field: SortField): Key => {
@@ -190,7 +194,7 @@ export const rowsOf = (state: Ledger.State): Rows => {
       case 'score':
         return score
       case 'salesReadyAt':
-        return (r) => n.salesReadyAt[r]!
+        return (r) => Ledger.salesReadyAtOf(c, r)
       case 'channel':
         return (r) => Ledger.stringAt(c, i.channel[r]!)
       case 'campaign':
@@ -200,11 +204,11 @@ export const rowsOf = (state: Ledger.State): Rows => {
       case 'lastPurchaseAt':
         return (r) => n.lastPurchaseAt[r]!
       case 'purchases':
-        return (r) => n.purchases[r]!
+        return (r) => i.purchases[r]!
       case 'nps':
-        return (r) => (i.nps[r] === Ledger.NONE ? null : i.nps[r]!)
+        return nps
       case 'csat':
-        return (r) => (i.csat[r] === Ledger.NONE ? null : i.csat[r]!)
+        return csat
     }
   }
   return { listed, stage, tier: (r: number) => Tiers.nameOf(tiers.atTo(r)), salesReady, score, row, key }

@@ -131,10 +131,10 @@ export function* leadsOf(state: Ledger.State): Generator<Lead> {
       channel: Ledger.stringAt(c, integers.channel[r]!) ?? '',
       campaign: Ledger.stringAt(c, integers.campaign[r]!),
       acquisitionCostCents: Ledger.orNull(numbers.acquisitionCostCents[r]!),
-      nurtured: nurtured(numbers.firstNurturedAt[r]!, first),
+      nurtured: nurtured(Ledger.firstNurturedAtOf(c, r), first),
       converted,
       daysToConvert: converted ? (first - optIn) / Timestamp.MS_PER_DAY : null,
-      repeat: converted && numbers.purchases[r]! >= 2,
+      repeat: converted && integers.purchases[r]! >= 2,
       referred: converted && !Number.isNaN(numbers.firstReferralAt[r]!),
       revenue: Ledger.revenueOf(c, r),
     }
@@ -172,12 +172,13 @@ const isSalesReady = (salesReadyAt: number, converted: boolean, firstPurchase: n
  */
 export const salesReadyReader = (state: Ledger.State): ((r: number) => boolean) => {
   const { flags } = state.customers.integers
-  const { optInAt, firstPurchaseAt, salesReadyAt } = state.customers.numbers
+  const c = state.customers
+  const { optInAt, firstPurchaseAt } = c.numbers
   const window = windowMs(state)
   return (r) => {
     if ((flags[r]! & Ledger.NEW_LEAD) === 0) return false
     const first = firstPurchaseAt[r]!
-    return isSalesReady(salesReadyAt[r]!, converts(optInAt[r]!, first, window), first)
+    return isSalesReady(Ledger.salesReadyAtOf(c, r), converts(optInAt[r]!, first, window), first)
   }
 }
 
@@ -198,17 +199,8 @@ interface Counts {
 export const summarize = (state: Ledger.State): Summary => {
   const c = state.customers
   const { numbers, integers } = c
-  const {
-    optInAt,
-    firstPurchaseAt,
-    firstNurturedAt,
-    acquisitionCostCents,
-    purchases,
-    firstReferralAt,
-    revenueCents,
-    salesReadyAt,
-  } = numbers
-  const { flags, channel, campaign, currency } = integers
+  const { optInAt, firstPurchaseAt, acquisitionCostCents, firstReferralAt, revenueCents } = numbers
+  const { flags, channel, campaign, currency, purchases } = integers
   const window = windowMs(state)
   // Groups by dictionary index (no string hashing and no allocation per lead), named at the end.
   const channels: (Counts | undefined)[] = []
@@ -253,16 +245,17 @@ export const summarize = (state: Ledger.State): Summary => {
     // NaN (never bought, never nurtured) fails every comparison.
     const isConverted = converts(optIn, first, window)
     const leadCost = acquisitionCostCents[r]!
-    const ready = isSalesReady(salesReadyAt[r]!, isConverted, first)
+    const readyAt = Ledger.salesReadyAtOf(c, r)
+    const ready = isSalesReady(readyAt, isConverted, first)
     if (ready) {
       salesReady.leads++
       if (isConverted) salesReady.converted++
-      salesReadyDays.push((salesReadyAt[r]! - optIn) / Timestamp.MS_PER_DAY)
+      salesReadyDays.push((readyAt - optIn) / Timestamp.MS_PER_DAY)
     }
     count(groupOf(channels, channel[r]!), r, leadCost, isConverted, ready)
     if (campaign[r]! !== Ledger.NONE) count(groupOf(campaigns, campaign[r]!), r, leadCost, isConverted, ready)
     if (!Number.isNaN(leadCost)) cost = (cost ?? 0) + leadCost
-    if (nurtured(firstNurturedAt[r]!, first)) {
+    if (nurtured(Ledger.firstNurturedAtOf(c, r), first)) {
       nurturedLeads.leads++
       if (isConverted) nurturedLeads.converted++
     }

@@ -73,10 +73,12 @@ interface Resolved {
   readonly scoring: Scoring.Settings
   /** `from - regularWindowDays`: purchases from here to `from` count for the tier at `from`. */
   readonly fromWindowStart: number
-  /** ln 2 / the half-life in ms: a touch's points decay as `exp(-rate × Δt)` (`Scoring.decay`). */
-  readonly decayRate: number
+  /** The half-life in ms: a touch's points decay as `0.5 ^ (Δt / halfLifeMs)` (`Scoring.decay`). */
+  readonly halfLifeMs: number
   /** The score at which a lead is sales-ready: the threshold less its tolerance. */
   readonly readyAt: number
+  /** The largest fit of any channel: below `readyAt` with it, a score is below with any. */
+  readonly maxFit: number
   /** The points of each touch by `touchIndex`. */
   readonly touchPoints: Float64Array
 }
@@ -120,8 +122,9 @@ const resolved = (options: Options): Resolved => {
       tiers,
       scoring,
       fromWindowStart: (options.from ?? Number.NEGATIVE_INFINITY) - tiers.regularWindowDays * Timestamp.MS_PER_DAY,
-      decayRate: Scoring.decayRate(scoring),
+      halfLifeMs: Scoring.halfLifeMs(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
+      maxFit: Object.values(scoring.channelPoints).reduce((a, b) => Math.max(a, b), scoring.otherChannelPoints),
       touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
     }
     resolvedCache.set(options, r)
@@ -174,10 +177,8 @@ export const NUMBER_FACTS = [
   'optInAt',
   /** On the first opt-in. */
   'acquisitionCostCents',
-  'firstNurturedAt',
   'firstPurchaseAt',
   'lastPurchaseAt',
-  'purchases',
   'firstReferralAt',
   /** Earliest `Referred` in [from, to) naming this customer as the referred person. */
   'referredInPeriodAt',
@@ -189,20 +190,12 @@ export const NUMBER_FACTS = [
   'revenueCents',
   /** The first purchase's `amountCents` (gross), for upsell. */
   'firstAmountCents',
-  /** Lead scoring: the fit of the first opt-in's channel. */
-  'fit',
-  /** Lead scoring: the touches' points decayed to `engagementAt` (the latest touch, or the first opt-in). */
-  'engagement',
-  'engagementAt',
-  /** The first instant the lead's score reached the threshold (METRICS.md's `salesReadyAt`). */
-  'salesReadyAt',
 ] as const
 
-/** The per-customer facts held as integers: months, dictionary indexes (-1 is "none"), flags. */
+/** The per-customer facts held as integers: counts, dictionary indexes (-1 is "none"), flags. */
 export const INTEGER_FACTS = [
-  /** Month of the first purchase. */
-  'cohort',
-  'lastPurchaseMonth',
+  /** Purchases before `to`. */
+  'purchases',
   /** Channel and campaign of the first opt-in, and the first currency paid in. */
   'channel',
   'campaign',
@@ -211,12 +204,16 @@ export const INTEGER_FACTS = [
   'category',
   /** The reason of the first churn in [from, to): its `reason`, `unspecified` or `inactive`. */
   'churnReason',
-  /** The latest `nps` and `csat` scores answered in [from, to); -1 for none. */
-  'nps',
-  'csat',
-  /** Purchases in [from - regularWindowDays, from): the tier at `from`. */
-  'fromWindowPurchases',
-  /** `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`. */
+  /**
+   * The latest `nps` and `csat` scores answered in [from, to), one byte each: `nps + 1` in the
+   * low byte, `csat + 1` in the next, 0 for none (read them with `npsOf` and `csatOf`).
+   */
+  'surveys',
+  /**
+   * `NEW_LEAD | ACTIVE | CHURNED_IN_PERIOD | BEFORE_FROM_PURCHASE | BEFORE_FROM_CHURN | UPSOLD | ...`,
+   * and from bit `FROM_WINDOW_SHIFT` the purchases in [from - regularWindowDays, from) (the tier
+   * at `from`; read them with `fromWindowPurchasesOf`).
+   */
   'flags',
 ] as const
 
@@ -242,9 +239,28 @@ export const OPTED_IN = 256
 export const OPTED_IN_AT_FROM = 512
 /** Latest OptedIn/Purchased/Churned is a Churned (explicit or implicit, folded): the stage `churned`. */
 export const LAST_CHURNED = 1024
+/**
+ * The purchases in [from - regularWindowDays, from) are counted in the 7 bits of `flags` from
+ * this one (the flags above take bits 0 to 10), up to `FROM_WINDOW_MAX`: the tier at `from` asks
+ * only whether there are `regularPurchases` of them, at most `MAX_REGULAR_PURCHASES`, below that bound.
+ */
+export const FROM_WINDOW_SHIFT = 11
+/** The largest count of purchases in the window before `from` that `flags` holds (see `FROM_WINDOW_SHIFT`). */
+export const FROM_WINDOW_MAX = 127
 
 /** No month, channel, campaign or currency. */
 export const NONE = -1
+
+/** The numbers a row of `Customers.nurture`, and the place of each from the row's first. */
+export const NURTURE = 4
+/** The place of the first `Nurtured` in a row of `Customers.nurture`. */
+export const FIRST_NURTURED = 0
+/** The place of the decayed points of the touches in a row of `Customers.nurture`. */
+export const ENGAGEMENT = 1
+/** The place of the instant the points are decayed to in a row of `Customers.nurture`. */
+export const ENGAGEMENT_AT = 2
+/** The place of `salesReadyAt` in a row of `Customers.nurture`. */
+export const SALES_READY = 3
 
 /**
  * The customers as columns: row `r` is the customer `ids[r]`. Arrays may be longer than `size`
@@ -258,11 +274,21 @@ export interface Customers {
   /** Rows changed since the last full checkpoint: 1 when changed (see `LedgerCheckpoint`). */
   touched: Uint8Array
   /**
-   * The instants of the latest `regularPurchases` (K) purchases, as K columns used as a ring: the
-   * j-th purchase (from 0) is in column `j % K`. The K-th latest purchase tells whether there are
-   * K in the window before `to`, whatever `to` turns out to be (it may be unknown while folding).
+   * The instants of the K - 1 purchases before the latest one (K is `regularPurchases`; the latest
+   * is `lastPurchaseAt`), as K - 1 columns used as a ring: the j-th purchase (from 0) is in column
+   * `j % (K - 1)` once a later one is made. The K-th latest purchase (`kthLatestPurchaseAt`) tells
+   * whether there are K in the window before `to`, whatever `to` turns out to be (it may be
+   * unknown while folding).
    */
   recent: Float64Array[]
+  /**
+   * A lead's nurturing, four numbers a row side by side (row `r` from `4r`, so that a touch reads
+   * and writes one place in memory): its first `Nurtured`, its touches' points decayed to an
+   * instant, that instant (the latest touch, or the first opt-in; NaN before it), and the first
+   * instant its score reached the threshold (METRICS.md's `salesReadyAt`); NaN is "never". Read
+   * them with `firstNurturedAtOf`, `engagementOf` and `salesReadyAtOf`.
+   */
+  nurture: Float64Array
   /** Net cents paid in currencies after a customer's first one: row -> currency -> cents. */
   readonly moreRevenue: Map<number, Record<string, number>>
   /**
@@ -382,7 +408,8 @@ export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS
   numbers: columns(NUMBER_FACTS, () => new Float64Array(capacity)),
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
-  recent: Array.from({ length: regularPurchases }, () => new Float64Array(capacity)),
+  recent: Array.from({ length: regularPurchases - 1 }, () => new Float64Array(capacity)),
+  nurture: new Float64Array(NURTURE * capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -447,6 +474,7 @@ export const reserve = (c: Customers, rows: number): void => {
   for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
   for (let k = 0; k < c.recent.length; k++) c.recent[k] = grow(c.recent[k]!, next)
+  c.nurture = grow(c.nurture, NURTURE * next)
 }
 
 /** The row of a customer id, or undefined. */
@@ -468,14 +496,15 @@ const rowFor = (c: Customers, customerId: string): number => {
     c.ids.push(customerId)
     c.index!.set(customerId, r)
     const n = c.numbers
-    n.optInAt[r] = n.acquisitionCostCents[r] = n.firstNurturedAt[r] = Number.NaN
+    n.optInAt[r] = n.acquisitionCostCents[r] = Number.NaN
     n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
     n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
-    n.engagementAt[r] = n.salesReadyAt[r] = Number.NaN
-    // purchases, activeSince, revenueCents and flags start at 0, as the new rows of a column do.
+    const at = NURTURE * r
+    c.nurture[at + FIRST_NURTURED] = c.nurture[at + ENGAGEMENT_AT] = c.nurture[at + SALES_READY] = Number.NaN
+    // activeSince and revenueCents start at 0, as the new rows of a column do.
     const i = c.integers
-    i.cohort[r] = i.lastPurchaseMonth[r] = i.channel[r] = i.campaign[r] = i.currency[r] = NONE
-    i.category[r] = i.churnReason[r] = i.nps[r] = i.csat[r] = NONE
+    i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
+    // purchases, surveys and flags (with its count of purchases before `from`) start at 0 too.
   }
   c.touched[r] = 1
   return r
@@ -505,6 +534,51 @@ export const revenueOf = (c: Customers, r: number): Record<string, number> | nul
   return { [c.strings[first]!]: c.numbers.revenueCents[r]!, ...c.moreRevenue.get(r) }
 }
 
+/** A row's latest `nps` score in [from, to), or `NONE`. */
+export const npsOf = (c: Customers, r: number): number => (c.integers.surveys[r]! & 0xff) - 1
+
+/** A row's latest `csat` score in [from, to), or `NONE`. */
+export const csatOf = (c: Customers, r: number): number => (c.integers.surveys[r]! >> 8) - 1
+
+/** A row's cohort: the month of its first purchase, or null when it never bought. */
+export const cohortOf = (c: Customers, r: number): Month.Month | null => {
+  const first = c.numbers.firstPurchaseAt[r]!
+  return Number.isNaN(first) ? null : Month.of(first)
+}
+
+/** A row's purchases in [from - regularWindowDays, from), up to `FROM_WINDOW_MAX`. */
+export const fromWindowPurchasesOf = (c: Customers, r: number): number =>
+  (c.integers.flags[r]! >>> FROM_WINDOW_SHIFT) & FROM_WINDOW_MAX
+
+/**
+ * The instant of a row's K-th latest purchase (K from 1 to `regularPurchases`, the ledger's
+ * number of ring columns plus one); NaN when it made fewer than K.
+ */
+export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number => {
+  const n = c.integers.purchases[r]!
+  if (n < k) return Number.NaN
+  return k === 1 ? c.numbers.lastPurchaseAt[r]! : c.recent[(n - k) % c.recent.length]![r]!
+}
+
+/** A row's engagement: its touches' points decayed to an instant, and that instant (NaN before its first opt-in). */
+export const engagementOf = (c: Customers, r: number): readonly [points: number, at: number] => [
+  c.nurture[NURTURE * r + ENGAGEMENT]!,
+  c.nurture[NURTURE * r + ENGAGEMENT_AT]!,
+]
+
+/** A row's first `Nurtured` (NaN: never). */
+export const firstNurturedAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + FIRST_NURTURED]!
+
+/** The first instant a row's lead score reached the threshold, METRICS.md's `salesReadyAt` (NaN: never). */
+export const salesReadyAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + SALES_READY]!
+
+/** A row's fit: the points of its first opt-in's channel (scoring options of the state); NaN when it never opted in. */
+export const fitOf = (state: State, r: number): number => {
+  const c = state.customers
+  const channel = c.integers.channel[r]!
+  return channel === NONE ? Number.NaN : Scoring.fit(resolved(state.options).scoring, c.strings[channel]!)
+}
+
 /** What the ledger knows of one customer, or undefined for an unknown id. */
 export const factsOf = (state: State, customerId: string): CustomerFacts | undefined => {
   const c = state.customers
@@ -522,10 +596,10 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     campaign: stringAt(c, i.campaign[r]!),
     acquisitionCostCents: orNull(n.acquisitionCostCents[r]!),
     newLead: (flags & NEW_LEAD) !== 0,
-    firstNurturedAt: orNull(n.firstNurturedAt[r]!),
+    firstNurturedAt: orNull(firstNurturedAtOf(c, r)),
     firstPurchaseAt: orNull(n.firstPurchaseAt[r]!),
     lastPurchaseAt: orNull(n.lastPurchaseAt[r]!),
-    purchases: n.purchases[r]!,
+    purchases: i.purchases[r]!,
     firstReferralAt: orNull(n.firstReferralAt[r]!),
     referredInPeriodAt: orNull(n.referredInPeriodAt[r]!),
     revenue: revenueOf(c, r),
@@ -535,15 +609,15 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     crossSold: has(CROSS_SOLD),
     upsold: has(UPSOLD),
     churnReason: stringAt(c, i.churnReason[r]!),
-    nps: some(i.nps[r]!),
-    csat: some(i.csat[r]!),
+    nps: some(npsOf(c, r)),
+    csat: some(csatOf(c, r)),
     active: (flags & ACTIVE) !== 0,
     activeSince: n.activeSince[r]!,
     beforeFrom: (flags & BEFORE_FROM_PURCHASE) !== 0 ? 'P' : (flags & BEFORE_FROM_CHURN) !== 0 ? 'C' : null,
     churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0,
     pendingChurnAt: orNull(n.pendingChurnAt[r]!),
-    cohort: some(i.cohort[r]!),
-    lastPurchaseMonth: some(i.lastPurchaseMonth[r]!),
+    cohort: cohortOf(c, r),
+    lastPurchaseMonth: Number.isNaN(n.lastPurchaseAt[r]!) ? null : Month.of(n.lastPurchaseAt[r]!),
   }
 }
 
@@ -624,12 +698,13 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number, r
 
 /**
  * Adds (or, for a refund, takes off) cents of a row in a currency (`code` is its dictionary
- * index): to its revenue, its month's and its cohort's.
+ * index): to its revenue, its month's and its cohort's (the month of its first purchase).
  */
 const addRevenue = (
   state: State,
   r: number,
   month: Month.Month,
+  cohort: Month.Month,
   currency: string,
   code: number,
   cents: number,
@@ -642,7 +717,6 @@ const addRevenue = (
     more[currency] = (more[currency] ?? 0) + cents
   }
   addIn(state.monthRevenue, month, currency, cents)
-  const cohort = c.integers.cohort[r]!
   let byCurrency = state.cohortRevenue.get(cohort)
   if (byCurrency === undefined) state.cohortRevenue.set(cohort, (byCurrency = new Map<string, number[]>()))
   let list = byCurrency.get(currency)
@@ -675,16 +749,20 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     add(state.activeDelta, month + 1, 1)
   }
   const code = intern(c, currency)
-  const before = n.purchases[r]!
+  const before = i.purchases[r]!
   const first = before === 0
-  // The ring of the latest K purchase instants (tiers at `to`), and the window before `from`.
+  const last = n.lastPurchaseAt[r]!
+  // The ring of the K - 1 purchase instants before the latest (tiers at `to`): the one that was
+  // the latest joins it. And the count of purchases in the window before `from`.
   const recent = c.recent
-  recent[before % recent.length]![r] = t
+  if (!first && recent.length > 0) recent[(before - 1) % recent.length]![r] = last
   if (t < from && t >= resolved(state.options).fromWindowStart) {
-    i.fromWindowPurchases[r]!++
+    const flags = i.flags[r]!
+    if (((flags >>> FROM_WINDOW_SHIFT) & FROM_WINDOW_MAX) < FROM_WINDOW_MAX)
+      i.flags[r] = flags + (1 << FROM_WINDOW_SHIFT)
   }
   setFlag(c, r, LAST_CHURNED, false)
-  n.purchases[r]!++
+  i.purchases[r]!++
   if (first) {
     n.firstPurchaseAt[r] = t
     n.firstAmountCents[r] = amountCents
@@ -708,26 +786,42 @@ const purchaseAt = (state: State, r: number, t: number, event: Events.Purchased,
     sales.count++
     sales.cents += amountCents
   }
-  const cohort = i.cohort[r]!
-  if (cohort === NONE) {
-    i.cohort[r] = month
-    i.lastPurchaseMonth[r] = month
+  // The cohort is the month of the first purchase; the month of the one before this is the
+  // month of `last` (events of a customer come in time order: `last` is not after `t`).
+  let cohort = month
+  if (first) {
     add(state.buyers, month, 1)
     add(state.newBuyers, month, 1)
     addCell(state.cohortCells, month, 0, 1)
-  } else if (i.lastPurchaseMonth[r] !== month) {
-    add(state.buyers, month, 1)
-    if (i.lastPurchaseMonth[r] === month - 1) add(state.returning, month, 1)
-    addCell(state.cohortCells, cohort, month - cohort, 1)
-    i.lastPurchaseMonth[r] = month
+  } else {
+    cohort = cohortMonth(n.firstPurchaseAt[r]!, month)
+    const monthStart = Month.start(month)
+    if (last < monthStart) {
+      add(state.buyers, month, 1)
+      if (last >= Month.start(month - 1)) add(state.returning, month, 1)
+      addCell(state.cohortCells, cohort, month - cohort, 1)
+    }
   }
-  addRevenue(state, r, month, currency, code, amountCents)
+  addRevenue(state, r, month, cohort, currency, code, amountCents)
 }
+
+/** The month of a first purchase at `first`, knowing that a later instant is in `month`. */
+const cohortMonth = (first: number, month: Month.Month): Month.Month =>
+  first >= Month.start(month) ? month : Month.ofUncached(first)
 
 const refundAt = (state: State, r: number, t: number, event: Events.Refunded, from: number): void => {
   const c = state.customers
   const { amountCents, currency, orderId } = event
-  addRevenue(state, r, Month.of(t), currency, intern(c, currency), -amountCents)
+  const month = Month.of(t)
+  addRevenue(
+    state,
+    r,
+    month,
+    cohortMonth(c.numbers.firstPurchaseAt[r]!, month),
+    currency,
+    intern(c, currency),
+    -amountCents,
+  )
   add(state.refundedBefore, currency, amountCents)
   // A refund before `from` is of an order bought before `from`: not one of the period's.
   if (t < from) return
@@ -763,31 +857,38 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
   setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
   // The score starts at the fit of the first opt-in's channel (and never resets).
   const s = resolved(state.options)
-  const fit = Scoring.fit(s.scoring, event.channel)
-  n.fit[r] = fit
-  n.engagementAt[r] = t
-  if (fit >= s.readyAt) n.salesReadyAt[r] = t
+  c.nurture[NURTURE * r + ENGAGEMENT_AT] = t
+  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) c.nurture[NURTURE * r + SALES_READY] = t
 }
 
 /**
  * A `Nurtured` touch of a row: its points join the decayed sum of the earlier ones, and the
  * first instant the score reaches the threshold is `salesReadyAt`. Touches from the first opt-in
- * on count (the lifecycle rules admit none before it); `engagementAt` is set at the first opt-in.
+ * on count (the lifecycle rules admit none before it); the engagement's instant is set at the first opt-in.
  * The decay is `Scoring.decay` written out, with the same operations: this is the most frequent
  * event.
  */
 const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
-  const n = state.customers.numbers
-  if (Number.isNaN(n.firstNurturedAt[r]!)) n.firstNurturedAt[r] = t
-  const since = n.engagementAt[r]!
+  const nurture = state.customers.nurture
+  const at = NURTURE * r
+  if (Number.isNaN(nurture[at + FIRST_NURTURED]!)) nurture[at + FIRST_NURTURED] = t
+  const since = nurture[at + ENGAGEMENT_AT]!
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
-  const before = n.engagement[r]!
-  const decayed = before === 0 ? 0 : since === t ? before : before * Math.exp((since - t) * s.decayRate)
+  const before = nurture[at + ENGAGEMENT]!
+  const decayed = before === 0 ? 0 : since === t ? before : before * Scoring.halfPow((t - since) / s.halfLifeMs)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
-  n.engagement[r] = engagement
-  n.engagementAt[r] = t
-  if (Number.isNaN(n.salesReadyAt[r]!) && n.fit[r]! + engagement >= s.readyAt) n.salesReadyAt[r] = t
+  nurture[at + ENGAGEMENT] = engagement
+  nurture[at + ENGAGEMENT_AT] = t
+  // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
+  // term, so this skips no lead that is ready) are its `salesReadyAt` and its own fit read.
+  if (
+    s.maxFit + engagement >= s.readyAt &&
+    Number.isNaN(nurture[at + SALES_READY]!) &&
+    fitOf(state, r) + engagement >= s.readyAt
+  ) {
+    nurture[at + SALES_READY] = t
+  }
 }
 
 /** Folds one event into the ledger. Events at or after `to` are ignored. */
@@ -838,7 +939,13 @@ export const step = (state: State, event: LifecycleEvent): State => {
     }
     case 'SurveyAnswered':
       // The latest answer of each kind in the period counts (at one instant, the last in the log).
-      if (t >= from) c.integers[event.survey][r] = event.score
+      if (t >= from) {
+        const surveys = c.integers.surveys
+        surveys[r] =
+          event.survey === 'nps'
+            ? (surveys[r]! & ~0xff) | (event.score + 1)
+            : (surveys[r]! & 0xff) | ((event.score + 1) << 8)
+      }
       break
     case 'Churned':
       churnAt(state, r, t, from, to, event.reason ?? UNSPECIFIED)
@@ -855,7 +962,8 @@ export const scoreAt = (state: State, r: number, t: number): number | null => {
   const c = state.customers
   const n = c.numbers
   if (Number.isNaN(n.optInAt[r]!)) return null
-  return n.fit[r]! + Scoring.decay(scoringSettings(state.options), n.engagement[r]!, n.engagementAt[r]!, t)
+  const [engagement, since] = engagementOf(c, r)
+  return fitOf(state, r) + Scoring.decay(scoringSettings(state.options), engagement, since, t)
 }
 
 /** The ledger as a fold (its result is the state itself, read by the metric modules). */

@@ -31,12 +31,16 @@ export type Aggregates = Omit<Ledger.State, 'options' | 'customers'>
 export type RefundOrders = ReadonlyMap<number, ReadonlySet<string>>
 
 /**
- * The format version of snapshots and deltas. 5: client tiers and lead scoring (the ring of the
+ * The format version of snapshots and deltas. 6: smaller rows (the fit derived from the channel,
+ * the cohort and the month of the latest purchase from their instants, a ring of K - 1 purchases
+ * beside `lastPurchaseAt`, the purchases before `from` in `flags`, the nps and csat scores in one
+ * column `surveys`, the count of purchases an integer column, a lead's first touch, engagement,
+ * its instant and `salesReadyAt` side by side in one column `nurture`); 5: client tiers and lead scoring (the ring of the
  * latest purchases, the decayed touches, `salesReadyAt`, the purchases before `from`); 4: the period's sales and refunds by month and the
  * churns of the month holding `from` (trends); 3: refunds, surveys and categories (issue 10);
  * 2: the columnar ledger.
  */
-export const VERSION = 5
+export const VERSION = 6
 
 /** Every customer of a ledger state, as columns of exactly one row per customer. */
 export interface Snapshot {
@@ -48,6 +52,8 @@ export interface Snapshot {
   readonly integers: IntegerColumns
   /** The ring of the latest purchase instants (`Ledger.Customers.recent`). */
   readonly recent: readonly Float64Array[]
+  /** The nurturing of the rows, `Ledger.NURTURE` numbers a row (`Ledger.Customers.nurture`). */
+  readonly nurture: Float64Array
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
   readonly refundOrders: RefundOrders
   readonly aggregates: Aggregates
@@ -70,6 +76,8 @@ export interface Delta {
   readonly integers: IntegerColumns
   /** The ring of the latest purchase instants (`Ledger.Customers.recent`). */
   readonly recent: readonly Float64Array[]
+  /** The nurturing of the rows, `Ledger.NURTURE` numbers a row (`Ledger.Customers.nurture`). */
+  readonly nurture: Float64Array
   readonly moreRevenue: ReadonlyMap<number, Readonly<Record<string, number>>>
   /** The order ids of the changed rows that have some (a changed row without is cleared). */
   readonly refundOrders: RefundOrders
@@ -90,6 +98,15 @@ const mapColumns = <C extends Record<string, Float64Array | Int32Array>>(
   f: <T extends Float64Array | Int32Array>(column: T) => T,
 ): C => Object.fromEntries(Object.entries(columns).map(([name, column]) => [name, f(column)])) as C
 
+/** The `Ledger.NURTURE` numbers a row of `Ledger.Customers.nurture`, for the given rows in their order. */
+const blocks = (column: Float64Array, rows: Uint32Array): Float64Array => {
+  const out = new Float64Array(Ledger.NURTURE * rows.length)
+  for (let k = 0; k < rows.length; k++) {
+    for (let j = 0; j < Ledger.NURTURE; j++) out[Ledger.NURTURE * k + j] = column[Ledger.NURTURE * rows[k]! + j]!
+  }
+  return out
+}
+
 /** A full snapshot of the state (copies: the state may go on changing). */
 export const snapshot = (state: Ledger.State): Snapshot => {
   const c = state.customers
@@ -101,6 +118,7 @@ export const snapshot = (state: Ledger.State): Snapshot => {
     numbers: mapColumns(c.numbers, (column) => column.slice(0, c.size) as typeof column),
     integers: mapColumns(c.integers, (column) => column.slice(0, c.size) as typeof column),
     recent: c.recent.map((column) => column.slice(0, c.size)),
+    nurture: c.nurture.slice(0, Ledger.NURTURE * c.size),
     moreRevenue: structuredClone(c.moreRevenue),
     refundOrders: structuredClone(c.refundOrders),
     aggregates: structuredClone(aggregatesOf(state)),
@@ -152,6 +170,7 @@ export const delta = (state: Ledger.State, baseSize: number): Delta => {
     numbers: mapColumns(c.numbers, pick),
     integers: mapColumns(c.integers, pick),
     recent: c.recent.map(pick),
+    nurture: blocks(c.nurture, rows),
     moreRevenue,
     refundOrders,
     aggregates: structuredClone(aggregatesOf(state)),
@@ -182,6 +201,7 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
     integers: { ...base.integers },
     touched: new Uint8Array(baseSize),
     recent: [...base.recent],
+    nurture: base.nurture,
     moreRevenue: base.moreRevenue as Map<number, Record<string, number>>,
     refundOrders: base.refundOrders as Map<number, Set<string>>,
     strings: [...(change?.strings ?? base.strings)],
@@ -202,6 +222,10 @@ export const restore = (base: Snapshot, change?: Delta): Ledger.State => {
       const column = customers.integers[name]
       const values = change.integers[name]
       for (let k = 0; k < rows.length; k++) column[rows[k]!] = values[k]!
+    }
+    for (let k = 0; k < rows.length; k++) {
+      const at = Ledger.NURTURE * rows[k]!
+      for (let j = 0; j < Ledger.NURTURE; j++) customers.nurture[at + j] = change.nurture[Ledger.NURTURE * k + j]!
     }
     customers.recent.forEach((column, j) => {
       const values = change.recent[j]!

@@ -40,17 +40,63 @@ describe('ledger checkpoints of refunds', () => {
 
   it('recognises a checkpoint of another format version by its version, and restores none', () => {
     const snapshot = LedgerCheckpoint.snapshot(Fold.feed(fold, fold.initial(), before))
-    expect(LedgerCheckpoint.VERSION).toBe(5) // 5: client tiers and lead scoring
-    expect(LedgerCheckpoint.versionOf(snapshot)).toBe(5)
+    expect(LedgerCheckpoint.VERSION).toBe(6) // 6: the smaller rows of tiers and scoring
+    expect(LedgerCheckpoint.versionOf(snapshot)).toBe(6)
     expect(LedgerCheckpoint.isCurrent(snapshot)).toBe(true)
     // What Lifeline wrote before refunds: version 2, without the facts of version 3.
     const { refundOrders: _orders, ...older } = { ...snapshot, version: 2 }
     expect(LedgerCheckpoint.versionOf(older)).toBe(2)
     expect(LedgerCheckpoint.isCurrent(older)).toBe(false)
     expect(() => LedgerCheckpoint.restore(older as unknown as LedgerCheckpoint.Snapshot)).toThrow(
-      'a ledger checkpoint of version 2, not 5: fold again',
+      'a ledger checkpoint of version 2, not 6: fold again',
     )
     expect(LedgerCheckpoint.versionOf('not a checkpoint')).toBeNull()
     expect(LedgerCheckpoint.versionOf({ ids: [] })).toBeNull()
+  })
+
+  it('restores no checkpoint of format 5, whose columns format 6 no longer has, nor a delta of it', () => {
+    // Given a snapshot as format 5 wrote it: a fit, cohort, month of the latest purchase, purchases
+    // before from and survey scores column each, the first touch, engagement, its instant and
+    // salesReadyAt in four columns,
+    // and a ring of K (not K - 1) purchase instants.
+    const state = Fold.feed(fold, fold.initial(), before)
+    const current = LedgerCheckpoint.snapshot(state)
+    const size = current.ids.length
+    const { nurture: _nurture, ...rest } = current
+    const format5 = {
+      ...rest,
+      version: 5,
+      numbers: {
+        ...current.numbers,
+        fit: new Float64Array(size),
+        firstNurturedAt: new Float64Array(size),
+        engagement: new Float64Array(size),
+        engagementAt: new Float64Array(size),
+        salesReadyAt: new Float64Array(size),
+      },
+      integers: Object.fromEntries(
+        [
+          ...Object.keys(current.integers).filter((name) => name !== 'surveys'),
+          'cohort',
+          'lastPurchaseMonth',
+          'nps',
+          'csat',
+          'fromWindowPurchases',
+        ].map((name) => [name, new Int32Array(size)]),
+      ),
+      recent: [...current.recent, new Float64Array(size)],
+    }
+    // Then it is told apart by its version, and restoring it (alone or under a current delta) fails.
+    expect(LedgerCheckpoint.versionOf(format5)).toBe(5)
+    expect(LedgerCheckpoint.isCurrent(format5)).toBe(false)
+    expect(() => LedgerCheckpoint.restore(format5 as unknown as LedgerCheckpoint.Snapshot)).toThrow(
+      'a ledger checkpoint of version 5, not 6: fold again',
+    )
+    LedgerCheckpoint.markSaved(state)
+    const change = { ...LedgerCheckpoint.delta(Fold.feed(fold, state, after), size), version: 5 }
+    expect(LedgerCheckpoint.isCurrent(change)).toBe(false)
+    expect(() =>
+      LedgerCheckpoint.restore(structuredClone(current), change as unknown as LedgerCheckpoint.Delta),
+    ).toThrow('a ledger checkpoint of version 5, not 6: fold again')
   })
 })

@@ -20,9 +20,14 @@ const DAYS_PER_ERA = 146_097
 /** Days from 0000-03-01 to 1970-01-01: eras start in March, so that leap days end them. */
 const EPOCH_SHIFT = 719_468
 
+// The cache: the bounds of the month of the last instant asked, and of the one before it (a scan
+// of customers asks for two months in turn, the month of the opt-in and of the first purchase).
 let cacheStart = 0
 let cacheEnd = -1
 let cacheMonth = 0
+let otherStart = 0
+let otherEnd = -1
+let otherMonth = 0
 
 /** The month holding the day `days` (days since 1970-01-01), from `civil_from_days`. */
 const monthOfDay = (days: number): Month => {
@@ -39,16 +44,42 @@ const monthOfDay = (days: number): Month => {
 /** The month holding the instant `ms`. */
 export const of = (ms: number): Month => {
   if (ms >= cacheStart && ms < cacheEnd) return cacheMonth
-  if (!(Math.abs(ms) <= MAX_INSTANT)) return Number.NaN
-  const month = monthOfDay(Math.floor(ms / MS_PER_DAY))
-  cacheStart = start(month)
-  cacheEnd = start(month + 1)
+  let month: Month
+  let monthStart: number
+  let monthEnd: number
+  if (ms >= otherStart && ms < otherEnd) {
+    month = otherMonth
+    monthStart = otherStart
+    monthEnd = otherEnd
+  } else {
+    if (!(Math.abs(ms) <= MAX_INSTANT)) return Number.NaN
+    month = monthOfDay(Math.floor(ms / MS_PER_DAY))
+    monthStart = startOf(month)
+    monthEnd = startOf(month + 1)
+  }
+  otherStart = cacheStart
+  otherEnd = cacheEnd
+  otherMonth = cacheMonth
+  cacheStart = monthStart
+  cacheEnd = monthEnd
   cacheMonth = month
   return month
 }
 
+/**
+ * The month holding the instant `ms`, leaving the cache of `of` alone: for an instant far from
+ * the ones being folded (a customer's first purchase, read at each of its later ones), which
+ * would only push the month of the events out of the cache.
+ */
+export const ofUncached = (ms: number): Month =>
+  Math.abs(ms) <= MAX_INSTANT ? monthOfDay(Math.floor(ms / MS_PER_DAY)) : Number.NaN
+
 /** The first instant of a month, UTC milliseconds (from `days_from_civil`). */
-export const start = (month: Month): number => {
+export const start = (month: Month): number =>
+  // The month of the last instant asked of `of` (consecutive events of one month ask both).
+  month === cacheMonth ? cacheStart : startOf(month)
+
+const startOf = (month: Month): number => {
   const year = Math.floor(month / 12)
   const index = month - year * 12 // 0..11, January is 0
   // Years start in March here: January and February belong to the year before.

@@ -33,13 +33,27 @@ describe('calendar months without Date objects', () => {
       const start = Month.start(month)
       if (start !== dateStart(month)) wrong.push(`start(${month}) = ${start}`)
       for (const ms of [start - 1, start, start + 1, start + 27 * 86_400_000 + 12_345]) {
-        // Off the cache (the month before was asked last) and on it (the same month again).
+        // Off the cache (the month before was asked last) and on it (the same month again), and without it.
         if (Month.of(ms) !== dateOf(ms) || Month.of(ms) !== dateOf(ms)) wrong.push(`of(${ms}) = ${Month.of(ms)}`)
+        if (Month.ofUncached(ms) !== dateOf(ms)) wrong.push(`ofUncached(${ms}) = ${Month.ofUncached(ms)}`)
         checked++
       }
     }
     expect(wrong).toEqual([])
     expect(checked).toBe(3200 * 12 * 4)
+  })
+
+  it('equals Date when asked for two months in turn, and a third, as a scan of customers does', () => {
+    const wrong: string[] = []
+    for (let month = -400 * 12; month < 2800 * 12; month += 7) {
+      const a = Month.start(month) + 86_400_000
+      const b = Month.start(month - 5) - 1
+      const c = Month.start(month + 1)
+      for (const ms of [a, b, a, b, b, a, c, a, c, b])
+        if (Month.of(ms) !== dateOf(ms)) wrong.push(`of(${ms}) = ${Month.of(ms)}`)
+      if (Month.start(month) !== dateStart(month)) wrong.push(`start(${month})`)
+    }
+    expect(wrong).toEqual([])
   })
 
   it('equals Date on instants spread over its whole range, and is NaN outside it', () => {
@@ -49,13 +63,14 @@ describe('calendar months without Date objects', () => {
     for (let i = 0; i < 100_000; i++) {
       x = (x * 1_103_515_245 + 12_345) % 2_147_483_648
       const ms = Math.round((x / 2_147_483_648 - 0.5) * 2 * 8.64e15)
-      if (Month.of(ms) !== dateOf(ms)) wrong.push(ms)
+      if (Month.of(ms) !== dateOf(ms) || Month.ofUncached(ms) !== dateOf(ms)) wrong.push(ms)
     }
     expect(wrong).toEqual([])
     expect(Month.of(8.64e15)).toBe(dateOf(8.64e15))
     expect(Month.of(-8.64e15)).toBe(dateOf(-8.64e15))
     for (const ms of [8.64e15 + 1, -8.64e15 - 1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(Month.of(ms)).toBeNaN()
+      expect(Month.ofUncached(ms)).toBeNaN()
     }
     expect(Month.start(Month.of(8.64e15) + 1)).toBeNaN()
   })

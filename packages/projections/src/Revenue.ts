@@ -122,7 +122,7 @@ export const revenue = (state: Ledger.State): Revenue => {
   let buyers = 0
   let repeatBuyers = 0
   const c = state.customers
-  const { purchases } = c.numbers
+  const { purchases } = c.integers
   const firstCurrency = c.integers.currency
   // Payers per currency: by dictionary index for each customer's first currency, then the rest.
   const payersAt = new Float64Array(c.strings.length)

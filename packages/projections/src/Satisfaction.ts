@@ -58,7 +58,6 @@ export const nps = (promoters: number, passives: number, detractors: number): Np
 /** `satisfaction` from the ledger. */
 export const satisfaction = (state: Ledger.State): Satisfaction => {
   const c = state.customers
-  const { nps: npsScores, csat: csatScores } = c.integers
   let promoters = 0
   let passives = 0
   let detractors = 0
@@ -68,12 +67,12 @@ export const satisfaction = (state: Ledger.State): Satisfaction => {
   const byTier = new Float64Array(Tiers.ORDER.length * 3)
   const { atTo } = Tiers.reader(state)
   for (let r = 0; r < c.size; r++) {
-    const n = npsScores[r]!
+    const n = Ledger.npsOf(c, r)
     if (n >= 0) byTier[atTo(r) * 3 + (n >= 9 ? 0 : n >= 7 ? 1 : 2)]!++
     if (n >= 9) promoters++
     else if (n >= 7) passives++
     else if (n >= 0) detractors++
-    const s = csatScores[r]!
+    const s = Ledger.csatOf(c, r)
     if (s !== Ledger.NONE) {
       csat++
       if (s >= 4) satisfied++

@@ -2,11 +2,11 @@ import { Fixtures } from '@lifeline/core/testing'
 import type { LifecycleEvent } from '@lifeline/core'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
-import type * as Ledger from './Ledger.js'
+import * as Ledger from './Ledger.js'
 import * as Report from './Report.js'
 import * as Satisfaction from './Satisfaction.js'
 
-const { at, optedIn, purchased, churned, surveyed } = Fixtures
+const { at, cid, optedIn, purchased, churned, surveyed } = Fixtures
 
 const report = (events: readonly LifecycleEvent.LifecycleEvent[], options: Ledger.Options = {}): Report.Report =>
   Fold.run(Report.fold(options), events)
@@ -78,5 +78,22 @@ describe('NPS and CSAT (period February 2025)', () => {
     expect(Satisfaction.nps(0, 0, 2).score).toBe(-100)
     // 100 * (2 - 1) / 4 = 25.
     expect(Satisfaction.nps(2, 1, 1).score).toBe(25)
+  })
+
+  it('keeps the latest nps and csat of a customer apart in their one column, 0 and 10 included', () => {
+    const answers = [
+      surveyed('a', '2025-02-01T00:00:00Z', 'csat', 5),
+      surveyed('a', '2025-02-02T00:00:00Z', 'nps', 10),
+      surveyed('a', '2025-02-03T00:00:00Z', 'nps', 0),
+      surveyed('b', '2025-02-04T00:00:00Z', 'nps', 0),
+      surveyed('c', '2025-02-05T00:00:00Z', 'nps', 10),
+      surveyed('c', '2025-02-06T00:00:00Z', 'csat', 1),
+    ]
+    const state = Fold.run(Ledger.fold(), answers)
+    expect(['a', 'b', 'c'].map((id) => Ledger.factsOf(state, cid(id))).map((f) => [f?.nps, f?.csat])).toEqual([
+      [0, 5],
+      [0, null],
+      [10, 1],
+    ])
   })
 })

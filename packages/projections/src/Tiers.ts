@@ -3,8 +3,9 @@
  * counts and net revenue of the tiers at `to`, and the moves between the two instants.
  *
  * A tier follows from the ledger's columns: the stage flags, the first purchase, the purchases
- * before `from` in the window, and the ring of the latest purchases (whether the K-th latest is
- * in the window before `to`), so it costs nothing per event beyond those few columns.
+ * before `from` in the window (counted in the flags), and the latest purchase with the ring of
+ * the ones before it (whether the K-th latest is in the window before `to`), so it costs nothing
+ * per event beyond those few columns.
  */
 import { Timestamp } from '@lifeline/core'
 import * as Ledger from './Ledger.js'
@@ -75,13 +76,12 @@ export const reader = (state: Ledger.State): Reader => {
   const { newDays, regularPurchases, regularWindowDays } = Ledger.tierSettings(state.options)
   const newMs = newDays * Timestamp.MS_PER_DAY
   const windowMs = regularWindowDays * Timestamp.MS_PER_DAY
-  const { optInAt, firstPurchaseAt, purchases } = c.numbers
-  const { flags, fromWindowPurchases } = c.integers
+  const { optInAt, firstPurchaseAt } = c.numbers
+  const { flags, purchases } = c.integers
   const status = Ledger.statusBitsReader(state)
   // Without an explicit `from`, the period starts at the earliest event: nothing is before it.
   const from = state.options.from
   const to = period.to ?? Number.POSITIVE_INFINITY
-  const ring = c.recent
   const k = regularPurchases
   const atFrom = (r: number): number => {
     if (from === undefined) return NONE
@@ -90,7 +90,7 @@ export const reader = (state: Ledger.State): Reader => {
     if (first < from) {
       if ((status(r) & Ledger.AT_FROM) === 0) return LAPSED
       if (first >= from - newMs) return NEW
-      return fromWindowPurchases[r]! >= k ? REGULAR : INVESTED
+      return Ledger.fromWindowPurchasesOf(c, r) >= k ? REGULAR : INVESTED
     }
     return optInAt[r]! < from && (f & Ledger.OPTED_IN_AT_FROM) !== 0 ? PROSPECT : NONE
   }
@@ -99,8 +99,8 @@ export const reader = (state: Ledger.State): Reader => {
     if (n > 0) {
       if ((status(r) & Ledger.AT_TO) === 0) return LAPSED
       if (firstPurchaseAt[r]! >= to - newMs) return NEW
-      // The K-th latest purchase (the oldest in the ring) is in the window: K purchases are.
-      return n >= k && ring[n % k]![r]! >= to - windowMs ? REGULAR : INVESTED
+      // The K-th latest purchase is in the window: K purchases are.
+      return Ledger.kthLatestPurchaseAt(c, r, k) >= to - windowMs ? REGULAR : INVESTED
     }
     return !Number.isNaN(optInAt[r]!) && (flags[r]! & Ledger.OPTED_IN) !== 0 ? PROSPECT : NONE
   }

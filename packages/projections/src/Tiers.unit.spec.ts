@@ -2,10 +2,10 @@ import { Fixtures } from '@lifeline/core/testing'
 import type { LifecycleEvent } from '@lifeline/core'
 import { describe, expect, it } from 'vitest'
 import * as Fold from './Fold.js'
-import type * as Ledger from './Ledger.js'
+import * as Ledger from './Ledger.js'
 import * as Report from './Report.js'
 
-const { at, optedIn, purchased, refunded, churned } = Fixtures
+const { at, cid, optedIn, purchased, refunded, churned } = Fixtures
 
 const report = (events: readonly LifecycleEvent.LifecycleEvent[], options: Ledger.Options = {}): Report.Report =>
   Fold.run(Report.fold(options), events)
@@ -158,5 +158,41 @@ describe('client tier options', () => {
     expect(() => report(events, { regularWindowDays: Number.NaN })).toThrow(
       'report option regularWindowDays: NaN is not a number of days >= 0',
     )
+  })
+})
+
+describe('client tiers with the largest regularPurchases (100)', () => {
+  const from = at('2025-01-01T00:00:00Z')
+  const to = at('2025-07-01T00:00:00Z')
+  const day = 86_400_000
+  /** `n` daily purchases of a customer, the last one `last` days before `from`. */
+  const buys = (id: string, n: number, last: number) =>
+    Array.from({ length: n }, (_, k) => {
+      const ms = from - (last + n - 1 - k) * day
+      return purchased(id, new Date(ms).toISOString(), `${id}${k}`, 100)
+    })
+  // a: 130 purchases in the window before from (more than the 127 the flags count): regular at
+  // from; its 100th latest is in the window at to too. b: 99 before from: invested at both.
+  // c: 130 purchases too, the latest 86 days before from: its 100th latest, 185 days before from
+  // (30 June 2024), is out of the window at to (from 1 July 2024): regular -> invested.
+  const events = [...buys('a', 130, 1), ...buys('b', 99, 1), ...buys('c', 130, 86)]
+  const options = { from, to, newDays: 0, regularPurchases: 100 }
+
+  it('counts the purchases before from up to 127 and keeps the 99 purchases before the latest', () => {
+    const r = report(events, options)
+    expect(r.tiers.moves).toEqual([
+      { from: 'invested', to: 'invested', count: 1 },
+      { from: 'regular', to: 'invested', count: 1 },
+      { from: 'regular', to: 'regular', count: 1 },
+    ])
+    const state = Fold.run(Ledger.fold(options), events)
+    const row = (id: string) => Ledger.rowOf(state.customers, cid(id))!
+    expect(Ledger.fromWindowPurchasesOf(state.customers, row('a'))).toBe(Ledger.FROM_WINDOW_MAX)
+    expect(Ledger.fromWindowPurchasesOf(state.customers, row('b'))).toBe(99)
+    expect(state.customers.recent).toHaveLength(99)
+    // The 100th latest of a is 99 days before its latest (31 December 2024): 100 days before from.
+    expect(Ledger.kthLatestPurchaseAt(state.customers, row('a'), 100)).toBe(from - 100 * day)
+    expect(Ledger.kthLatestPurchaseAt(state.customers, row('a'), 1)).toBe(from - day)
+    expect(Ledger.kthLatestPurchaseAt(state.customers, row('b'), 100)).toBeNaN()
   })
 })
