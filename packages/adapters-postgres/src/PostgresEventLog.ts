@@ -95,7 +95,8 @@ const dataOf = (event: LifecycleEvent.LifecycleEvent): Record<string, unknown> =
 
 /**
  * A batch's events as `lifeline_append_many` takes them, each with the keyed hashes of the ids it
- * names (unless `keyOf` is null: the log has no erasures as far as this instance knows); `repeat` marks an event an earlier batch of the append carries too (same content: it is
+ * names (unless `keyOf` is null: the log has no erasures as far as this instance knows).
+ * `repeat` marks an event an earlier batch of the append carries too (same content: it is
  * checked by `EventLog.reusedWithin`), which the function skips as stored.
  */
 const payload = (
