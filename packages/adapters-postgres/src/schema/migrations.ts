@@ -20,6 +20,24 @@ export const POSITION_LOCK = 7_316_245_002
 /** The first key of the per-stream transaction locks (the second is the stream id's hash). */
 export const STREAM_LOCKS = 731_624_500
 
+/**
+ * The body of `lifeline_append_many` (migrations 3 and 4) that refuses (LL003) the first event
+ * of `p_batches` naming a customer erased after it occurred (into `v_erased`); each event carries
+ * the keyed hashes of the ids it names as `keys`.
+ */
+const REFUSE_ERASED = `          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
+            FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
+                 jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
+           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x.ev->'keys') k(key)
+                         JOIN $S.erasures r ON r.key = k.key
+                         WHERE (x.ev->>'occurredAt')::BIGINT < r.erased_at)
+           ORDER BY b.ord, x.ord LIMIT 1;
+          IF FOUND THEN
+            RAISE EXCEPTION USING ERRCODE = 'LL003', MESSAGE = 'lifeline event names an erased customer',
+              DETAIL = json_build_object('batch', v_erased.bi, 'index', v_erased.ei)::TEXT;
+          END IF;
+`
+
 /** The migrations, in order; `$S` stands for the schema. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
   {
@@ -253,18 +271,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       BEGIN
         PERFORM pg_advisory_xact_lock(${7_316_245_001});
         IF EXISTS (SELECT 1 FROM $S.erasures) THEN
-          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
-            FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
-                 jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
-           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x.ev->'keys') k(key)
-                         JOIN $S.erasures r ON r.key = k.key
-                         WHERE (x.ev->>'occurredAt')::BIGINT < r.erased_at)
-           ORDER BY b.ord, x.ord LIMIT 1;
-          IF FOUND THEN
-            RAISE EXCEPTION USING ERRCODE = 'LL003', MESSAGE = 'lifeline event names an erased customer',
-              DETAIL = json_build_object('batch', v_erased.bi, 'index', v_erased.ei)::TEXT;
-          END IF;
-        END IF;
+${REFUSE_ERASED}        END IF;
         FOR v_batch IN SELECT x FROM jsonb_array_elements(p_batches) x LOOP
           RETURN QUERY SELECT v_index, r.* FROM $S.lifeline_append(v_batch->>'stream', v_batch->>'expected', v_batch->'events', p_recorded_at) r;
           v_index := v_index + 1;
@@ -342,18 +349,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
                       WHERE NOT x ? 'keys') THEN
             RAISE EXCEPTION USING ERRCODE = 'LL004', MESSAGE = 'lifeline erasures exist: send the keys of the ids';
           END IF;
-          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_erased
-            FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
-                 jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
-           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(x.ev->'keys') k(key)
-                         JOIN $S.erasures r ON r.key = k.key
-                         WHERE (x.ev->>'occurredAt')::BIGINT < r.erased_at)
-           ORDER BY b.ord, x.ord LIMIT 1;
-          IF FOUND THEN
-            RAISE EXCEPTION USING ERRCODE = 'LL003', MESSAGE = 'lifeline event names an erased customer',
-              DETAIL = json_build_object('batch', v_erased.bi, 'index', v_erased.ei)::TEXT;
-          END IF;
-        END IF;
+${REFUSE_ERASED}        END IF;
         -- One stream, none of its events stored (the usual append) goes the short way.
         v_short := v_stream IS NOT NULL AND NOT v_any_stored;
         IF v_short THEN
