@@ -540,11 +540,11 @@ export const npsOf = (c: Customers, r: number): number => (c.integers.surveys[r]
 /** A row's latest `csat` score in [from, to), or `NONE`. */
 export const csatOf = (c: Customers, r: number): number => (c.integers.surveys[r]! >> 8) - 1
 
+/** The month of an instant, or null for NaN ("never"). */
+const monthOrNull = (t: number): Month.Month | null => (Number.isNaN(t) ? null : Month.of(t))
+
 /** A row's cohort: the month of its first purchase, or null when it never bought. */
-export const cohortOf = (c: Customers, r: number): Month.Month | null => {
-  const first = c.numbers.firstPurchaseAt[r]!
-  return Number.isNaN(first) ? null : Month.of(first)
-}
+export const cohortOf = (c: Customers, r: number): Month.Month | null => monthOrNull(c.numbers.firstPurchaseAt[r]!)
 
 /** A row's purchases in [from - regularWindowDays, from), up to `FROM_WINDOW_MAX`. */
 export const fromWindowPurchasesOf = (c: Customers, r: number): number =>
@@ -617,7 +617,7 @@ export const factsOf = (state: State, customerId: string): CustomerFacts | undef
     churnedInPeriod: (flags & CHURNED_IN_PERIOD) !== 0,
     pendingChurnAt: orNull(n.pendingChurnAt[r]!),
     cohort: cohortOf(c, r),
-    lastPurchaseMonth: Number.isNaN(n.lastPurchaseAt[r]!) ? null : Month.of(n.lastPurchaseAt[r]!),
+    lastPurchaseMonth: monthOrNull(n.lastPurchaseAt[r]!),
   }
 }
 

@@ -8,11 +8,13 @@
  * methods cost several times more. The results equal `Date`'s over its whole range (a unit test
  * compares them), and are NaN where `Date` is invalid.
  */
+import { Timestamp } from '@lifeline/core'
+
+const { MS_PER_DAY } = Timestamp
 
 /** A calendar month: `year * 12 + monthIndex` (0-based month), UTC. */
 export type Month = number
 
-const MS_PER_DAY = 86_400_000
 /** The largest |instant| `Date` holds: 100,000,000 days either side of 1970. */
 const MAX_INSTANT = 8.64e15
 /** Days in 400 years of the Gregorian calendar. */
@@ -52,8 +54,8 @@ export const of = (ms: number): Month => {
     monthStart = otherStart
     monthEnd = otherEnd
   } else {
-    if (!(Math.abs(ms) <= MAX_INSTANT)) return Number.NaN
-    month = monthOfDay(Math.floor(ms / MS_PER_DAY))
+    month = ofUncached(ms)
+    if (Number.isNaN(month)) return month
     monthStart = startOf(month)
     monthEnd = startOf(month + 1)
   }

@@ -6,6 +6,7 @@
  * touches it only decays (`x * 0.5 ^ (dt / halfLife)`), so the score at any later instant, and
  * at each touch, follows from those two numbers whatever the number of touches.
  */
+import { Timestamp } from '@lifeline/core'
 import * as E from 'fp-ts/lib/Either.js'
 
 // -------------------------------------------------------------------------------------
@@ -168,10 +169,8 @@ export const settings = (options: Options = {}): Settings => ({
 export const fit = (s: Settings, channel: string): number =>
   Object.prototype.hasOwnProperty.call(s.channelPoints, channel) ? s.channelPoints[channel]! : s.otherChannelPoints
 
-const MS_PER_DAY = 86_400_000
-
 /** The half-life in ms: points decay as `0.5 ^ (Δt / halfLife)`. */
-export const halfLifeMs = (s: Settings): number => s.halfLifeDays * MS_PER_DAY
+export const halfLifeMs = (s: Settings): number => s.halfLifeDays * Timestamp.MS_PER_DAY
 
 /** `2 ^ -(j / 64)`, j = 0..63. */
 const SIXTY_FOURTHS = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, -j / 64))
