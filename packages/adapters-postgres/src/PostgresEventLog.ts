@@ -310,12 +310,18 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   // without waiting for its flush (`synchronous_commit` off for that transaction alone: it
   // writes nothing a crash could lose).
   const notifyIntervalMs = options.notifyIntervalMs ?? 5
+  // Whether another instance listens, and when that was last asked (see `othersListen`).
+  let listenersAskedAt = Number.NEGATIVE_INFINITY
+  let othersListening = true
   let notifyWanted = false
   let notifying: Promise<void> | null = null
   let lastNotify = 0
   /** Cuts the wait before the next NOTIFY short (on close). */
   let hurry: (() => void) | null = null
   const notify = (): void => {
+    // Nobody else listens, as asked less than a second ago: nothing to send, and no timer set
+    // (with many writers on few cores, a timer an append is a wake-up an append).
+    if (!othersListening && Date.now() - listenersAskedAt < 1_000) return
     notifyWanted = true
     if (notifying !== null || closed) return
     notifying = (async () => {
@@ -342,8 +348,6 @@ export const open = async (pool: Pool, options: Options = {}): Promise<PostgresE
   }
   // Whether another instance listens, asked at most once a second: an instance that starts
   // listening is notified within a second, and its readers poll (`pollIntervalMs`) until then.
-  let listenersAskedAt = Number.NEGATIVE_INFINITY
-  let othersListening = true
   const othersListen = async (): Promise<boolean> => {
     if (Date.now() - listenersAskedAt < 1_000) return othersListening
     listenersAskedAt = Date.now()
