@@ -38,6 +38,199 @@ const REFUSE_ERASED = `          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_
           END IF;
 `
 
+/** Migration 5's insert of one new event of one stream (`v_short` and `v_n = 1`). */
+const ONE_EVENT_INSERT = `        IF v_short AND v_n = 1 THEN
+          v_event := v_events->0;
+          INSERT INTO $S.events (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
+            OVERRIDING SYSTEM VALUE
+            VALUES (v_positions[1], (v_event->>'eventId')::UUID, v_stream, v_actual + 1, v_event->>'type', v_event->'data',
+                    NULLIF(v_event->'metadata', 'null'::JSONB), (v_event->>'occurredAt')::BIGINT, p_recorded_at, v_xid);
+          RETURN QUERY SELECT 0, (v_event->>'eventId')::UUID, v_actual + 1, v_positions[1], FALSE, v_actual;
+`
+
+/**
+ * The `lifeline_append_many` of migration 4, and with `oneEvent` that of migration 5: an append
+ * of one new event (the usual one) inserts it with one VALUES row, and returns its row from the
+ * function's variables, instead of unnesting its batch and sorting what the insert returns.
+ */
+const appendManyFunction = (oneEvent: boolean): string => `      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
+      -- concurrently; only one short step is taken one writer at a time (under a session advisory
+      -- lock released before the statement ends): the transaction's id is assigned and the
+      -- positions of its events are drawn. So positions are in the order of transaction ids, and a
+      -- reader that takes only events whose transaction is older than every transaction still
+      -- running (xid < pg_snapshot_xmin) sees a prefix of the positions: it never passes an event
+      -- that commits later, and no lock is held while an append commits.
+      -- Concurrent appends to one stream take that stream's transaction lock (up to 64 streams; a
+      -- larger append relies on the unique indexes instead, and a clash of two such appends is an
+      -- error the client retries as a whole). An append holds the order lock shared until it
+      -- commits: forget takes it exclusively, so an erasure never interleaves with an append.
+      -- 'repeat' marks an event that an earlier batch of the same append already carries.
+      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_erased RECORD;
+        v_plan RECORD;
+        v_stream TEXT;
+        v_events JSONB;
+        v_expected TEXT;
+        v_actual INTEGER;
+        v_n INTEGER;
+        v_any_erased BOOLEAN;
+        v_any_stored BOOLEAN;
+        v_short BOOLEAN;
+        v_conflict TEXT;
+        v_ok BOOLEAN;
+        v_xid xid8;
+        v_positions BIGINT[];
+${oneEvent ? '        v_event JSONB;\n' : ''}      BEGIN
+        IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+          RAISE EXCEPTION 'lifeline_append_many must be the first write of its transaction (its id orders the positions)';
+        END IF;
+        -- (Locks are taken in assignments, which PL/pgSQL evaluates without running a query.)
+        v_ok := pg_advisory_xact_lock_shared(${ORDER_LOCK}) IS NULL;
+        IF jsonb_array_length(p_batches) = 1 THEN
+          v_stream := p_batches->0->>'stream';
+          v_events := p_batches->0->'events';
+          v_ok := pg_advisory_xact_lock(${STREAM_LOCKS}, hashtext(v_stream)) IS NULL;
+          -- After the locks (a statement of its own: it sees what committed before they were granted).
+          SELECT EXISTS (SELECT 1 FROM $S.erasures),
+                 v_events @> '[{"repeat": true}]' OR EXISTS (
+                   SELECT 1 FROM $S.events e
+                    WHERE e.event_id = ANY(ARRAY(SELECT (x->>'eventId')::UUID FROM jsonb_array_elements(v_events) x))),
+                 COALESCE((SELECT MAX(e.stream_version) FROM $S.events e WHERE e.stream_id = v_stream), 0)
+            INTO v_any_erased, v_any_stored, v_actual;
+        ELSIF jsonb_array_length(p_batches) <= 64 THEN
+          PERFORM pg_advisory_xact_lock(${STREAM_LOCKS}, k)
+            FROM (SELECT DISTINCT hashtext(b->>'stream') AS k FROM jsonb_array_elements(p_batches) b ORDER BY 1) l;
+        END IF;
+        IF v_any_erased IS NOT FALSE AND EXISTS (SELECT 1 FROM $S.erasures) THEN
+          -- The client sends the keyed hashes of the ids its events name only once it knows the log
+          -- has erasures: told so (LL004), it sends them from then on.
+          IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batches) b, jsonb_array_elements(b->'events') x
+                      WHERE NOT x ? 'keys') THEN
+            RAISE EXCEPTION USING ERRCODE = 'LL004', MESSAGE = 'lifeline erasures exist: send the keys of the ids';
+          END IF;
+${REFUSE_ERASED}        END IF;
+        -- One stream, none of its events stored (the usual append) goes the short way.
+        v_short := v_stream IS NOT NULL AND NOT v_any_stored;
+        IF v_short THEN
+          v_expected := p_batches->0->>'expected';
+          v_n := jsonb_array_length(v_events);
+          IF v_n > 0 AND NOT (v_expected = 'any'
+               OR (v_expected = 'no_stream' AND v_actual = 0)
+               OR (v_expected = 'stream_exists' AND v_actual > 0)
+               OR (v_expected ~ '^[0-9]+$' AND v_actual = v_expected::INTEGER)) THEN
+            v_conflict := json_build_object('stream', v_stream, 'actual', v_actual)::TEXT;
+          END IF;
+        ELSE
+          -- The planner cannot know how many events a call brings (it guesses 10,000): it would
+          -- compile the next query to machine code on every call, for much longer than it runs.
+          PERFORM set_config('jit', 'off', TRUE);
+          -- Every event of the append, in order: stored or not (a stored id is checked against its
+          -- content: IdReused, LL002), and the version it gets; each batch's actual version (its
+          -- stream's, after the append's earlier batches); the first batch that expected another
+          -- version and has an event to store. A batch made only of stored events is a no-op,
+          -- whatever version it expected.
+          WITH ev AS (
+            SELECT b.ord - 1 AS bi, x.ord AS ei, b.v->>'stream' AS s, b.v->>'expected' AS expected, x.ev,
+                   (x.ev->>'eventId')::UUID AS id
+              FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
+                   jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
+          ), base AS (
+            SELECT d.s, COALESCE((SELECT MAX(e.stream_version) FROM $S.events e WHERE e.stream_id = d.s), 0) AS v
+              FROM (SELECT DISTINCT ev.s FROM ev) d
+          ), st AS (
+            SELECT ev.*, base.v AS base,
+                   CASE WHEN ev.ev ? 'repeat' THEN TRUE
+                        WHEN (SELECT 1 FROM $S.events e WHERE e.event_id = ev.id LIMIT 1) = 1 THEN $S.lifeline_is_stored(ev.s, ev.ev)
+                        ELSE FALSE END AS stored
+              FROM ev JOIN base ON base.s = ev.s
+          ), num AS (
+            SELECT st.*,
+                   st.base + COUNT(*) FILTER (WHERE NOT st.stored) OVER (PARTITION BY st.s ORDER BY st.bi, st.ei ROWS UNBOUNDED PRECEDING) AS version,
+                   st.base + COALESCE(COUNT(*) FILTER (WHERE NOT st.stored)
+                     OVER (PARTITION BY st.s ORDER BY st.bi RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS actual,
+                   BOOL_OR(NOT st.stored) OVER (PARTITION BY st.bi) AS has_new,
+                   COUNT(*) FILTER (WHERE NOT st.stored) OVER (ORDER BY st.bi, st.ei ROWS UNBOUNDED PRECEDING) AS slot
+              FROM st
+          )
+          SELECT
+            (SELECT json_build_object('stream', c.s, 'actual', c.actual)::TEXT FROM num c
+              WHERE c.has_new AND NOT (c.expected = 'any'
+                     OR (c.expected = 'no_stream' AND c.actual = 0)
+                     OR (c.expected = 'stream_exists' AND c.actual > 0)
+                     OR (c.expected ~ '^[0-9]+$' AND c.actual = c.expected::INTEGER))
+              ORDER BY c.bi LIMIT 1) AS conflict,
+            COUNT(*) FILTER (WHERE NOT num.stored) AS n,
+            ARRAY_AGG(num.id ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_id,
+            ARRAY_AGG(num.s ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_stream,
+            ARRAY_AGG(num.version ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_version,
+            ARRAY_AGG(num.ev ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_event,
+            ARRAY_AGG(num.bi ORDER BY num.bi, num.ei) AS o_batch,
+            ARRAY_AGG(num.id ORDER BY num.bi, num.ei) AS o_id,
+            ARRAY_AGG(CASE WHEN num.stored THEN NULL ELSE num.version END ORDER BY num.bi, num.ei) AS o_version,
+            ARRAY_AGG(CASE WHEN num.stored THEN 0 ELSE num.slot END ORDER BY num.bi, num.ei) AS o_slot,
+            ARRAY_AGG(num.actual ORDER BY num.bi, num.ei) AS o_actual
+          INTO v_plan
+          FROM num;
+          v_n := v_plan.n;
+          v_conflict := v_plan.conflict;
+        END IF;
+        IF v_conflict IS NOT NULL THEN
+          RAISE EXCEPTION USING ERRCODE = 'LL001', MESSAGE = 'lifeline version conflict', DETAIL = v_conflict;
+        END IF;
+        IF v_n > 0 THEN
+          -- The one step taken one writer at a time: this transaction's id, then its positions. The
+          -- lock is a session's (released at once, not at commit), so it is released on any error.
+          -- It is tried, not waited for: a writer that finds it taken sleeps a millisecond and
+          -- tries again. Waiting in the lock's queue, each writer would be handed the lock in turn,
+          -- whether it runs or not; with more writers than cores, the lock then waits for a writer
+          -- to be scheduled (pgbench, 32 connections on 2 cores: 4,400 appends a second waiting in
+          -- the queue, 6,500 trying).
+          WHILE NOT pg_try_advisory_lock(${POSITION_LOCK}) LOOP
+            PERFORM pg_sleep(0.001);
+          END LOOP;
+          BEGIN
+            v_xid := pg_current_xact_id();
+            IF v_n = 1 THEN
+              v_positions := ARRAY[nextval('$S.events_global_position_seq')];
+            ELSE
+              v_positions := ARRAY(SELECT nextval('$S.events_global_position_seq') FROM generate_series(1, v_n));
+            END IF;
+          EXCEPTION WHEN OTHERS THEN
+            v_ok := pg_advisory_unlock(${POSITION_LOCK});
+            RAISE;
+          END;
+          v_ok := pg_advisory_unlock(${POSITION_LOCK});
+        END IF;
+${oneEvent ? ONE_EVENT_INSERT : ''}        ${oneEvent ? 'ELSIF' : 'IF'} v_short THEN
+          RETURN QUERY
+            WITH inserted AS (
+              INSERT INTO $S.events AS e (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
+                OVERRIDING SYSTEM VALUE
+                SELECT v_positions[x.i], (x.ev->>'eventId')::UUID, v_stream, v_actual + x.i::INTEGER, x.ev->>'type', x.ev->'data',
+                       NULLIF(x.ev->'metadata', 'null'::JSONB), (x.ev->>'occurredAt')::BIGINT, p_recorded_at, v_xid
+                  FROM jsonb_array_elements(v_events) WITH ORDINALITY x(ev, i)
+                RETURNING e.event_id, e.stream_version, e.global_position
+            )
+            SELECT 0, i.event_id, i.stream_version, i.global_position, FALSE, v_actual FROM inserted i ORDER BY i.stream_version;
+        ELSE
+          RETURN QUERY
+            WITH inserted AS (
+              INSERT INTO $S.events (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
+                OVERRIDING SYSTEM VALUE
+                SELECT u.p, u.id, u.s, u.v, u.ev->>'type', u.ev->'data', NULLIF(u.ev->'metadata', 'null'::JSONB),
+                       (u.ev->>'occurredAt')::BIGINT, p_recorded_at, v_xid
+                  FROM unnest(v_positions, v_plan.r_id, v_plan.r_stream, v_plan.r_version, v_plan.r_event) AS u(p, id, s, v, ev)
+            )
+            SELECT u.b::INTEGER, u.id, u.v::INTEGER, CASE WHEN u.slot = 0 THEN NULL ELSE v_positions[u.slot] END, u.slot = 0, u.a::INTEGER
+              FROM unnest(v_plan.o_batch, v_plan.o_id, v_plan.o_version, v_plan.o_slot, v_plan.o_actual) WITH ORDINALITY AS u(b, id, v, slot, a, ord)
+             ORDER BY u.ord;
+        END IF;
+      END $$;`
+
 /** The migrations, in order; `$S` stands for the schema. */
 export const MIGRATIONS: readonly { readonly version: number; readonly name: string; readonly sql: string }[] = [
   {
@@ -290,183 +483,7 @@ ${REFUSE_ERASED}        END IF;
       -- pid: an instance sends NOTIFY only while another instance listens. A row of a connection
       -- gone is ignored (no such pid in pg_stat_activity) and removed by the next one registered.
       CREATE TABLE $S.lifeline_listeners (pid INTEGER PRIMARY KEY, since BIGINT NOT NULL);
-      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
-      -- concurrently; only one short step is taken one writer at a time (under a session advisory
-      -- lock released before the statement ends): the transaction's id is assigned and the
-      -- positions of its events are drawn. So positions are in the order of transaction ids, and a
-      -- reader that takes only events whose transaction is older than every transaction still
-      -- running (xid < pg_snapshot_xmin) sees a prefix of the positions: it never passes an event
-      -- that commits later, and no lock is held while an append commits.
-      -- Concurrent appends to one stream take that stream's transaction lock (up to 64 streams; a
-      -- larger append relies on the unique indexes instead, and a clash of two such appends is an
-      -- error the client retries as a whole). An append holds the order lock shared until it
-      -- commits: forget takes it exclusively, so an erasure never interleaves with an append.
-      -- 'repeat' marks an event that an earlier batch of the same append already carries.
-      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
-      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
-      LANGUAGE plpgsql AS $$
-      #variable_conflict use_column
-      DECLARE
-        v_erased RECORD;
-        v_plan RECORD;
-        v_stream TEXT;
-        v_events JSONB;
-        v_expected TEXT;
-        v_actual INTEGER;
-        v_n INTEGER;
-        v_any_erased BOOLEAN;
-        v_any_stored BOOLEAN;
-        v_short BOOLEAN;
-        v_conflict TEXT;
-        v_ok BOOLEAN;
-        v_xid xid8;
-        v_positions BIGINT[];
-      BEGIN
-        IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-          RAISE EXCEPTION 'lifeline_append_many must be the first write of its transaction (its id orders the positions)';
-        END IF;
-        -- (Locks are taken in assignments, which PL/pgSQL evaluates without running a query.)
-        v_ok := pg_advisory_xact_lock_shared(${ORDER_LOCK}) IS NULL;
-        IF jsonb_array_length(p_batches) = 1 THEN
-          v_stream := p_batches->0->>'stream';
-          v_events := p_batches->0->'events';
-          v_ok := pg_advisory_xact_lock(${STREAM_LOCKS}, hashtext(v_stream)) IS NULL;
-          -- After the locks (a statement of its own: it sees what committed before they were granted).
-          SELECT EXISTS (SELECT 1 FROM $S.erasures),
-                 v_events @> '[{"repeat": true}]' OR EXISTS (
-                   SELECT 1 FROM $S.events e
-                    WHERE e.event_id = ANY(ARRAY(SELECT (x->>'eventId')::UUID FROM jsonb_array_elements(v_events) x))),
-                 COALESCE((SELECT MAX(e.stream_version) FROM $S.events e WHERE e.stream_id = v_stream), 0)
-            INTO v_any_erased, v_any_stored, v_actual;
-        ELSIF jsonb_array_length(p_batches) <= 64 THEN
-          PERFORM pg_advisory_xact_lock(${STREAM_LOCKS}, k)
-            FROM (SELECT DISTINCT hashtext(b->>'stream') AS k FROM jsonb_array_elements(p_batches) b ORDER BY 1) l;
-        END IF;
-        IF v_any_erased IS NOT FALSE AND EXISTS (SELECT 1 FROM $S.erasures) THEN
-          -- The client sends the keyed hashes of the ids its events name only once it knows the log
-          -- has erasures: told so (LL004), it sends them from then on.
-          IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_batches) b, jsonb_array_elements(b->'events') x
-                      WHERE NOT x ? 'keys') THEN
-            RAISE EXCEPTION USING ERRCODE = 'LL004', MESSAGE = 'lifeline erasures exist: send the keys of the ids';
-          END IF;
-${REFUSE_ERASED}        END IF;
-        -- One stream, none of its events stored (the usual append) goes the short way.
-        v_short := v_stream IS NOT NULL AND NOT v_any_stored;
-        IF v_short THEN
-          v_expected := p_batches->0->>'expected';
-          v_n := jsonb_array_length(v_events);
-          IF v_n > 0 AND NOT (v_expected = 'any'
-               OR (v_expected = 'no_stream' AND v_actual = 0)
-               OR (v_expected = 'stream_exists' AND v_actual > 0)
-               OR (v_expected ~ '^[0-9]+$' AND v_actual = v_expected::INTEGER)) THEN
-            v_conflict := json_build_object('stream', v_stream, 'actual', v_actual)::TEXT;
-          END IF;
-        ELSE
-          -- The planner cannot know how many events a call brings (it guesses 10,000): it would
-          -- compile the next query to machine code on every call, for much longer than it runs.
-          PERFORM set_config('jit', 'off', TRUE);
-          -- Every event of the append, in order: stored or not (a stored id is checked against its
-          -- content: IdReused, LL002), and the version it gets; each batch's actual version (its
-          -- stream's, after the append's earlier batches); the first batch that expected another
-          -- version and has an event to store. A batch made only of stored events is a no-op,
-          -- whatever version it expected.
-          WITH ev AS (
-            SELECT b.ord - 1 AS bi, x.ord AS ei, b.v->>'stream' AS s, b.v->>'expected' AS expected, x.ev,
-                   (x.ev->>'eventId')::UUID AS id
-              FROM jsonb_array_elements(p_batches) WITH ORDINALITY b(v, ord),
-                   jsonb_array_elements(b.v->'events') WITH ORDINALITY x(ev, ord)
-          ), base AS (
-            SELECT d.s, COALESCE((SELECT MAX(e.stream_version) FROM $S.events e WHERE e.stream_id = d.s), 0) AS v
-              FROM (SELECT DISTINCT ev.s FROM ev) d
-          ), st AS (
-            SELECT ev.*, base.v AS base,
-                   CASE WHEN ev.ev ? 'repeat' THEN TRUE
-                        WHEN (SELECT 1 FROM $S.events e WHERE e.event_id = ev.id LIMIT 1) = 1 THEN $S.lifeline_is_stored(ev.s, ev.ev)
-                        ELSE FALSE END AS stored
-              FROM ev JOIN base ON base.s = ev.s
-          ), num AS (
-            SELECT st.*,
-                   st.base + COUNT(*) FILTER (WHERE NOT st.stored) OVER (PARTITION BY st.s ORDER BY st.bi, st.ei ROWS UNBOUNDED PRECEDING) AS version,
-                   st.base + COALESCE(COUNT(*) FILTER (WHERE NOT st.stored)
-                     OVER (PARTITION BY st.s ORDER BY st.bi RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS actual,
-                   BOOL_OR(NOT st.stored) OVER (PARTITION BY st.bi) AS has_new,
-                   COUNT(*) FILTER (WHERE NOT st.stored) OVER (ORDER BY st.bi, st.ei ROWS UNBOUNDED PRECEDING) AS slot
-              FROM st
-          )
-          SELECT
-            (SELECT json_build_object('stream', c.s, 'actual', c.actual)::TEXT FROM num c
-              WHERE c.has_new AND NOT (c.expected = 'any'
-                     OR (c.expected = 'no_stream' AND c.actual = 0)
-                     OR (c.expected = 'stream_exists' AND c.actual > 0)
-                     OR (c.expected ~ '^[0-9]+$' AND c.actual = c.expected::INTEGER))
-              ORDER BY c.bi LIMIT 1) AS conflict,
-            COUNT(*) FILTER (WHERE NOT num.stored) AS n,
-            ARRAY_AGG(num.id ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_id,
-            ARRAY_AGG(num.s ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_stream,
-            ARRAY_AGG(num.version ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_version,
-            ARRAY_AGG(num.ev ORDER BY num.bi, num.ei) FILTER (WHERE NOT num.stored) AS r_event,
-            ARRAY_AGG(num.bi ORDER BY num.bi, num.ei) AS o_batch,
-            ARRAY_AGG(num.id ORDER BY num.bi, num.ei) AS o_id,
-            ARRAY_AGG(CASE WHEN num.stored THEN NULL ELSE num.version END ORDER BY num.bi, num.ei) AS o_version,
-            ARRAY_AGG(CASE WHEN num.stored THEN 0 ELSE num.slot END ORDER BY num.bi, num.ei) AS o_slot,
-            ARRAY_AGG(num.actual ORDER BY num.bi, num.ei) AS o_actual
-          INTO v_plan
-          FROM num;
-          v_n := v_plan.n;
-          v_conflict := v_plan.conflict;
-        END IF;
-        IF v_conflict IS NOT NULL THEN
-          RAISE EXCEPTION USING ERRCODE = 'LL001', MESSAGE = 'lifeline version conflict', DETAIL = v_conflict;
-        END IF;
-        IF v_n > 0 THEN
-          -- The one step taken one writer at a time: this transaction's id, then its positions. The
-          -- lock is a session's (released at once, not at commit), so it is released on any error.
-          -- It is tried, not waited for: a writer that finds it taken sleeps a millisecond and
-          -- tries again. Waiting in the lock's queue, each writer would be handed the lock in turn,
-          -- whether it runs or not; with more writers than cores, the lock then waits for a writer
-          -- to be scheduled (pgbench, 32 connections on 2 cores: 4,400 appends a second waiting in
-          -- the queue, 6,500 trying).
-          WHILE NOT pg_try_advisory_lock(${POSITION_LOCK}) LOOP
-            PERFORM pg_sleep(0.001);
-          END LOOP;
-          BEGIN
-            v_xid := pg_current_xact_id();
-            IF v_n = 1 THEN
-              v_positions := ARRAY[nextval('$S.events_global_position_seq')];
-            ELSE
-              v_positions := ARRAY(SELECT nextval('$S.events_global_position_seq') FROM generate_series(1, v_n));
-            END IF;
-          EXCEPTION WHEN OTHERS THEN
-            v_ok := pg_advisory_unlock(${POSITION_LOCK});
-            RAISE;
-          END;
-          v_ok := pg_advisory_unlock(${POSITION_LOCK});
-        END IF;
-        IF v_short THEN
-          RETURN QUERY
-            WITH inserted AS (
-              INSERT INTO $S.events AS e (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
-                OVERRIDING SYSTEM VALUE
-                SELECT v_positions[x.i], (x.ev->>'eventId')::UUID, v_stream, v_actual + x.i::INTEGER, x.ev->>'type', x.ev->'data',
-                       NULLIF(x.ev->'metadata', 'null'::JSONB), (x.ev->>'occurredAt')::BIGINT, p_recorded_at, v_xid
-                  FROM jsonb_array_elements(v_events) WITH ORDINALITY x(ev, i)
-                RETURNING e.event_id, e.stream_version, e.global_position
-            )
-            SELECT 0, i.event_id, i.stream_version, i.global_position, FALSE, v_actual FROM inserted i ORDER BY i.stream_version;
-        ELSE
-          RETURN QUERY
-            WITH inserted AS (
-              INSERT INTO $S.events (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
-                OVERRIDING SYSTEM VALUE
-                SELECT u.p, u.id, u.s, u.v, u.ev->>'type', u.ev->'data', NULLIF(u.ev->'metadata', 'null'::JSONB),
-                       (u.ev->>'occurredAt')::BIGINT, p_recorded_at, v_xid
-                  FROM unnest(v_positions, v_plan.r_id, v_plan.r_stream, v_plan.r_version, v_plan.r_event) AS u(p, id, s, v, ev)
-            )
-            SELECT u.b::INTEGER, u.id, u.v::INTEGER, CASE WHEN u.slot = 0 THEN NULL ELSE v_positions[u.slot] END, u.slot = 0, u.a::INTEGER
-              FROM unnest(v_plan.o_batch, v_plan.o_id, v_plan.o_version, v_plan.o_slot, v_plan.o_actual) WITH ORDINALITY AS u(b, id, v, slot, a, ord)
-             ORDER BY u.ord;
-        END IF;
-      END $$;
+${appendManyFunction(false)}
       -- One stream's batch (kept for callers of the first version).
       CREATE OR REPLACE FUNCTION $S.lifeline_append(p_stream TEXT, p_expected TEXT, p_events JSONB, p_recorded_at BIGINT)
       RETURNS TABLE (event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
@@ -476,6 +493,13 @@ ${REFUSE_ERASED}        END IF;
                  jsonb_build_array(jsonb_build_object('stream', p_stream, 'expected', p_expected, 'events', p_events)),
                  p_recorded_at) r
       $$;
+    `,
+  },
+  {
+    version: 5,
+    name: 'one-event appends insert one row',
+    sql: `
+${appendManyFunction(true)}
     `,
   },
 ]
