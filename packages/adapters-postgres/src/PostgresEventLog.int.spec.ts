@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import * as PostgresEventLog from './PostgresEventLog.js'
 import { available, freshSchema, URL } from './testing/server.js'
 
-const { cid, optedIn, purchased, referred } = Fixtures
+const { cid, nurtured, optedIn, purchased, referred } = Fixtures
 const run = await available()
 const pools: pg.Pool[] = []
 const schemas: string[] = []
@@ -307,6 +307,37 @@ describe.skipIf(!run)('PostgreSQL log', () => {
       await client.query('ROLLBACK')
       client.release()
     }
+  })
+
+  it('Given a new log (no statistics yet), when appends of one and of three events are made, then none of them scans the events table: stored ids are looked up in their unique index', async () => {
+    // One connection, so that its table statistics can be flushed and read back.
+    const pool = new pg.Pool({ connectionString: URL, max: 1, idleTimeoutMillis: 200 })
+    pools.push(pool)
+    const schema = freshSchema()
+    schemas.push(schema)
+    const log = await PostgresEventLog.open(pool, { schema })
+    const rowsScanned = async (): Promise<number> => {
+      await pool.query('SELECT pg_stat_force_next_flush()') // flushed as the connection goes idle
+      const { rows } = await pool.query(
+        `SELECT seq_tup_read FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'events'`,
+        [schema],
+      )
+      return Number(rows[0]!['seq_tup_read'])
+    }
+    const before = await rowsScanned()
+    for (let i = 0; i < 20; i++) {
+      const id = `s${i}`
+      const one = await log.append({ streamId: cid(id), events: [optedIn(id, '2025-01-01T00:00:00Z')] })()
+      expect(one._tag).toBe('Right')
+      const three = await log.append({
+        streamId: cid(`m${i}`),
+        events: ['01', '02', '03'].map((d) => nurtured(`m${i}`, `2025-01-${d}T00:00:00Z`)),
+      })()
+      expect(three._tag).toBe('Right')
+    }
+    // Scanning the table on each append would have read 0 + 1 + 4 + 5 + 8 + ... rows (migration 4's plan).
+    expect(await rowsScanned()).toBe(before)
+    expect(await log.headPosition()()).toEqual({ _tag: 'Right', right: 80 })
   })
 
   it('Given checkpoints saved as text and as bytes, when loaded, then both come back as bytes (Uint8Array), as on SQLite', async () => {

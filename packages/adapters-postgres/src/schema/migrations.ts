@@ -38,6 +38,20 @@ const REFUSE_ERASED = `          SELECT b.ord - 1 AS bi, x.ord - 1 AS ei INTO v_
           END IF;
 `
 
+/**
+ * Whether an event of the one-stream batch is stored, as migration 4 asks: its plan is cached
+ * on the first calls, and on a new log (no statistics yet) it is a scan of the whole events
+ * table, kept until the table is next analyzed.
+ */
+const STORED_V4 = `EXISTS (
+                   SELECT 1 FROM $S.events e
+                    WHERE e.event_id = ANY(ARRAY(SELECT (x->>'eventId')::UUID FROM jsonb_array_elements(v_events) x))),`
+
+/** The same, one lookup in the unique index of event ids per event, whatever the statistics. */
+const STORED_BY_INDEX = `EXISTS (
+                   SELECT 1 FROM jsonb_array_elements(v_events) x
+                    WHERE (SELECT TRUE FROM $S.events e WHERE e.event_id = (x->>'eventId')::UUID)),`
+
 /** Migration 5's insert of one new event of one stream (`v_short` and `v_n = 1`). */
 const ONE_EVENT_INSERT = `        IF v_short AND v_n = 1 THEN
           v_event := v_events->0;
@@ -49,11 +63,13 @@ const ONE_EVENT_INSERT = `        IF v_short AND v_n = 1 THEN
 `
 
 /**
- * The `lifeline_append_many` of migration 4, and with `oneEvent` that of migration 5: an append
- * of one new event (the usual one) inserts it with one VALUES row, and returns its row from the
- * function's variables, instead of unnesting its batch and sorting what the insert returns.
+ * The `lifeline_append_many` of migration 4, and with `v5` that of migration 5: a one-stream
+ * append looks its event ids up in the unique index whatever the statistics (STORED_BY_INDEX),
+ * and an append of one new event (the usual one) inserts it with one VALUES row and returns its
+ * row from the function's variables, instead of unnesting its batch and sorting what the insert
+ * returns.
  */
-const appendManyFunction = (oneEvent: boolean): string => `      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
+const appendManyFunction = (v5: boolean): string => `      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
       -- concurrently; only one short step is taken one writer at a time (under a session advisory
       -- lock released before the statement ends): the transaction's id is assigned and the
       -- positions of its events are drawn. So positions are in the order of transaction ids, and a
@@ -84,7 +100,7 @@ const appendManyFunction = (oneEvent: boolean): string => `      -- One append (
         v_ok BOOLEAN;
         v_xid xid8;
         v_positions BIGINT[];
-${oneEvent ? '        v_event JSONB;\n' : ''}      BEGIN
+${v5 ? '        v_event JSONB;\n' : ''}      BEGIN
         IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
           RAISE EXCEPTION 'lifeline_append_many must be the first write of its transaction (its id orders the positions)';
         END IF;
@@ -96,9 +112,7 @@ ${oneEvent ? '        v_event JSONB;\n' : ''}      BEGIN
           v_ok := pg_advisory_xact_lock(${STREAM_LOCKS}, hashtext(v_stream)) IS NULL;
           -- After the locks (a statement of its own: it sees what committed before they were granted).
           SELECT EXISTS (SELECT 1 FROM $S.erasures),
-                 v_events @> '[{"repeat": true}]' OR EXISTS (
-                   SELECT 1 FROM $S.events e
-                    WHERE e.event_id = ANY(ARRAY(SELECT (x->>'eventId')::UUID FROM jsonb_array_elements(v_events) x))),
+                 v_events @> '[{"repeat": true}]' OR ${v5 ? STORED_BY_INDEX : STORED_V4}
                  COALESCE((SELECT MAX(e.stream_version) FROM $S.events e WHERE e.stream_id = v_stream), 0)
             INTO v_any_erased, v_any_stored, v_actual;
         ELSIF jsonb_array_length(p_batches) <= 64 THEN
@@ -205,7 +219,7 @@ ${REFUSE_ERASED}        END IF;
           END;
           v_ok := pg_advisory_unlock(${POSITION_LOCK});
         END IF;
-${oneEvent ? ONE_EVENT_INSERT : ''}        ${oneEvent ? 'ELSIF' : 'IF'} v_short THEN
+${v5 ? ONE_EVENT_INSERT : ''}        ${v5 ? 'ELSIF' : 'IF'} v_short THEN
           RETURN QUERY
             WITH inserted AS (
               INSERT INTO $S.events AS e (global_position, event_id, stream_id, stream_version, type, data, metadata, occurred_at, recorded_at, xid)
@@ -497,7 +511,7 @@ ${appendManyFunction(false)}
   },
   {
     version: 5,
-    name: 'one-event appends insert one row',
+    name: 'event ids looked up by index; one-event appends insert one row',
     sql: `
 ${appendManyFunction(true)}
     `,
