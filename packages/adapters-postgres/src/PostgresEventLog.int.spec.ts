@@ -322,7 +322,7 @@ describe.skipIf(!run)('PostgreSQL log', () => {
         `SELECT seq_tup_read FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'events'`,
         [schema],
       )
-      return Number(rows[0]!['seq_tup_read'])
+      return Number((rows[0] as { seq_tup_read: string }).seq_tup_read)
     }
     const before = await rowsScanned()
     for (let i = 0; i < 20; i++) {
