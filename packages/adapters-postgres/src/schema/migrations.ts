@@ -69,7 +69,9 @@ const ONE_EVENT_INSERT = `        IF v_short AND v_n = 1 THEN
  * row from the function's variables, instead of unnesting its batch and sorting what the insert
  * returns.
  */
-const appendManyFunction = (v5: boolean): string => `      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
+const appendManyFunction = (
+  v5: boolean,
+): string => `      -- One append (any number of stream batches), as one autocommitted statement. Writers run it
       -- concurrently; only one short step is taken one writer at a time (under a session advisory
       -- lock released before the statement ends): the transaction's id is assigned and the
       -- positions of its events are drawn. So positions are in the order of transaction ids, and a
