@@ -21,6 +21,17 @@ export const POSITION_LOCK = 7_316_245_002
 export const STREAM_LOCKS = 731_624_500
 
 /**
+ * The head of `lifeline_append_many` as migrations 3, 4 and 5 define it: one signature (CREATE OR
+ * REPLACE cannot change what a function returns), up to its DECLARE.
+ */
+const APPEND_MANY_HEADER = `      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
+      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+`
+
+/**
  * The body of `lifeline_append_many` (migrations 3 and 4) that refuses (LL003) the first event
  * of `p_batches` naming a customer erased after it occurred (into `v_erased`); each event carries
  * the keyed hashes of the ids it names as `keys`.
@@ -83,12 +94,7 @@ const appendManyFunction = (
       -- error the client retries as a whole). An append holds the order lock shared until it
       -- commits: forget takes it exclusively, so an erasure never interleaves with an append.
       -- 'repeat' marks an event that an earlier batch of the same append already carries.
-      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
-      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
-      LANGUAGE plpgsql AS $$
-      #variable_conflict use_column
-      DECLARE
-        v_erased RECORD;
+${APPEND_MANY_HEADER}        v_erased RECORD;
         v_plan RECORD;
         v_stream TEXT;
         v_events JSONB;
@@ -469,12 +475,7 @@ export const MIGRATIONS: readonly { readonly version: number; readonly name: str
       -- The whole append takes the order lock first, then refuses (LL003) an event naming a
       -- customer erased after it occurred: each event carries the keyed hashes of the ids it
       -- names ('keys'); the lock makes an erasure and an append of that customer never interleave.
-      CREATE OR REPLACE FUNCTION $S.lifeline_append_many(p_batches JSONB, p_recorded_at BIGINT)
-      RETURNS TABLE (batch INTEGER, event_id UUID, stream_version INTEGER, global_position BIGINT, already_stored BOOLEAN, actual INTEGER)
-      LANGUAGE plpgsql AS $$
-      #variable_conflict use_column
-      DECLARE
-        v_batch JSONB;
+${APPEND_MANY_HEADER}        v_batch JSONB;
         v_index INTEGER := 0;
         v_erased RECORD;
       BEGIN
