@@ -79,6 +79,8 @@ interface Resolved {
   readonly readyAt: number
   /** The largest fit of any channel: below `readyAt` with it, a score is below with any. */
   readonly maxFit: number
+  /** The smallest fit of any channel: at `readyAt` with it, a score is at it with any. */
+  readonly minFit: number
   /** The points of each touch by `touchIndex`. */
   readonly touchPoints: Float64Array
 }
@@ -125,6 +127,7 @@ const resolved = (options: Options): Resolved => {
       halfLifeMs: Scoring.halfLifeMs(scoring),
       readyAt: scoring.threshold - Scoring.EPSILON,
       maxFit: Object.values(scoring.channelPoints).reduce((a, b) => Math.max(a, b), scoring.otherChannelPoints),
+      minFit: Object.values(scoring.channelPoints).reduce((a, b) => Math.min(a, b), scoring.otherChannelPoints),
       touchPoints: Float64Array.from(Scoring.TOUCHES, (touch) => scoring.touchPoints[touch]),
     }
     resolvedCache.set(options, r)
@@ -881,11 +884,14 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   nurture[at + ENGAGEMENT] = engagement
   nurture[at + ENGAGEMENT_AT] = t
   // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
-  // term, so this skips no lead that is ready) are its `salesReadyAt` and its own fit read.
+  // term, so this skips no lead that is ready) is its `salesReadyAt` read; its own fit (a read
+  // of another column and of the channel's points) only when the smallest fit would not make it
+  // ready (likewise, a sum rounds no lower with a larger term): with one fit for every channel,
+  // never.
   if (
     s.maxFit + engagement >= s.readyAt &&
     Number.isNaN(nurture[at + SALES_READY]!) &&
-    fitOf(state, r) + engagement >= s.readyAt
+    (s.minFit + engagement >= s.readyAt || fitOf(state, r) + engagement >= s.readyAt)
   ) {
     nurture[at + SALES_READY] = t
   }
@@ -904,11 +910,14 @@ export const step = (state: State, event: LifecycleEvent): State => {
   const r = rowFor(c, event.customerId)
   // An implicit churn due at or before this event happens first; a purchase by its due time
   // (at or before purchase + D) cancels it, and an explicit churn at its due time comes first
-  // (the implicit one after it changes nothing then).
-  const pending = n.pendingChurnAt[r]!
-  if (pending < t || (pending === t && event.type !== 'Purchased')) {
-    if (pending < t || event.type !== 'Churned') churnAt(state, r, pending, from, to, INACTIVE)
-    n.pendingChurnAt[r] = Number.NaN
+  // (the implicit one after it changes nothing then). Without `inactivityDays` none is ever
+  // pending (the column stays NaN), and not reading it saves a cache miss on every event.
+  if (state.options.inactivityDays !== undefined) {
+    const pending = n.pendingChurnAt[r]!
+    if (pending < t || (pending === t && event.type !== 'Purchased')) {
+      if (pending < t || event.type !== 'Churned') churnAt(state, r, pending, from, to, INACTIVE)
+      n.pendingChurnAt[r] = Number.NaN
+    }
   }
   switch (event.type) {
     case 'OptedIn':
