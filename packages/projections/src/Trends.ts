@@ -75,7 +75,8 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
   const c = state.customers
   const { optInAt, firstPurchaseAt, activeSince } = c.numbers
   const { flags } = c.integers
-  const statusOf = Ledger.statusReader(state)
+  // The status as bits and the pending churn from its column: no object per customer.
+  const statusOf = Ledger.statusBitsReader(state)
   for (let r = 0; r < c.size; r++) {
     const f = flags[r]!
     if ((f & Ledger.NEW_LEAD) !== 0) {
@@ -90,15 +91,16 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     if (Number.isNaN(bought)) continue
     if (bought >= from && bought < to) add(newCustomers, Month.of(bought), 1)
     const status = statusOf(r)
-    if (status.activeAtFrom) activeAtFrom++
-    if (status.activeAtTo) activeAtTo++
-    const pending = status.pendingChurnAt
+    const atFrom = (status & Ledger.AT_FROM) !== 0
+    if (atFrom) activeAtFrom++
+    if ((status & Ledger.AT_TO) !== 0) activeAtTo++
+    const pending = Ledger.pendingBefore(c, r, to)
     if (pending === null || (f & Ledger.ACTIVE) === 0) continue
     const month = Month.of(pending)
     if (activeSince[r]! < Month.start(month)) add(churns, month, 1)
     add(delta, month + 1, -1)
     // The pending churn is this customer's first of the period if none was folded in it.
-    if (status.activeAtFrom && (f & Ledger.CHURNED_IN_PERIOD) === 0 && pending >= from && pending < firstMonthEnd) {
+    if (atFrom && (f & Ledger.CHURNED_IN_PERIOD) === 0 && pending >= from && pending < firstMonthEnd) {
       churnedInFirstMonth++
     }
   }
