@@ -106,6 +106,24 @@ describe('lead scoring (period [2025-01-01, 2025-05-31), half-life 30 days, thre
   })
 })
 
+describe('each kind of touch', () => {
+  it('adds its own points, whether its name is a literal or a string read from JSON', () => {
+    // touchPoints 1, 2, ..., 7 in the order of TOUCHES; one touch per lead at its opt-in, so its
+    // score at that instant is the fit (10) plus that touch's points, undecayed.
+    const touchPoints = Object.fromEntries(Scoring.TOUCHES.map((kind, i) => [kind, i + 1]))
+    const events = Scoring.TOUCHES.flatMap((kind) => [
+      optedIn(`lit-${kind}`, '2025-01-01T00:00:00Z'),
+      touch(`lit-${kind}`, '2025-01-01T00:00:00Z', kind),
+      optedIn(`json-${kind}`, '2025-01-01T00:00:00Z'),
+      { ...touch(`json-${kind}`, '2025-01-01T00:00:00Z', kind), touch: JSON.parse(`"${kind}"`) as Touch },
+    ])
+    const s = Fold.run(Ledger.fold({ scoring: { touchPoints } }), events)
+    const scoreOf = (id: string) => Ledger.scoreAt(s, Ledger.rowOf(s.customers, cid(id))!, at('2025-01-01T00:00:00Z'))
+    expect(Scoring.TOUCHES.map((kind) => scoreOf(`lit-${kind}`))).toEqual([11, 12, 13, 14, 15, 16, 17])
+    expect(Scoring.TOUCHES.map((kind) => scoreOf(`json-${kind}`))).toEqual([11, 12, 13, 14, 15, 16, 17])
+  })
+})
+
 describe('lead scoring over time (defaults: fit 10, threshold 40, half-life 30 days)', () => {
   const to = at('2025-05-31T00:00:00Z')
   const readyAt = (state: Ledger.State, id: string) =>
