@@ -63,9 +63,10 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
 
   // One scan of the customers: leads, conversions and first purchases by month; the implicit
   // churns due before `to` but not folded yet, applied to copies of the monthly aggregates.
-  const leads = new Map<Month.Month, number>()
-  const converted = new Map<Month.Month, number>()
-  const newCustomers = new Map<Month.Month, number>()
+  // By month from `first`: a new lead opted in, and a new customer first bought, in [from, to).
+  const leads = new Float64Array(last - first + 1)
+  const converted = new Float64Array(last - first + 1)
+  const newCustomers = new Float64Array(last - first + 1)
   const delta = new Map(state.activeDelta)
   const churns = new Map(state.monthChurns)
   const firstMonthEnd = Math.min(Month.start(first + 1), to)
@@ -81,15 +82,15 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     const f = flags[r]!
     if ((f & Ledger.NEW_LEAD) !== 0) {
       const optIn = optInAt[r]!
-      const month = Month.of(optIn)
-      add(leads, month, 1)
+      const k = Month.of(optIn) - first
+      leads[k]!++
       const bought = firstPurchaseAt[r]!
       // NaN (never bought) fails every comparison.
-      if (bought >= optIn && bought - optIn <= window) add(converted, month, 1)
+      if (bought >= optIn && bought - optIn <= window) converted[k]!++
     }
     const bought = firstPurchaseAt[r]!
     if (Number.isNaN(bought)) continue
-    if (bought >= from && bought < to) add(newCustomers, Month.of(bought), 1)
+    if (bought >= from && bought < to) newCustomers[Month.of(bought) - first]!++
     const status = statusOf(r)
     const atFrom = (status & Ledger.AT_FROM) !== 0
     if (atFrom) activeAtFrom++
@@ -129,9 +130,9 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     for (const [currency, cents] of state.periodMonthRefunds.get(m) ?? []) add(net, currency, -cents)
     out.push({
       month: Month.format(m),
-      newLeads: leads.get(m) ?? 0,
-      converted: converted.get(m) ?? 0,
-      newCustomers: newCustomers.get(m) ?? 0,
+      newLeads: leads[m - first]!,
+      converted: converted[m - first]!,
+      newCustomers: newCustomers[m - first]!,
       activeAtEnd: end === to ? activeAtTo : activeAtStart(m + 1),
       churned,
       churnRate: Ledger.rate(churned, base),
