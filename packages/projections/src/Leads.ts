@@ -89,13 +89,13 @@ export interface Summary {
   readonly byChannel: ReadonlyMap<string, Group>
   readonly byCampaign: ReadonlyMap<string, Group>
   /** Days from opt-in to first purchase of the converted leads, in row order. */
-  readonly days: readonly number[]
+  readonly days: Float64Array
   /** Customers with an opt-in before `to`. */
   readonly total: number
   /** SR, the sales-ready leads of L, and how many of them converted. */
   readonly salesReady: { readonly leads: number; readonly converted: number }
   /** Days from opt-in to `salesReadyAt` of the leads in SR, in row order. */
-  readonly salesReadyDays: readonly number[]
+  readonly salesReadyDays: Float64Array
 }
 
 // -------------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ export function* leadsOf(state: Ledger.State): Generator<Lead> {
  * The median of finite numbers (the mean of the two middle ones for an even count), or null for
  * none; the same number a sort would give, found by selection. The input is not changed.
  */
-export const median = (values: readonly number[]): number | null => {
+export const median = (values: ArrayLike<number>): number | null => {
   if (values.length === 0) return null
   const xs = Float64Array.from(values)
   const mid = xs.length >> 1
@@ -223,19 +223,21 @@ export const summarize = (state: Ledger.State): Summary => {
     g.converted++
     g.revenue[currency[r]!]! += revenueCents[r]!
     g.paid[currency[r]!] = 1
-    const more = c.moreRevenue.get(r)
+    // Revenue in more than one currency is rare: most reports look nothing up.
+    const more = c.moreRevenue.size === 0 ? undefined : c.moreRevenue.get(r)
     for (const name in more) g.more.set(name, (g.more.get(name) ?? 0) + more[name]!)
   }
   const nurturedLeads = { leads: 0, converted: 0 }
   let leads = 0
-  let converted = 0
   let repeat = 0
   let referred = 0
   let cost: number | null = null
   let total = 0
-  const days: number[] = []
+  // At most one a customer: filled from the start, cut to their count at the end (no regrowth).
+  const days = new Float64Array(c.size)
+  let converted = 0
   const salesReady = { leads: 0, converted: 0 }
-  const salesReadyDays: number[] = []
+  const salesReadyDays = new Float64Array(c.size)
   for (let r = 0; r < c.size; r++) {
     const optIn = optInAt[r]!
     if (!Number.isNaN(optIn)) total++
@@ -248,9 +250,8 @@ export const summarize = (state: Ledger.State): Summary => {
     const readyAt = Ledger.salesReadyAtOf(c, r)
     const ready = isSalesReady(readyAt, isConverted, first)
     if (ready) {
-      salesReady.leads++
+      salesReadyDays[salesReady.leads++] = (readyAt - optIn) / Timestamp.MS_PER_DAY
       if (isConverted) salesReady.converted++
-      salesReadyDays.push((readyAt - optIn) / Timestamp.MS_PER_DAY)
     }
     count(groupOf(channels, channel[r]!), r, leadCost, isConverted, ready)
     if (campaign[r]! !== Ledger.NONE) count(groupOf(campaigns, campaign[r]!), r, leadCost, isConverted, ready)
@@ -260,8 +261,7 @@ export const summarize = (state: Ledger.State): Summary => {
       if (isConverted) nurturedLeads.converted++
     }
     if (!isConverted) continue
-    converted++
-    days.push((first - optIn) / Timestamp.MS_PER_DAY)
+    days[converted++] = (first - optIn) / Timestamp.MS_PER_DAY
     if (purchases[r]! >= 2) repeat++
     if (!Number.isNaN(firstReferralAt[r]!)) referred++
   }
@@ -293,10 +293,10 @@ export const summarize = (state: Ledger.State): Summary => {
     nurtured: nurturedLeads,
     byChannel: named(channels),
     byCampaign: named(campaigns),
-    days,
+    days: days.subarray(0, converted),
     total,
     salesReady,
-    salesReadyDays,
+    salesReadyDays: salesReadyDays.subarray(0, salesReady.leads),
   }
 }
 
