@@ -92,9 +92,9 @@ const touchSlot = (touch: string): number => (touch.length * 2 + touch.charCodeA
 const TOUCH_SLOTS = ((): Int8Array => {
   const slots = new Int8Array(128).fill(-1)
   Scoring.TOUCHES.forEach((touch, i) => {
-    if (slots[touchSlot(touch)] !== -1)
-      throw new Error(`touches ${touch} and ${Scoring.TOUCHES[slots[touchSlot(touch)]!]} share a slot`)
-    slots[touchSlot(touch)] = i
+    const slot = touchSlot(touch)
+    if (slots[slot] !== -1) throw new Error(`touches ${touch} and ${Scoring.TOUCHES[slots[slot]!]} share a slot`)
+    slots[slot] = i
   })
   return slots
 })()

@@ -80,15 +80,14 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
   const statusOf = Ledger.statusBitsReader(state)
   for (let r = 0; r < c.size; r++) {
     const f = flags[r]!
+    const bought = firstPurchaseAt[r]!
     if ((f & Ledger.NEW_LEAD) !== 0) {
       const optIn = optInAt[r]!
       const k = Month.of(optIn) - first
       leads[k]!++
-      const bought = firstPurchaseAt[r]!
       // NaN (never bought) fails every comparison.
       if (bought >= optIn && bought - optIn <= window) converted[k]!++
     }
-    const bought = firstPurchaseAt[r]!
     if (Number.isNaN(bought)) continue
     if (bought >= from && bought < to) newCustomers[Month.of(bought) - first]!++
     const status = statusOf(r)
