@@ -113,8 +113,15 @@ const resolvedCache = new WeakMap<Options, Resolved>()
 /** The last options resolved: folds step with one options object, so this is the usual hit. */
 let lastResolved: Resolved | null = null
 
-const resolved = (options: Options): Resolved => {
-  if (lastResolved !== null && lastResolved.options === options) return lastResolved
+/**
+ * What `step` reads of the options: the last options' resolution, else `resolveOptions`. Small
+ * enough to inline into the handlers of a step, which call it on every event.
+ */
+const resolved = (options: Options): Resolved =>
+  lastResolved !== null && lastResolved.options === options ? lastResolved : resolveOptions(options)
+
+/** The options resolved once (cached per options object); the last one kept for `resolved`. */
+const resolveOptions = (options: Options): Resolved => {
   let r = resolvedCache.get(options)
   if (r === undefined) {
     const tiers: TierSettings = {
@@ -258,16 +265,30 @@ export const FROM_WINDOW_MAX = 127
 /** No month, channel, campaign or currency. */
 export const NONE = -1
 
+/**
+ * A row of `Customers.nurture`: its width and the place of each number from the row's first. A
+ * `const enum`, so that the build writes the numbers in place: a bundle's top-level constants
+ * are variables V8 loads and checks at each use, and a touch uses them a dozen times. The
+ * exported places below are typed as their numbers, so they cannot part from it.
+ */
+const enum Row {
+  Width = 4,
+  FirstNurtured = 0,
+  Engagement = 1,
+  EngagementAt = 2,
+  SalesReady = 3,
+}
+
 /** The numbers a row of `Customers.nurture`, and the place of each from the row's first. */
-export const NURTURE = 4
+export const NURTURE: 4 = Row.Width
 /** The place of the first `Nurtured` in a row of `Customers.nurture`. */
-export const FIRST_NURTURED = 0
+export const FIRST_NURTURED: 0 = Row.FirstNurtured
 /** The place of the decayed points of the touches in a row of `Customers.nurture`. */
-export const ENGAGEMENT = 1
+export const ENGAGEMENT: 1 = Row.Engagement
 /** The place of the instant the points are decayed to in a row of `Customers.nurture`. */
-export const ENGAGEMENT_AT = 2
+export const ENGAGEMENT_AT: 2 = Row.EngagementAt
 /** The place of `salesReadyAt` in a row of `Customers.nurture`. */
-export const SALES_READY = 3
+export const SALES_READY: 3 = Row.SalesReady
 
 /**
  * The customers as columns: row `r` is the customer `ids[r]`. Arrays may be longer than `size`
@@ -416,7 +437,7 @@ export const emptyCustomers = (capacity = 1024, regularPurchases = TIER_DEFAULTS
   integers: columns(INTEGER_FACTS, () => new Int32Array(capacity)),
   touched: new Uint8Array(capacity),
   recent: Array.from({ length: regularPurchases - 1 }, () => new Float64Array(capacity)),
-  nurture: new Float64Array(NURTURE * capacity),
+  nurture: new Float64Array(Row.Width * capacity),
   moreRevenue: new Map(),
   refundOrders: new Map(),
   strings: [],
@@ -481,7 +502,7 @@ export const reserve = (c: Customers, rows: number): void => {
   for (const name of INTEGER_FACTS) c.integers[name] = grow(c.integers[name], next)
   c.touched = grow(c.touched, next)
   for (let k = 0; k < c.recent.length; k++) c.recent[k] = grow(c.recent[k]!, next)
-  c.nurture = grow(c.nurture, NURTURE * next)
+  c.nurture = grow(c.nurture, Row.Width * next)
 }
 
 /** The row of a customer id, or undefined. */
@@ -494,26 +515,34 @@ export const rowOf = (c: Customers, customerId: string): number | undefined => {
   return c.index.get(customerId)
 }
 
-/** The row of a customer id, added with no facts if new; marked as touched. */
+/**
+ * The row of a customer id, added with no facts if new; marked as touched. Every event asks
+ * it, so it is small enough for V8 to inline into `step` with room left for the touch's work;
+ * the new row is `addRow`'s.
+ */
 const rowFor = (c: Customers, customerId: string): number => {
-  let r = rowOf(c, customerId)
-  if (r === undefined) {
-    r = c.size++
-    reserve(c, c.size)
-    c.ids.push(customerId)
-    c.index!.set(customerId, r)
-    const n = c.numbers
-    n.optInAt[r] = n.acquisitionCostCents[r] = Number.NaN
-    n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
-    n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
-    const at = NURTURE * r
-    c.nurture[at + FIRST_NURTURED] = c.nurture[at + ENGAGEMENT_AT] = c.nurture[at + SALES_READY] = Number.NaN
-    // activeSince and revenueCents start at 0, as the new rows of a column do.
-    const i = c.integers
-    i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
-    // purchases, surveys and flags (with its count of purchases before `from`) start at 0 too.
-  }
+  const known = rowOf(c, customerId)
+  const r = known === undefined ? addRow(c, customerId) : known
   c.touched[r] = 1
+  return r
+}
+
+/** A new row for a customer id, with no facts. */
+const addRow = (c: Customers, customerId: string): number => {
+  const r = c.size++
+  reserve(c, c.size)
+  c.ids.push(customerId)
+  c.index!.set(customerId, r)
+  const n = c.numbers
+  n.optInAt[r] = n.acquisitionCostCents[r] = Number.NaN
+  n.firstPurchaseAt[r] = n.lastPurchaseAt[r] = n.firstReferralAt[r] = Number.NaN
+  n.referredInPeriodAt[r] = n.pendingChurnAt[r] = n.firstAmountCents[r] = Number.NaN
+  const at = Row.Width * r
+  c.nurture[at + Row.FirstNurtured] = c.nurture[at + Row.EngagementAt] = c.nurture[at + Row.SalesReady] = Number.NaN
+  // activeSince and revenueCents start at 0, as the new rows of a column do.
+  const i = c.integers
+  i.channel[r] = i.campaign[r] = i.currency[r] = i.category[r] = i.churnReason[r] = NONE
+  // purchases, surveys and flags (with its count of purchases before `from`) start at 0 too.
   return r
 }
 
@@ -569,15 +598,15 @@ export const kthLatestPurchaseAt = (c: Customers, r: number, k: number): number 
 
 /** A row's engagement: its touches' points decayed to an instant, and that instant (NaN before its first opt-in). */
 export const engagementOf = (c: Customers, r: number): readonly [points: number, at: number] => [
-  c.nurture[NURTURE * r + ENGAGEMENT]!,
-  c.nurture[NURTURE * r + ENGAGEMENT_AT]!,
+  c.nurture[Row.Width * r + Row.Engagement]!,
+  c.nurture[Row.Width * r + Row.EngagementAt]!,
 ]
 
 /** A row's first `Nurtured` (NaN: never). */
-export const firstNurturedAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + FIRST_NURTURED]!
+export const firstNurturedAtOf = (c: Customers, r: number): number => c.nurture[Row.Width * r + Row.FirstNurtured]!
 
 /** The first instant a row's lead score reached the threshold, METRICS.md's `salesReadyAt` (NaN: never). */
-export const salesReadyAtOf = (c: Customers, r: number): number => c.nurture[NURTURE * r + SALES_READY]!
+export const salesReadyAtOf = (c: Customers, r: number): number => c.nurture[Row.Width * r + Row.SalesReady]!
 
 /** A row's fit: the points of its first opt-in's channel (scoring options of the state); NaN when it never opted in. */
 export const fitOf = (state: State, r: number): number => {
@@ -864,8 +893,8 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
   setFlag(c, r, NEW_LEAD, t >= from && t < to && !(n.firstPurchaseAt[r]! < t))
   // The score starts at the fit of the first opt-in's channel (and never resets).
   const s = resolved(state.options)
-  c.nurture[NURTURE * r + ENGAGEMENT_AT] = t
-  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) c.nurture[NURTURE * r + SALES_READY] = t
+  c.nurture[Row.Width * r + Row.EngagementAt] = t
+  if (Scoring.fit(s.scoring, event.channel) >= s.readyAt) c.nurture[Row.Width * r + Row.SalesReady] = t
 }
 
 /**
@@ -877,16 +906,16 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
  */
 const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
   const nurture = state.customers.nurture
-  const at = NURTURE * r
-  if (Number.isNaN(nurture[at + FIRST_NURTURED]!)) nurture[at + FIRST_NURTURED] = t
-  const since = nurture[at + ENGAGEMENT_AT]!
+  const at = Row.Width * r
+  if (Number.isNaN(nurture[at + Row.FirstNurtured]!)) nurture[at + Row.FirstNurtured] = t
+  const since = nurture[at + Row.EngagementAt]!
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
-  const before = nurture[at + ENGAGEMENT]!
+  const before = nurture[at + Row.Engagement]!
   const decayed = before === 0 ? 0 : since === t ? before : before * Scoring.halfPow((t - since) / s.halfLifeMs)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
-  nurture[at + ENGAGEMENT] = engagement
-  nurture[at + ENGAGEMENT_AT] = t
+  nurture[at + Row.Engagement] = engagement
+  nurture[at + Row.EngagementAt] = t
   // Only when the largest fit would make the lead ready (a sum rounds no higher with a smaller
   // term, so this skips no lead that is ready) is its `salesReadyAt` read; its own fit (a read
   // of another column and of the channel's points) only when the smallest fit would not make it
@@ -894,10 +923,10 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   // never.
   if (
     s.maxFit + engagement >= s.readyAt &&
-    Number.isNaN(nurture[at + SALES_READY]!) &&
+    Number.isNaN(nurture[at + Row.SalesReady]!) &&
     (s.minFit + engagement >= s.readyAt || fitOf(state, r) + engagement >= s.readyAt)
   ) {
-    nurture[at + SALES_READY] = t
+    nurture[at + Row.SalesReady] = t
   }
 }
 
