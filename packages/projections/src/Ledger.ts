@@ -725,11 +725,26 @@ const churnAt = (state: State, r: number, t: number, from: number, to: number, r
     c.integers.churnReason[r] = intern(c, reason)
   }
   if ((c.integers.flags[r]! & ACTIVE) !== 0) {
-    const month = Month.of(t)
-    if (c.numbers.activeSince[r]! < Month.start(month)) add(state.monthChurns, month, 1)
-    add(state.activeDelta, month + 1, -1)
+    countChurn(c, r, t, state.monthChurns, state.activeDelta)
     setFlag(c, r, ACTIVE, false)
   }
+}
+
+/**
+ * Counts the churn at `t` of a row active until then, by month: in `churns` when the row was
+ * active at the start of the churn's month, and as one fewer active customer from the next
+ * month on in `delta` (a difference array, like `State.activeDelta`).
+ */
+export const countChurn = (
+  c: Customers,
+  r: number,
+  t: number,
+  churns: Map<Month.Month, number>,
+  delta: Map<Month.Month, number>,
+): void => {
+  const month = Month.of(t)
+  if (c.numbers.activeSince[r]! < Month.start(month)) add(churns, month, 1)
+  add(delta, month + 1, -1)
 }
 
 /**
@@ -1044,6 +1059,24 @@ export interface AsOf {
 export const pendingBefore = (c: Customers, r: number, to: number): number | null => {
   const pending = c.numbers.pendingChurnAt[r]!
   return pending < to ? pending : null
+}
+
+/**
+ * A row's implicit churn still pending but due before `to`, counted as `countChurn` counts a
+ * folded one when the row is active (into copies of `State.monthChurns` and `State.activeDelta`
+ * that the metrics reading the months make); its instant, or null when none was counted.
+ */
+export const countPendingChurn = (
+  c: Customers,
+  r: number,
+  to: number,
+  churns: Map<Month.Month, number>,
+  delta: Map<Month.Month, number>,
+): number | null => {
+  const pending = pendingBefore(c, r, to)
+  if (pending === null || (c.integers.flags[r]! & ACTIVE) === 0) return null
+  countChurn(c, r, pending, churns, delta)
+  return pending
 }
 
 /** Bits of `statusBitsReader`: active at `from`, active at `to`, churned in the period. */

@@ -63,13 +63,7 @@ const monthlyActivity = (state: Ledger.State) => {
   const churns = new Map(state.monthChurns)
   const to = Ledger.period(state).to ?? Number.POSITIVE_INFINITY
   const c = state.customers
-  for (let r = 0; r < c.size; r++) {
-    const pendingChurnAt = Ledger.pendingBefore(c, r, to)
-    if (pendingChurnAt === null || (c.integers.flags[r]! & Ledger.ACTIVE) === 0) continue
-    const month = Month.of(pendingChurnAt)
-    if (c.numbers.activeSince[r]! < Month.start(month)) churns.set(month, (churns.get(month) ?? 0) + 1)
-    delta.set(month + 1, (delta.get(month + 1) ?? 0) - 1)
-  }
+  for (let r = 0; r < c.size; r++) Ledger.countPendingChurn(c, r, to, churns, delta)
   const activeAtStart = (month: Month.Month): number => {
     let n = 0
     for (const [m, d] of delta) if (m <= month) n += d

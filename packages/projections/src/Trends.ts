@@ -74,7 +74,7 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
   let churnedInFirstMonth = state.fromMonthChurns
   let activeAtTo = 0
   const c = state.customers
-  const { optInAt, firstPurchaseAt, activeSince } = c.numbers
+  const { optInAt, firstPurchaseAt } = c.numbers
   const { flags } = c.integers
   // The status as bits and the pending churn from its column: no object per customer.
   const statusOf = Ledger.statusBitsReader(state)
@@ -94,11 +94,8 @@ export const trends = (state: Ledger.State): readonly TrendMonth[] => {
     const atFrom = (status & Ledger.AT_FROM) !== 0
     if (atFrom) activeAtFrom++
     if ((status & Ledger.AT_TO) !== 0) activeAtTo++
-    const pending = Ledger.pendingBefore(c, r, to)
-    if (pending === null || (f & Ledger.ACTIVE) === 0) continue
-    const month = Month.of(pending)
-    if (activeSince[r]! < Month.start(month)) add(churns, month, 1)
-    add(delta, month + 1, -1)
+    const pending = Ledger.countPendingChurn(c, r, to, churns, delta)
+    if (pending === null) continue
     // The pending churn is this customer's first of the period if none was folded in it.
     if (atFrom && (f & Ledger.CHURNED_IN_PERIOD) === 0 && pending >= from && pending < firstMonthEnd) {
       churnedInFirstMonth++
