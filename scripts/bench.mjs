@@ -138,7 +138,7 @@ if (only === undefined || only === 'tiers') {
   // them, i.e. this build's fold at least 1 / 1.15 = 0.87 of the throughput of the last build
   // without them (main at d69c550, or `--before COMMIT|DIR`), on the same workload, in the same run.
   // 15 rounds unless told: on the shared machine single rounds range from 0.55 to 1.6, and the
-  // median of five of them from 0.82 to 1.02 (docs/metrics.md).
+  // median of seven of them from 0.82 to 1.02 (docs/metrics.md).
   const base = flags.before ?? 'd69c550'
   const dir = beforeBuild(base)
   beforeAndAfter(dir, 1_000_000, Number(flags.rounds ?? 15), base, 0.87, ' with tiers and scoring')
