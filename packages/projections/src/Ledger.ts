@@ -916,8 +916,8 @@ const optInAt = (state: State, r: number, t: number, event: Events.OptedIn, from
  * A `Nurtured` touch of a row: its points join the decayed sum of the earlier ones, and the
  * first instant the score reaches the threshold is `salesReadyAt`. Touches from the first opt-in
  * on count (the lifecycle rules admit none before it); the engagement's instant is set at the first opt-in.
- * The decay is `Scoring.decay` written out, with the same operations: this is the most frequent
- * event.
+ * The decay is `Scoring.decay`'s, with the half-life in ms resolved once for all touches: this
+ * is the most frequent event.
  */
 const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): void => {
   const nurture = state.customers.nurture
@@ -927,7 +927,7 @@ const nurturedAt = (state: State, r: number, t: number, touch: Events.Touch): vo
   if (Number.isNaN(since)) return
   const s = resolved(state.options)
   const before = nurture[at + Row.Engagement]!
-  const decayed = before === 0 ? 0 : since === t ? before : before * Scoring.halfPow((t - since) / s.halfLifeMs)
+  const decayed = Scoring.decayOver(s.halfLifeMs, before, since, t)
   const engagement = decayed + s.touchPoints[touchIndex(touch)]!
   nurture[at + Row.Engagement] = engagement
   nurture[at + Row.EngagementAt] = t

@@ -201,7 +201,11 @@ export const halfPow = (x: number): number => {
 
 /** `x` points valid at `since`, decayed to `at` (ms): `x × 0.5 ^ ((at − since) / halfLife)` (`halfPow`). */
 export const decay = (s: Settings, x: number, since: number, at: number): number =>
-  x === 0 ? 0 : x * halfPow((at - since) / halfLifeMs(s))
+  decayOver(halfLifeMs(s), x, since, at)
+
+/** `decay` with the half-life in ms given (`halfLifeMs`), as a fold computes it once for every touch. */
+export const decayOver = (halfLife: number, x: number, since: number, at: number): number =>
+  x === 0 ? 0 : x * halfPow((at - since) / halfLife)
 
 /** True when a score reaches the threshold (within `EPSILON`). */
 export const reaches = (s: Settings, score: number): boolean => score >= s.threshold - EPSILON
